@@ -1,0 +1,34 @@
+"""Image: a still that conditions a shot as first frame, last frame, keyframe or reference."""
+
+from __future__ import annotations
+
+from previz.api import Input, NodeSpec, NodeType, Output, Param, ParamKind, PortType
+
+ROLES = ("first_frame", "last_frame", "keyframe", "reference")
+
+SPEC = NodeSpec(
+    id="previz.image",
+    version=1,
+    display_name="Image",
+    category="Conditioning",
+    description="An image the shot starts on, ends on, passes through, or keeps the identity of"
+                " (a character, prop or location held across shots).",
+    inputs=(Input("previous", PortType.CONDITIONING, optional=True, label="Earlier images"),),
+    params=(
+        Param("image", ParamKind.ASSET, None, "Image", "The picture, stored in the project."),
+        Param("role", ParamKind.CHOICE, "first_frame", "Role",
+              "first_frame and last_frame pin the ends of the shot; keyframe pins the time below;"
+              " reference holds a subject's look.", choices=ROLES),
+        Param("time", ParamKind.FLOAT, 0.0, "Time",
+              "For a keyframe: when in the shot it must appear, in seconds.",
+              minimum=0.0, maximum=600.0, step=0.1, unit="s"),
+        Param("strength", ParamKind.FLOAT, 1.0, "Strength",
+              "How strongly the image holds (1 = exactly).", minimum=0.0, maximum=1.0,
+              step=0.05),
+        Param("subject", ParamKind.STRING, "", "Subject",
+              "For a reference: the name of the subject it shows (empty: the main subject)."),
+    ),
+    outputs=(Output("conditioning", PortType.CONDITIONING, "Conditioning"),),
+)
+
+IMAGE = NodeType(SPEC)

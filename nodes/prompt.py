@@ -1,0 +1,26 @@
+"""Prompt: the words a shot is rendered from."""
+
+from __future__ import annotations
+
+from previz.api import NodeSpec, NodeType, Output, Param, ParamKind, PortType
+
+STYLES = ("none", "photoreal", "cinematic", "documentary", "animation", "storyboard sketch",
+          "noir")
+
+SPEC = NodeSpec(
+    id="previz.prompt",
+    version=1,
+    display_name="Prompt",
+    category="Shot",
+    description="What the shot shows, what it must not show, and a style preset.",
+    params=(
+        Param("text", ParamKind.TEXT, "", "Prompt",
+              "What the shot shows: subjects, action, place, time of day, light."),
+        Param("negative", ParamKind.TEXT, "", "Negative", "What the shot must not show."),
+        Param("style", ParamKind.CHOICE, "none", "Style", "A style preset added to the prompt.",
+              choices=STYLES),
+    ),
+    outputs=(Output("prompt", PortType.PROMPT, "Prompt"),),
+)
+
+PROMPT = NodeType(SPEC)

@@ -1,0 +1,34 @@
+"""Retime: a clip at another frame rate or speed."""
+
+from __future__ import annotations
+
+from nodes.common import EDITORIAL_RATES
+from previz.api import Input, NodeSpec, NodeType, Output, Param, ParamKind, PortType
+
+METHODS = ("optical_flow", "blend", "nearest")
+
+SPEC = NodeSpec(
+    id="previz.retime",
+    version=1,
+    display_name="Retime",
+    category="Clip",
+    description="Convert a clip to an editorial rate, or speed it up or slow it down.",
+    inputs=(Input("clip", PortType.CLIP, label="Clip"),),
+    params=(
+        Param("mode", ParamKind.CHOICE, "rate", "Mode",
+              "rate: the same motion at another frame rate; multiplier: faster or slower.",
+              choices=("rate", "multiplier")),
+        Param("target_fps", ParamKind.FRACTION, "24", "Target rate",
+              "The frame rate to convert to.", choices=EDITORIAL_RATES),
+        Param("multiplier", ParamKind.FLOAT, 1.0, "Multiplier",
+              "Speed factor in multiplier mode: 2 plays twice as fast, 0.5 in slow motion.",
+              minimum=0.05, maximum=20.0, step=0.05),
+        Param("method", ParamKind.CHOICE, "optical_flow", "Method",
+              "How new frames are made: optical flow, blending neighbours, or the nearest frame.",
+              choices=METHODS),
+    ),
+    outputs=(Output("clip", PortType.CLIP, "Clip"),),
+    is_output=True,
+)
+
+RETIME = NodeType(SPEC)

@@ -1,0 +1,71 @@
+"""Shot: a prompt, a framing and a camera move rendered into a clip, in takes."""
+
+from __future__ import annotations
+
+from nodes.common import duration_param, seed_param, takes_param
+from previz.api import Input, NodeSpec, NodeType, Output, Param, ParamKind, PortType
+
+SHOT_SIZES = ("extreme_close_up", "close_up", "medium_close_up", "medium", "medium_wide", "full",
+              "wide", "extreme_wide")
+ANGLES = ("eye", "high", "low", "birds_eye", "worms_eye")
+SENSORS = ("super35", "full_frame", "alexa35", "super16")
+DEFAULT_SUBJECTS = [
+    {"name": "Actor", "kind": "person", "height": 1.75, "x": 0.0, "z": 0.0, "facing": 0.0,
+     "main": True},
+]
+
+SPEC = NodeSpec(
+    id="previz.shot",
+    version=1,
+    display_name="Shot",
+    category="Shot",
+    description="A shot: framing, lens and blocking, rendered from a prompt by a backend.",
+    inputs=(
+        Input("prompt", PortType.PROMPT, label="Prompt"),
+        Input("camera", PortType.CAMERA_MOVE, optional=True, label="Camera move"),
+        Input("conditioning", PortType.CONDITIONING, optional=True, label="Images"),
+    ),
+    params=(
+        Param("scene", ParamKind.STRING, "010", "Scene", "Scene number, as on the slate."),
+        Param("shot", ParamKind.STRING, "0010", "Shot", "Shot number, as on the slate."),
+        Param("name", ParamKind.STRING, "", "Name", "A short name for the shot."),
+        duration_param("duration", "Duration", 3.0, "How long the shot runs, in seconds."),
+        Param("fps", ParamKind.FRACTION, None, "Frame rate",
+              "Frames per second, such as 24000/1001; empty uses the project's rate.",
+              minimum=1, maximum=120, inherit="rate"),
+        Param("width", ParamKind.INT, None, "Width", "Frame width in pixels; empty: the project's.",
+              minimum=64, maximum=8192, step=16, inherit="width"),
+        Param("height", ParamKind.INT, None, "Height",
+              "Frame height in pixels; empty: the project's.", minimum=64, maximum=8192, step=16,
+              inherit="height"),
+        Param("shot_size", ParamKind.CHOICE, "medium", "Shot size",
+              "How much of the main subject fills the frame height.", choices=SHOT_SIZES),
+        Param("angle", ParamKind.CHOICE, "eye", "Angle",
+              "Eye level, high (looking down 15°), low (up 20°), bird's eye (down 60°),"
+              " worm's eye (up 45°).", choices=ANGLES),
+        Param("lens", ParamKind.FLOAT, 35.0, "Lens", "Focal length in millimetres.",
+              minimum=8.0, maximum=600.0, step=1.0, unit="mm"),
+        Param("sensor", ParamKind.CHOICE, "super35", "Sensor",
+              "Super 35 (24.89 x 18.66 mm), full frame (36 x 24), Alexa 35, Super 16.",
+              choices=SENSORS),
+        Param("subjects", ParamKind.SUBJECTS, DEFAULT_SUBJECTS, "Subjects",
+              "Who and what is in the shot, where they stand (metres) and which way they face;"
+              " the main subject is framed."),
+        seed_param(),
+        takes_param(),
+        Param("backend", ParamKind.STRING, "draft", "Backend",
+              "What renders the shot: draft (gray-box, any CPU) or diffusers (open video models)."),
+        Param("model", ParamKind.STRING, "", "Model",
+              "The model in the library to render with; empty: the backend's default."),
+        Param("steps", ParamKind.INT, 30, "Steps", "Denoising steps for model backends.",
+              minimum=1, maximum=200, step=1),
+        Param("guidance", ParamKind.FLOAT, 5.0, "Guidance",
+              "How closely a model follows the prompt.", minimum=0.0, maximum=30.0, step=0.5),
+        Param("notes", ParamKind.TEXT, "", "Notes", "Notes for the edit and the shoot."),
+        Param("dialogue", ParamKind.TEXT, "", "Dialogue", "Lines spoken in the shot."),
+    ),
+    outputs=(Output("clip", PortType.CLIP, "Clip"),),
+    is_output=True,
+)
+
+SHOT = NodeType(SPEC)

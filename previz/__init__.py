@@ -1,0 +1,3 @@
+"""Previz: a previsualization studio for filmmakers."""
+
+__version__ = "0.1.0"

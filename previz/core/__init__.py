@@ -1,0 +1,1 @@
+"""The document model: ids, port types, node specs, registry, project, commands; no Qt, no torch."""

@@ -1,0 +1,92 @@
+"""Subjects: the blocking of a shot, as records of people, props and vehicles on the ground."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Any
+
+SUBJECT_KINDS = ("person", "prop", "vehicle")
+DEFAULT_HEIGHTS = {"person": 1.75, "prop": 1.0, "vehicle": 1.5}
+_FIELDS = {"name", "kind", "height", "x", "z", "facing", "main"}
+
+
+@dataclass(frozen=True)
+class Subject:
+    """One subject: height in metres, ground position x (right) and z (away) in metres."""
+
+    name: str
+    kind: str = "person"
+    height: float = 1.75
+    x: float = 0.0
+    z: float = 0.0
+    facing: float = 0.0
+    main: bool = False
+
+    def to_record(self) -> dict[str, Any]:
+        """The stored form of this subject."""
+        return {
+            "name": self.name,
+            "kind": self.kind,
+            "height": self.height,
+            "x": self.x,
+            "z": self.z,
+            "facing": self.facing,
+            "main": self.main,
+        }
+
+
+def subjects_problem(value: Any) -> str | None:
+    """Why ``value`` is not a valid list of subject records, or ``None``."""
+    if not isinstance(value, list):
+        return "subjects must be a list of records"
+    for index, record in enumerate(value):
+        problem = _record_problem(record)
+        if problem:
+            return f"subject {index + 1}: {problem}"
+    if sum(1 for record in value if record.get("main")) > 1:
+        return "more than one subject is marked main"
+    return None
+
+
+def _record_problem(record: Any) -> str | None:
+    if not isinstance(record, dict):
+        return "not a record"
+    unknown = set(record) - _FIELDS
+    if unknown:
+        return f"unknown field {sorted(unknown)[0]!r}"
+    if not isinstance(record.get("name"), str) or not record["name"].strip():
+        return "needs a name"
+    if record.get("kind", "person") not in SUBJECT_KINDS:
+        return f"kind must be one of {', '.join(SUBJECT_KINDS)}"
+    for key in ("height", "x", "z", "facing"):
+        number = record.get(key, 0.0)
+        if isinstance(number, bool) or not isinstance(number, int | float):
+            return f"{key} must be a number"
+        if not math.isfinite(number):
+            return f"{key} must be finite"
+    if record.get("height", 1.0) <= 0:
+        return "height must be above zero"
+    if not isinstance(record.get("main", False), bool):
+        return "main must be true or false"
+    return None
+
+
+def parse_subjects(records: list[dict[str, Any]]) -> list[Subject]:
+    """Subjects from checked records, with exactly one main subject (the first if none is)."""
+    subjects = [
+        Subject(
+            name=record["name"],
+            kind=record.get("kind", "person"),
+            height=float(record.get("height", DEFAULT_HEIGHTS[record.get("kind", "person")])),
+            x=float(record.get("x", 0.0)),
+            z=float(record.get("z", 0.0)),
+            facing=float(record.get("facing", 0.0)),
+            main=bool(record.get("main", False)),
+        )
+        for record in records
+    ]
+    if subjects and not any(subject.main for subject in subjects):
+        first = subjects[0]
+        subjects[0] = Subject(**{**first.to_record(), "main": True})
+    return subjects
