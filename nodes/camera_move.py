@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from previz.api import Input, NodeSpec, NodeType, Output, Param, ParamKind, PortType
+from typing import Any
+
+from previz.api import Input, NodeSpec, NodeType, Output, Param, ParamIssue, ParamKind, PortType
 
 # Each move's natural unit (DESIGN §6); distances may also be given in feet.
 MOVE_UNITS = {
@@ -19,6 +21,20 @@ MOVE_UNITS = {
     "dolly_zoom": ("m", "ft"),
 }
 EASINGS = ("linear", "ease-in", "ease-out", "ease-in-out")
+
+
+
+def validate(params: dict[str, Any]) -> list[ParamIssue]:
+    """The unit must suit the move, and the move must end after it starts."""
+    issues = []
+    units = MOVE_UNITS.get(params["move"], ())
+    if units and params["unit"] not in units:
+        issues.append(ParamIssue("unit", f"a {params['move']} is measured in"
+                                         f" {' or '.join(units)}, not {params['unit']}"))
+    if params["end"] <= params["start"] and params["move"] != "static":
+        issues.append(ParamIssue("end", "the move must end after it starts"))
+    return issues
+
 
 SPEC = NodeSpec(
     id="previz.camera_move",
@@ -50,6 +66,7 @@ SPEC = NodeSpec(
               "How the move accelerates and settles.", choices=EASINGS),
     ),
     outputs=(Output("moves", PortType.CAMERA_MOVE, "Moves"),),
+    validate=validate,
 )
 
 CAMERA_MOVE = NodeType(SPEC)

@@ -18,7 +18,7 @@ def takes_param() -> Param:
     """How many variations to render, each cached on its own."""
     return Param("takes", ParamKind.INT, 1, "Takes",
                  "How many variations to render (seeds seed, seed+1, …); circle the best.",
-                 minimum=1, maximum=16, step=1)
+                 minimum=1, maximum=16, step=1, affects_render=False)
 
 
 def duration_param(name: str, label: str, default: float, tooltip: str) -> Param:

@@ -28,6 +28,7 @@ SPEC = NodeSpec(
     ),
     outputs=(Output("clip", PortType.CLIP, "Clip"),),
     is_output=True,
+    renders=True,
 )
 
 EXTEND = NodeType(SPEC)

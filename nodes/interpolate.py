@@ -23,6 +23,7 @@ SPEC = NodeSpec(
     ),
     outputs=(Output("clip", PortType.CLIP, "Clip"),),
     is_output=True,
+    renders=True,
 )
 
 INTERPOLATE = NodeType(SPEC)

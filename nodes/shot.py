@@ -61,11 +61,14 @@ SPEC = NodeSpec(
               minimum=1, maximum=200, step=1),
         Param("guidance", ParamKind.FLOAT, 5.0, "Guidance",
               "How closely a model follows the prompt.", minimum=0.0, maximum=30.0, step=0.5),
-        Param("notes", ParamKind.TEXT, "", "Notes", "Notes for the edit and the shoot."),
-        Param("dialogue", ParamKind.TEXT, "", "Dialogue", "Lines spoken in the shot."),
+        Param("notes", ParamKind.TEXT, "", "Notes", "Notes for the edit and the shoot.",
+              affects_render=False),
+        Param("dialogue", ParamKind.TEXT, "", "Dialogue", "Lines spoken in the shot.",
+              affects_render=False),
     ),
     outputs=(Output("clip", PortType.CLIP, "Clip"),),
     is_output=True,
+    renders=True,
 )
 
 SHOT = NodeType(SPEC)

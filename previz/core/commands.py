@@ -17,7 +17,8 @@ from previz.core.ports import can_connect
 from previz.core.project import Link, Node, Project, Settings, TimelineEntry
 from previz.core.registry import NodeRegistry
 
-_MISSING = object()
+_MISSING = object()  # not looked at yet
+_ABSENT = object()  # the node had no value for the param
 
 
 class Command:
@@ -180,11 +181,12 @@ class SetParam(Command):
 
     def do(self, project: Project) -> None:
         if self._old is _MISSING:
-            self._old = copy.deepcopy(project.nodes[self.node_id].params.get(self.name, _MISSING))
+            params = project.nodes[self.node_id].params
+            self._old = copy.deepcopy(params[self.name]) if self.name in params else _ABSENT
         project.set_param(self.node_id, self.name, copy.deepcopy(self.value))
 
     def undo(self, project: Project) -> None:
-        if self._old is _MISSING:
+        if self._old is _ABSENT:
             project.clear_param(self.node_id, self.name)
         else:
             project.set_param(self.node_id, self.name, copy.deepcopy(self._old))
@@ -400,6 +402,11 @@ class History:
         command = self._undone.pop()
         command.do(self.project)
         self._done.append(command)
+
+    @property
+    def steps(self) -> int:
+        """How many steps there are to undo."""
+        return len(self._done)
 
     @property
     def can_undo(self) -> bool:

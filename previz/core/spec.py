@@ -32,7 +32,8 @@ class Param:
 
     ``inherit`` names a project setting (``rate``, ``width``, ``height``) used when the value
     is ``None``; an ``optional`` param may be ``None`` and means "not set". Fractions are stored
-    as strings such as ``"24000/1001"``.
+    as strings such as ``"24000/1001"``. A param that does not change the pictures (notes,
+    dialogue, the number of takes) sets ``affects_render`` False and stays out of cache keys.
     """
 
     name: str
@@ -47,6 +48,7 @@ class Param:
     inherit: str | None = None
     optional: bool = False
     unit: str = ""
+    affects_render: bool = True
 
     def check(self, value: Any) -> str | None:
         """The reason ``value`` is not acceptable for this param, or ``None`` if it is."""
@@ -93,11 +95,24 @@ Upgrade = Callable[[dict[str, Any]], dict[str, Any]]
 
 
 @dataclass(frozen=True)
+class ParamIssue:
+    """A problem with a param that only shows in combination with others."""
+
+    param: str
+    message: str
+
+
+Validate = Callable[[dict[str, Any]], list[ParamIssue]]
+
+
+@dataclass(frozen=True)
 class NodeSpec:
     """Everything the app needs to show, check and run a node type, without running it.
 
-    ``upgrades`` maps an older version to a function that turns that version's params into
-    the next version's, so projects saved with an older node keep working.
+    ``renders`` marks a node that renders through a backend (its ``backend`` and ``model``
+    params, or those of the clip it continues). ``upgrades`` maps an older version to a
+    function that turns that version's params into the next version's, so projects saved with
+    an older node keep working. ``validate`` checks params that only go wrong together.
     """
 
     id: str
@@ -108,9 +123,11 @@ class NodeSpec:
     params: tuple[Param, ...] = ()
     outputs: tuple[Output, ...] = ()
     is_output: bool = False
+    renders: bool = False
     description: str = ""
     aliases: tuple[str, ...] = ()
     upgrades: Mapping[int, Upgrade] = field(default_factory=dict)
+    validate: Validate | None = None
 
     def input(self, name: str) -> Input | None:
         """The input called ``name``, if there is one."""

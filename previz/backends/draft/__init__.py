@@ -1,0 +1,1 @@
+"""The draft backend: a framing-accurate gray-box animatic on any CPU."""

@@ -1,0 +1,165 @@
+"""The ``previz`` subcommands: validate and render (export, models and doctor join later)."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import re
+import sys
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TextIO
+
+from previz import __version__
+from previz.core.errors import ProjectError
+from previz.core.project import Project, TimelineEntry
+from previz.core.registry import NodeRegistry, default_registry
+from previz.core.values import Clip
+from previz.engine.backend import Backend, BackendSet
+from previz.engine.events import RenderEvent
+from previz.engine.executor import Executor, RunResult
+from previz.engine.plan import ExecutionPlan, compile_plan
+from previz.engine.progress import ProgressBar
+from previz.engine.store import ClipStore
+from previz.io import load_project
+from previz.media import MediaError, open_writer
+from previz.settings import Settings
+
+SUBCOMMANDS = ("validate", "render")
+
+
+@dataclass
+class Services:
+    """What the subcommands run with: node packs, backends and settings."""
+
+    registry: NodeRegistry
+    backends: BackendSet
+    settings: Settings
+
+
+def available_backends() -> list[Backend]:
+    """Every backend that can run on this machine."""
+    return []
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser of every subcommand."""
+    parser = argparse.ArgumentParser(
+        prog="previz",
+        description="Previz: shots in a node graph, rendered to video, cut on a timeline.",
+    )
+    parser.add_argument("--version", action="version", version=f"previz {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    validate = commands.add_parser("validate", help="print every problem in a project")
+    validate.add_argument("project", type=Path)
+    render = commands.add_parser("render", help="render the timeline or the named nodes")
+    render.add_argument("project", type=Path)
+    render.add_argument("--out", type=Path, help="write each timeline clip here as an MP4")
+    render.add_argument("--backend", help="render every shot with this backend")
+    render.add_argument("--node", action="append", default=[], metavar="ID",
+                        help="render this node (repeatable) instead of the timeline")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None, services: Services | None = None) -> int:
+    """Run one subcommand; the exit status says whether it succeeded."""
+    args = build_parser().parse_args(argv)
+    if args.command is None:
+        build_parser().print_help(sys.stderr)
+        return 2
+    services = services or Services(default_registry(), BackendSet(available_backends()),
+                                    Settings.load())
+    try:
+        project = load_project(args.project, registry=services.registry)
+    except ProjectError as error:
+        print(f"previz: {error}", file=sys.stderr)
+        return 1
+    if args.command == "validate":
+        return validate(project, services, sys.stdout)
+    return render(project, services, args)
+
+
+def validate(project: Project, services: Services, out: TextIO) -> int:
+    """Print every problem of every node; 1 if there is any."""
+    store = ClipStore(services.settings.cache_dir, services.settings.cache_bytes)
+    plan = compile_plan(project, list(project.nodes), registry=services.registry,
+                        catalog=services.backends.catalog(), is_cached=store.has,
+                        default_backend=services.settings.default_backend)
+    for problem in plan.problems:
+        print(problem, file=out)
+    count = len(plan.problems)
+    print(f"{count} problem{'s' if count != 1 else ''}" if count else "no problems", file=out)
+    return 1 if count else 0
+
+
+def render(project: Project, services: Services, args: argparse.Namespace) -> int:
+    """Render the timeline (or ``--node``s); with ``--out``, write each timeline clip."""
+    unknown = [node_id for node_id in args.node if node_id not in project.nodes]
+    if unknown:
+        print(f"previz: no node {unknown[0]} in {args.project}", file=sys.stderr)
+        return 1
+    if args.backend:
+        for node in project.nodes.values():
+            if "backend" in node.params:
+                node.params["backend"] = args.backend
+    store = ClipStore(services.settings.cache_dir, services.settings.cache_bytes)
+    plan = compile_plan(project, args.node or None, registry=services.registry,
+                        catalog=services.backends.catalog(), is_cached=store.has,
+                        default_backend=services.settings.default_backend)
+    if not plan.ok:
+        for problem in plan.problems:
+            print(problem, file=sys.stderr)
+        return 1
+    result = run_plan(plan, project, store, services.backends)
+    for node_id, message in result.failed.items():
+        print(f"{plan.nodes[node_id].label}: failed: {message}", file=sys.stderr)
+    if args.out and not args.node:
+        write_timeline(project, plan, result, store, args.out)
+    return 0 if result.ok else 1
+
+
+def run_plan(plan: ExecutionPlan, project: Project, store: ClipStore,
+             backends: BackendSet) -> RunResult:
+    """Render a plan with a progress bar on stderr."""
+    executor = Executor(store, backends)
+    bar = ProgressBar(plan, sys.stderr)
+
+    def listen(event: RenderEvent) -> None:
+        bar.update(event)
+
+    try:
+        return asyncio.run(executor.run(plan, project, [listen]))
+    finally:
+        bar.close()
+        executor.close()
+
+
+def write_timeline(project: Project, plan: ExecutionPlan, result: RunResult, store: ClipStore,
+                   out: Path) -> None:
+    """Write each timeline entry's clip, trimmed, as an H.264 MP4 in ``out``."""
+    out.mkdir(parents=True, exist_ok=True)
+    for index, entry in enumerate(project.timeline, start=1):
+        clip = result.outputs.get(entry.node)
+        if not isinstance(clip, Clip):
+            continue
+        path = out / f"{index:02d}_{_file_name(plan.nodes[entry.node].label)}.mp4"
+        try:
+            _write_entry(store, clip, entry, path)
+        except MediaError as error:
+            print(f"previz: {error}", file=sys.stderr)
+        print(path, file=sys.stdout)
+
+
+def _write_entry(store: ClipStore, clip: Clip, entry: TimelineEntry, path: Path) -> None:
+    last = clip.frame_count if entry.out_frame is None else min(entry.out_frame, clip.frame_count)
+    width, height = clip.width - clip.width % 2, clip.height - clip.height % 2
+    with open_writer(path, width, height, clip.fps, "h264") as writer:
+        for index, frame in enumerate(store.frames(clip)):
+            if entry.in_frame <= index < last:
+                writer.write(frame[:height, :width])
+
+
+def _file_name(label: str) -> str:
+    slug = re.sub(r"[^A-Za-z0-9_.-]+", "_", label).strip("_")
+    return slug[:60] or "clip"

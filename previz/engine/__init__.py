@@ -1,0 +1,1 @@
+"""Rendering the plan: compile, validation, cache keys, clip store, executor, progress."""

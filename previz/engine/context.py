@@ -1,0 +1,82 @@
+"""The execute context: everything a node may use while it runs, the same for every pack."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field
+from fractions import Fraction
+from typing import Any
+
+import numpy as np
+
+from previz.core.project import Asset
+from previz.core.values import Clip
+from previz.engine.backend import Backend, CancelToken
+from previz.engine.store import ClipStore, ClipWriter
+from previz.media.images import ImageError, decode_image
+
+
+class NodeError(Exception):
+    """A node cannot do what it was asked; the message tells the user what to change."""
+
+
+class MediaServices:
+    """Pictures and clips for nodes: decoded assets, frames of clips from the store."""
+
+    def __init__(self, store: ClipStore, assets: Mapping[str, Asset]) -> None:
+        self._store = store
+        self._assets = assets
+
+    def image(self, sha256: str) -> np.ndarray:
+        """An image asset as an HxWx3 uint8 RGB array."""
+        asset = self._assets.get(sha256)
+        if asset is None or not asset.data:
+            raise NodeError(f"image {sha256[:12]} is not in the project")
+        try:
+            return decode_image(asset.data, asset.name or sha256[:12])
+        except ImageError as error:
+            raise NodeError(str(error)) from error
+
+    def frames(self, clip: Clip) -> Iterator[np.ndarray]:
+        """Every frame of a clip, streamed."""
+        return self._store.frames(clip)
+
+    def frame(self, clip: Clip, index: int) -> np.ndarray:
+        """One frame of a clip; negative indices count from the end."""
+        return self._store.frame(clip, index % clip.frame_count)
+
+
+@dataclass
+class ExecuteContext:
+    """What a running node sees: its resolved params, its take and seed, and the services.
+
+    A node that makes a clip writes it through ``new_clip``; the take's key is already chosen,
+    and a failure or cancellation before ``finish`` leaves nothing in the store.
+    """
+
+    node_id: str
+    label: str
+    params: Mapping[str, Any]
+    take: int
+    seed: int | None
+    key: str
+    store: ClipStore
+    media: MediaServices
+    cancel: CancelToken
+    backend: Backend | None = None
+    model: str = ""
+    rate: Fraction = Fraction(24)
+    width: int = 1280
+    height: int = 720
+    report: Callable[[int, int], None] = field(default=lambda index, total: None)
+    provenance: Mapping[str, Any] = field(default_factory=dict)
+
+    def progress(self, index: int, total: int) -> None:
+        """Say that step ``index`` of ``total`` is done; raises ``Cancelled`` if cancelled."""
+        self.report(index, total)
+        self.cancel.check()
+
+    def new_clip(self, width: int, height: int, fps: Fraction) -> ClipWriter:
+        """Start writing this take's clip into the store."""
+        return self.store.writer(self.key, width, height, fps, cancel=self.cancel,
+                                 provenance=self.provenance)

@@ -1,0 +1,1 @@
+"""Exports for editors, shoots and producers: movies, OTIO, FCP XML, EDL, PDF, CSV."""
