@@ -1,0 +1,262 @@
+"""Stream RGB frames into ffmpeg: the lossless clip-store format, or H.264 MP4 for delivery.
+
+Lossless is FFV1 (level 3, range coder, slice CRCs, every frame a keyframe) on gbrp in
+Matroska: RGB survives bit for bit, any width and height work, any frame decodes without its
+neighbours (for `read_frame` and scrubbing), and a damaged slice is detected. Measured on
+96 frames of 1280x720 gradients, shapes and text, piped from Python, 2 encoder threads on a
+2-core machine (ranges over repeated runs on a shared machine):
+
+    FFV1 (this writer)              86-110 frames/s written, ~80 read,   80 kB a frame
+    libx264rgb qp 0, ultrafast     180-230 frames/s written, 120-145 read, 256 kB a frame
+    libx264rgb qp 0, veryfast       45-90  frames/s written, 43-52 read,  185 kB a frame
+    H.264 crf 18 yuv420p, medium    ~59 frames/s; fast 58-70 (for comparison)
+
+libx264rgb ultrafast writes twice as fast but takes 3.2 times the space, with 250-frame
+GOPs; FFV1 keeps three times as many clips in the same store and still writes at about four
+times real time at 24 fps. Every frame a keyframe costs FFV1 about 1.5 % in size.
+
+Matroska keeps time in whole milliseconds, so the exact rate goes into the container as
+the `previz_fps` tag ("24000/1001"), which `open_reader` prefers. MP4 keeps it exactly in its
+time base (1/24000 with durations of 1001 for 24000/1001).
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+import uuid
+import weakref
+from collections.abc import Mapping
+from fractions import Fraction
+from pathlib import Path
+from types import TracebackType
+from typing import Literal
+
+import numpy as np
+
+from previz.media.ffmpeg import ENCODER_THREADS, FfmpegProcess
+from previz.media.metadata import check_metadata, format_ffmetadata
+
+Codec = Literal["lossless", "h264"]
+FPS_TAG = "previz_fps"
+X264_PRESETS = (
+    "ultrafast", "superfast", "veryfast", "faster", "fast",
+    "medium", "slow", "slower", "veryslow", "placebo",
+)  # fmt: skip
+_SUFFIX: dict[str, str] = {"lossless": ".mkv", "h264": ".mp4"}
+_LOSSLESS_ARGS = [
+    "-c:v", "ffv1", "-level", "3", "-coder", "1", "-context", "0", "-g", "1",
+    "-slicecrc", "1", "-pix_fmt", "gbrp", "-f", "matroska",
+]  # fmt: skip
+# Tag and convert as Rec.709 limited range; setparams also tags primaries and transfer,
+# which scale alone leaves unset.
+_REC709_FILTER = (
+    "scale=out_color_matrix=bt709:out_range=tv,"
+    "setparams=range=tv:colorspace=bt709:color_primaries=bt709:color_trc=bt709,setsar=1"
+)
+
+
+def open_writer(
+    path: str | os.PathLike[str],
+    width: int,
+    height: int,
+    fps: Fraction | int,
+    codec: Codec = "lossless",
+    *,
+    metadata: Mapping[str, str] | None = None,
+    crf: int = 18,
+    preset: str = "medium",
+) -> FrameWriter:
+    """Start writing a video of `width` x `height` RGB frames at `fps` to `path`.
+
+    `codec` "lossless" writes FFV1 Matroska (`.mkv`), "h264" writes H.264 yuv420p MP4
+    (`.mp4`, Rec.709, +faststart; even sizes only). `crf` and `preset` apply to "h264".
+    `metadata` keys must be lower-case identifiers; values may be any text.
+    """
+    target = Path(path)
+    rate = _check_rate(fps)
+    _check_request(target, width=width, height=height, codec=codec, crf=crf, preset=preset)
+    tags = {**(metadata or {})}
+    check_metadata(tags)
+    if FPS_TAG in tags:
+        raise ValueError(f"metadata key {FPS_TAG!r} is reserved: the writer sets it")
+    tags[FPS_TAG] = f"{rate.numerator}/{rate.denominator}"
+    return FrameWriter(
+        target,
+        width=width,
+        height=height,
+        fps=rate,
+        codec=codec,
+        tags=tags,
+        crf=crf,
+        preset=preset,
+    )
+
+
+class FrameWriter:
+    """An ffmpeg encoding into a temporary file that becomes `path` only on a clean close.
+
+    Use it as a context manager: an exception in the block, or `abort()`, kills ffmpeg and
+    leaves nothing at the target or temporary path.
+    """
+
+    def __init__(
+        self,
+        path: Path,
+        *,
+        width: int,
+        height: int,
+        fps: Fraction,
+        codec: Codec,
+        tags: Mapping[str, str],
+        crf: int,
+        preset: str,
+    ) -> None:
+        self.path = path
+        self.width = width
+        self.height = height
+        self.fps = fps
+        self.codec = codec
+        self.frames_written = 0
+        self._temp_path = path.with_name(f".{path.name}.{uuid.uuid4().hex[:12]}.partial")
+        self._tags_path = _write_tags_file(tags)
+        args = [
+            *_input_args(width, height, fps, self._tags_path),
+            *(_lossless_args(width, height) if codec == "lossless" else _h264_args(crf, preset)),
+            "-threads", ENCODER_THREADS, "-y", str(self._temp_path),
+        ]  # fmt: skip
+        try:
+            self._process: FfmpegProcess | None = FfmpegProcess(args, path=path, pipe_stdin=True)
+        except BaseException:
+            self._tags_path.unlink(missing_ok=True)
+            raise
+        self._finalizer = weakref.finalize(
+            self, _discard, self._process, self._temp_path, self._tags_path
+        )
+
+    def write(self, frame: np.ndarray) -> None:
+        """Send one HxWx3 uint8 RGB frame to the encoder."""
+        process = self._require_open()
+        expected = (self.height, self.width, 3)
+        if not isinstance(frame, np.ndarray) or frame.shape != expected:
+            got = frame.shape if isinstance(frame, np.ndarray) else type(frame).__name__
+            raise ValueError(f"{self.path}: expected a frame of shape {expected}, got {got}")
+        if frame.dtype != np.uint8:
+            raise ValueError(f"{self.path}: expected a uint8 frame, got dtype {frame.dtype}")
+        stdin = process.popen.stdin
+        assert stdin is not None
+        try:
+            stdin.write(np.ascontiguousarray(frame).data)
+        except OSError as exc:
+            process.popen.wait()
+            error = process.error(f"encoder stopped after {self.frames_written} frames")
+            self.abort()
+            raise error from exc
+        self.frames_written += 1
+
+    def close(self) -> None:
+        """Finish encoding and move the file into place; raise MediaError if ffmpeg failed."""
+        process = self._require_open()
+        self._process = None
+        try:
+            if self.frames_written == 0:
+                raise process.error("no frames were written")
+            process.finish("encoding failed")
+            os.replace(self._temp_path, self.path)
+        finally:
+            self._finalizer()
+
+    def abort(self) -> None:
+        """Kill ffmpeg and delete what it wrote. Does nothing once closed or aborted."""
+        self._process = None
+        self._finalizer()
+
+    @property
+    def closed(self) -> bool:
+        """Whether `close` or `abort` has run."""
+        return self._process is None
+
+    def __enter__(self) -> FrameWriter:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        if exc_type is None:
+            if not self.closed:
+                self.close()
+        else:
+            self.abort()
+
+    def _require_open(self) -> FfmpegProcess:
+        if self._process is None:
+            raise ValueError(f"{self.path}: writer is closed")
+        return self._process
+
+
+def _input_args(width: int, height: int, fps: Fraction, tags_path: Path) -> list[str]:
+    return [
+        "-f", "rawvideo", "-pix_fmt", "rgb24", "-s", f"{width}x{height}",
+        "-framerate", f"{fps.numerator}/{fps.denominator}", "-i", "-",
+        "-f", "ffmetadata", "-i", str(tags_path),
+        "-map", "0:v:0", "-map_metadata", "1", "-fps_mode", "passthrough",
+    ]  # fmt: skip
+
+
+def _lossless_args(width: int, height: int) -> list[str]:
+    # Slices encode in parallel, but FFV1 refuses more slices than a tiny frame can split into.
+    slices = "4" if min(width, height) >= 32 else "1"
+    return [*_LOSSLESS_ARGS, "-slices", slices]
+
+
+def _h264_args(crf: int, preset: str) -> list[str]:
+    return [
+        "-vf", _REC709_FILTER, "-c:v", "libx264", "-preset", preset, "-crf", str(crf),
+        "-pix_fmt", "yuv420p", "-color_range", "tv", "-colorspace", "bt709",
+        "-color_primaries", "bt709", "-color_trc", "bt709",
+        "-movflags", "+faststart+use_metadata_tags", "-f", "mp4",
+    ]  # fmt: skip
+
+
+def _check_rate(fps: Fraction | int) -> Fraction:
+    if isinstance(fps, float) or not isinstance(fps, (Fraction, int)):
+        raise TypeError(f"fps must be a Fraction or int, got {fps!r}")
+    rate = Fraction(fps)
+    if rate <= 0:
+        raise ValueError(f"fps must be positive, got {rate}")
+    return rate
+
+
+def _check_request(
+    path: Path, *, width: int, height: int, codec: str, crf: int, preset: str
+) -> None:
+    if codec not in _SUFFIX:
+        raise ValueError(f"codec must be one of {sorted(_SUFFIX)}, got {codec!r}")
+    if path.suffix.lower() != _SUFFIX[codec]:
+        raise ValueError(f"{path}: a {codec} video must be named *{_SUFFIX[codec]}")
+    if width <= 0 or height <= 0:
+        raise ValueError(f"{path}: frame size must be positive, got {width}x{height}")
+    if codec == "h264" and (width % 2 or height % 2):
+        raise ValueError(f"{path}: H.264 yuv420p needs an even width and height, "
+                         f"got {width}x{height}")  # fmt: skip
+    if not 0 <= crf <= 51:
+        raise ValueError(f"crf must be in 0..51, got {crf}")
+    if preset not in X264_PRESETS:
+        raise ValueError(f"preset must be one of {X264_PRESETS}, got {preset!r}")
+
+
+def _write_tags_file(tags: Mapping[str, str]) -> Path:
+    # A file, not -metadata arguments: a provenance tag may outgrow the command-line limits.
+    handle, name = tempfile.mkstemp(prefix="previz-tags-", suffix=".txt")
+    with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as file:
+        file.write(format_ffmetadata(tags))
+    return Path(name)
+
+
+def _discard(process: FfmpegProcess, temp_path: Path, tags_path: Path) -> None:
+    process.kill()
+    temp_path.unlink(missing_ok=True)
+    tags_path.unlink(missing_ok=True)
