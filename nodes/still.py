@@ -3,7 +3,16 @@
 from __future__ import annotations
 
 from nodes.common import duration_param
-from previz.api import NodeSpec, NodeType, Output, Param, ParamKind, PortType
+from previz.api import (
+    Clip,
+    ExecuteContext,
+    NodeSpec,
+    NodeType,
+    Output,
+    Param,
+    ParamKind,
+    PortType,
+)
 
 SPEC = NodeSpec(
     id="previz.still",
@@ -19,4 +28,17 @@ SPEC = NodeSpec(
     is_output=True,
 )
 
-STILL = NodeType(SPEC)
+
+
+def execute(ctx: ExecuteContext) -> Clip:
+    """The image, fitted to the project frame, held for the duration at the project rate."""
+    frame = ctx.media.fit(ctx.media.image(ctx.params["image"]), ctx.width, ctx.height)
+    count = max(round(ctx.params["duration"] * ctx.rate), 1)
+    with ctx.new_clip(ctx.width, ctx.height, ctx.rate) as clip:
+        for index in range(count):
+            clip.write(frame)
+            ctx.progress(index + 1, count)
+        return clip.finish(prompt="")
+
+
+STILL = NodeType(SPEC, execute)

@@ -10,6 +10,7 @@ from typing import Any, Protocol, runtime_checkable
 
 import numpy as np
 
+from previz.core.subjects import Subject
 from previz.core.values import Clip, ConditioningImage
 
 CAPABILITIES = ("text_to_video", "first_frame", "last_frame", "keyframes", "extend",
@@ -78,7 +79,12 @@ class ModelInfo:
 
 @dataclass(frozen=True)
 class RenderRequest:
-    """Everything a backend needs to render one take."""
+    """Everything a backend needs to render one take.
+
+    ``camera`` is the shot's ``CameraPath``; ``subjects`` its blocking; ``slate`` the caption
+    lines a preview may show; ``images`` the decoded conditioning images by asset hash;
+    ``mode`` is ``preview`` or, for control videos, ``depth`` or ``layout``.
+    """
 
     prompt: str
     width: int
@@ -95,6 +101,9 @@ class RenderRequest:
     images: Mapping[str, np.ndarray] = field(default_factory=dict)
     source_clip: Clip | None = None
     control_video: Sequence[np.ndarray] | None = None
+    subjects: tuple[Subject, ...] = ()
+    slate: tuple[str, ...] = ()
+    mode: str = "preview"
     extra: Mapping[str, Any] = field(default_factory=dict)
 
 

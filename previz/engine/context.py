@@ -13,7 +13,7 @@ from previz.core.project import Asset
 from previz.core.values import Clip
 from previz.engine.backend import Backend, CancelToken
 from previz.engine.store import ClipStore, ClipWriter
-from previz.media.images import ImageError, decode_image
+from previz.media.images import ImageError, decode_image, fit_frame
 
 
 class NodeError(Exception):
@@ -36,6 +36,10 @@ class MediaServices:
             return decode_image(asset.data, asset.name or sha256[:12])
         except ImageError as error:
             raise NodeError(str(error)) from error
+
+    def fit(self, image: np.ndarray, width: int, height: int) -> np.ndarray:
+        """``image`` scaled to fit a width x height frame, centred on black."""
+        return fit_frame(image, width, height)
 
     def frames(self, clip: Clip) -> Iterator[np.ndarray]:
         """Every frame of a clip, streamed."""
@@ -70,6 +74,7 @@ class ExecuteContext:
     height: int = 720
     report: Callable[[int, int], None] = field(default=lambda index, total: None)
     provenance: Mapping[str, Any] = field(default_factory=dict)
+    _writers: list[ClipWriter] = field(default_factory=list, init=False, repr=False)
 
     def progress(self, index: int, total: int) -> None:
         """Say that step ``index`` of ``total`` is done; raises ``Cancelled`` if cancelled."""
@@ -78,5 +83,14 @@ class ExecuteContext:
 
     def new_clip(self, width: int, height: int, fps: Fraction) -> ClipWriter:
         """Start writing this take's clip into the store."""
-        return self.store.writer(self.key, width, height, fps, cancel=self.cancel,
-                                 provenance=self.provenance)
+        writer = self.store.writer(self.key, width, height, fps, cancel=self.cancel,
+                                   provenance=self.provenance)
+        self._writers.append(writer)
+        return writer
+
+    def close(self) -> None:
+        """Throw away every clip started here and not finished (the executor calls this when
+        ``execute`` returns or raises), so a node need not clean up after itself."""
+        for writer in self._writers:
+            writer.abort()
+        self._writers.clear()

@@ -24,3 +24,15 @@ def encode_png(frame: np.ndarray) -> bytes:
     if not ok:
         raise ImageError("the frame could not be encoded as PNG")
     return encoded.tobytes()
+
+
+def fit_frame(image: np.ndarray, width: int, height: int) -> np.ndarray:
+    """``image`` scaled to fit inside width x height, centred on black (letterbox or pillarbox)."""
+    scale = min(width / image.shape[1], height / image.shape[0])
+    size = (max(round(image.shape[1] * scale), 1), max(round(image.shape[0] * scale), 1))
+    interpolation = cv2.INTER_AREA if scale < 1 else cv2.INTER_CUBIC
+    scaled = cv2.resize(image, size, interpolation=interpolation)
+    frame = np.zeros((height, width, 3), np.uint8)
+    left, top = (width - size[0]) // 2, (height - size[1]) // 2
+    frame[top:top + size[1], left:left + size[0]] = scaled
+    return frame
