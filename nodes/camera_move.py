@@ -4,7 +4,18 @@ from __future__ import annotations
 
 from typing import Any
 
-from previz.api import Input, NodeSpec, NodeType, Output, Param, ParamIssue, ParamKind, PortType
+from previz.api import (
+    ExecuteContext,
+    Input,
+    MoveValue,
+    NodeSpec,
+    NodeType,
+    Output,
+    Param,
+    ParamIssue,
+    ParamKind,
+    PortType,
+)
 
 # Each move's natural unit (DESIGN §6); distances may also be given in feet.
 MOVE_UNITS = {
@@ -21,6 +32,7 @@ MOVE_UNITS = {
     "dolly_zoom": ("m", "ft"),
 }
 EASINGS = ("linear", "ease-in", "ease-out", "ease-in-out")
+FOOT = 0.3048
 
 
 
@@ -69,4 +81,14 @@ SPEC = NodeSpec(
     validate=validate,
 )
 
-CAMERA_MOVE = NodeType(SPEC)
+
+
+def execute(ctx: ExecuteContext, previous: tuple[MoveValue, ...] = ()) -> tuple[MoveValue, ...]:
+    """The earlier moves of the chain, then this one, its amount in the move's own unit."""
+    params = ctx.params
+    amount = params["amount"] * (FOOT if params["unit"] == "ft" else 1.0)
+    move = MoveValue(params["move"], amount, params["start"], params["end"], params["easing"])
+    return (*previous, move)
+
+
+CAMERA_MOVE = NodeType(SPEC, execute)

@@ -2,7 +2,18 @@
 
 from __future__ import annotations
 
-from previz.api import Input, NodeSpec, NodeType, Output, Param, ParamKind, PortType
+from previz.api import (
+    ConditioningImage,
+    ExecuteContext,
+    Input,
+    NodeError,
+    NodeSpec,
+    NodeType,
+    Output,
+    Param,
+    ParamKind,
+    PortType,
+)
 
 ROLES = ("first_frame", "last_frame", "keyframe", "reference")
 
@@ -31,4 +42,18 @@ SPEC = NodeSpec(
     outputs=(Output("conditioning", PortType.CONDITIONING, "Conditioning"),),
 )
 
-IMAGE = NodeType(SPEC)
+
+
+def execute(ctx: ExecuteContext,
+            previous: tuple[ConditioningImage, ...] = ()) -> tuple[ConditioningImage, ...]:
+    """The earlier images of the stack, then this one; the image must be in the project."""
+    params = ctx.params
+    ctx.media.image(params["image"])  # fails here, naming the image, if it is missing
+    if params["role"] == "first_frame" and any(c.role == "first_frame" for c in previous):
+        raise NodeError("two images both want to be the first frame")
+    image = ConditioningImage(params["image"], params["role"], params["time"],
+                              params["strength"], params["subject"])
+    return (*previous, image)
+
+
+IMAGE = NodeType(SPEC, execute)

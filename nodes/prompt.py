@@ -2,7 +2,16 @@
 
 from __future__ import annotations
 
-from previz.api import NodeSpec, NodeType, Output, Param, ParamKind, PortType
+from previz.api import (
+    ExecuteContext,
+    NodeSpec,
+    NodeType,
+    Output,
+    Param,
+    ParamKind,
+    PortType,
+    PromptValue,
+)
 
 STYLES = ("none", "photoreal", "cinematic", "documentary", "animation", "storyboard sketch",
           "noir")
@@ -23,4 +32,11 @@ SPEC = NodeSpec(
     outputs=(Output("prompt", PortType.PROMPT, "Prompt"),),
 )
 
-PROMPT = NodeType(SPEC)
+
+
+def execute(ctx: ExecuteContext) -> PromptValue:
+    """The prompt's words as they flow to shots."""
+    return PromptValue(ctx.params["text"], ctx.params["negative"], ctx.params["style"])
+
+
+PROMPT = NodeType(SPEC, execute)

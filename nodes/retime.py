@@ -2,8 +2,21 @@
 
 from __future__ import annotations
 
+from fractions import Fraction
+
 from nodes.common import EDITORIAL_RATES
-from previz.api import Input, NodeSpec, NodeType, Output, Param, ParamKind, PortType
+from previz.api import (
+    Clip,
+    ExecuteContext,
+    Input,
+    NodeSpec,
+    NodeType,
+    Output,
+    Param,
+    ParamKind,
+    PortType,
+    parse_fraction,
+)
 
 METHODS = ("optical_flow", "blend", "nearest")
 
@@ -31,4 +44,21 @@ SPEC = NodeSpec(
     is_output=True,
 )
 
-RETIME = NodeType(SPEC)
+
+
+def execute(ctx: ExecuteContext, clip: Clip) -> Clip:
+    """The clip converted to the target rate, or sped up or slowed down at its own rate."""
+    params = ctx.params
+    by_rate = params["mode"] == "rate"
+    target = parse_fraction(params["target_fps"]) if by_rate else None
+    speed = None if by_rate else Fraction(str(params["multiplier"]))
+    total = ctx.media.retimed_count(clip, rate=target, speed=speed)
+    frames = ctx.media.retime(clip, params["method"], rate=target, speed=speed)
+    with ctx.new_clip(clip.width, clip.height, target or clip.fps) as retimed:
+        for frame in frames:
+            retimed.write(frame)
+            ctx.progress(retimed.frames_written, total)
+        return retimed.finish(prompt=clip.prompt, camera=clip.camera)
+
+
+RETIME = NodeType(SPEC, execute)

@@ -15,10 +15,30 @@ from previz.core.spec import (
     parse_fraction,
 )
 from previz.core.subjects import SUBJECT_KINDS, Subject, parse_subjects
+from previz.core.values import Clip, ConditioningImage, MoveValue, PromptValue
+from previz.engine.backend import (
+    Backend,
+    Cancelled,
+    CancelToken,
+    Constraints,
+    RenderRequest,
+    Snapped,
+)
+from previz.engine.context import ExecuteContext, MediaServices, NodeError
 
 __all__ = [
     "SUBJECT_KINDS",
+    "Backend",
+    "CancelToken",
+    "Cancelled",
+    "Clip",
+    "ConditioningImage",
+    "Constraints",
+    "ExecuteContext",
     "Input",
+    "MediaServices",
+    "MoveValue",
+    "NodeError",
     "NodeSpec",
     "NodeType",
     "Output",
@@ -26,6 +46,9 @@ __all__ = [
     "ParamIssue",
     "ParamKind",
     "PortType",
+    "PromptValue",
+    "RenderRequest",
+    "Snapped",
     "Subject",
     "format_fraction",
     "parse_fraction",

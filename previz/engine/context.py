@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any
@@ -13,6 +13,13 @@ from previz.core.project import Asset
 from previz.core.values import Clip
 from previz.engine.backend import Backend, CancelToken
 from previz.engine.store import ClipStore, ClipWriter
+from previz.media import (
+    dissolve_along_flow,
+    retime_by_speed,
+    retime_to_rate,
+    retimed_frame_count,
+    speed_frame_count,
+)
 from previz.media.images import ImageError, decode_image, fit_frame
 
 
@@ -48,6 +55,27 @@ class MediaServices:
     def frame(self, clip: Clip, index: int) -> np.ndarray:
         """One frame of a clip; negative indices count from the end."""
         return self._store.frame(clip, index % clip.frame_count)
+
+    def retime(self, clip: Clip, method: str, rate: Fraction | None = None,
+               speed: Fraction | None = None) -> Iterator[np.ndarray]:
+        """The clip's frames at another ``rate``, or played at ``speed`` (2: twice as fast)."""
+        if rate is not None:
+            return retime_to_rate(self.frames(clip), clip.frame_count, clip.fps, rate,
+                                  method=method)
+        return retime_by_speed(self.frames(clip), clip.frame_count, speed or Fraction(1),
+                               method=method)
+
+    def retimed_count(self, clip: Clip, rate: Fraction | None = None,
+                      speed: Fraction | None = None) -> int:
+        """How many frames ``retime`` gives for the same arguments."""
+        if rate is not None:
+            return retimed_frame_count(clip.frame_count, clip.fps, rate)
+        return speed_frame_count(clip.frame_count, speed or Fraction(1))
+
+    def dissolve(self, first: np.ndarray, last: np.ndarray,
+                 times: Iterable[float]) -> Iterator[np.ndarray]:
+        """In-betweens from ``first`` to ``last`` along their optical flow, one per time."""
+        return dissolve_along_flow(first, last, times)
 
 
 @dataclass

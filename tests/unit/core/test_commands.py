@@ -172,7 +172,7 @@ def test_timeline_edits(registry: NodeRegistry) -> None:
     for out in (40, 30, 20):
         history.push(TimelineTrim(new.id, 4, out, gesture="edge"))
     assert history.steps == 3
-    assert [e.id for e in project.timeline][0] == new.id
+    assert project.timeline[0].id == new.id
     assert (project.timeline[0].in_frame, project.timeline[0].out_frame) == (4, 20)
     history.push(TimelineRemove(project.timeline[1].id))
     assert len(project.timeline) == 2

@@ -49,7 +49,7 @@ def pick(items: list[Any], index: int) -> Any:
     return items[index % len(items)] if items else None
 
 
-def build(project: Project, registry: NodeRegistry, op: str, a: int, b: int,
+def build(project: Project, registry: NodeRegistry, op: str, a: int, b: int, *,
           gesture: int) -> Command | None:
     nodes = sorted(project.nodes)
     node = pick(nodes, a)
@@ -97,7 +97,7 @@ def test_undo_and_redo_walk_back_and_forth_through_equal_states(
     history = History(project)
     states = [snapshot(project)]
     for op, a, b, gesture in steps:
-        command = build(project, REGISTRY, op, a, b, gesture)
+        command = build(project, REGISTRY, op, a, b, gesture=gesture)
         if command is None:
             continue
         before, count = snapshot(project), history.steps

@@ -1,0 +1,114 @@
+"""The draft backend: every request rendered as a gray-box animatic on the CPU, no weights."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping, Sequence
+
+import cv2
+import numpy as np
+
+from previz.backends.draft.geometry import View
+from previz.backends.draft.plates import Plate, plate_on_plane
+from previz.backends.draft.renderer import DraftRenderer, DraftScene
+from previz.backends.draft.sky import PALETTES, time_of_day
+from previz.core.subjects import Subject
+from previz.engine.backend import (
+    CAPABILITIES,
+    CancelToken,
+    Constraints,
+    ModelInfo,
+    Progress,
+    RenderRequest,
+)
+
+THUMBNAIL = 96
+
+
+class DraftBackend:
+    """Renders any request, on any machine: the embedded default."""
+
+    id = "draft"
+    version = "1"
+    device = "cpu"
+
+    def available_models(self) -> Sequence[ModelInfo]:
+        """The draft needs no model."""
+        return ()
+
+    def capabilities(self, model: str) -> frozenset[str]:
+        """Everything: conditioning becomes plates, dissolves and labels."""
+        return frozenset(CAPABILITIES)
+
+    def constraints(self, model: str) -> Constraints:
+        """Any frame count, any even size, any rate."""
+        return Constraints(frame_multiple=1, size_multiple=2)
+
+    def generate(self, request: RenderRequest, progress: Progress,
+                 cancel: CancelToken) -> Iterator[np.ndarray]:
+        """Yield the frames of ``request`` one at a time, checking ``cancel`` before each."""
+        path = request.camera
+        if path is None:
+            raise ValueError("the draft backend needs the shot's camera path")
+        views = [View(path.K[i], path.world_to_camera[i], request.width, request.height)
+                 for i in range(request.frame_count)]
+        renderer = DraftRenderer(scene_for(request, views[0]), request.width, request.height)
+        duration = float(request.frame_count / request.fps)
+        for index, view in enumerate(views):
+            cancel.check()
+            yield renderer.render(view, float(index / request.fps), duration)
+            progress(index + 1, request.frame_count)
+
+
+def scene_for(request: RenderRequest, first: View) -> DraftScene:
+    """The draft scene of a request: subjects, light from the prompt, plates, references."""
+    subjects = request.subjects
+    return DraftScene(
+        subjects=subjects,
+        palette=PALETTES[time_of_day(request.prompt)],
+        caption=request.slate,
+        plates=_plates(request, first, _main(subjects)),
+        references=_references(request, subjects),
+        mode=request.mode,
+    )
+
+
+def _main(subjects: Sequence[Subject]) -> Subject | None:
+    return next((s for s in subjects if s.main), subjects[0] if subjects else None)
+
+
+def _plates(request: RenderRequest, first: View, main: Subject | None) -> list[Plate]:
+    plates = []
+    distance = _subject_distance(first, main)
+    for item in request.conditioning:
+        image = request.images.get(item.asset)
+        if image is None or item.role == "reference":
+            continue
+        if item.role == "last_frame":
+            resized = cv2.resize(image, (request.width, request.height),
+                                 interpolation=cv2.INTER_AREA)
+            plates.append(Plate(resized, "last_frame", strength=item.strength))
+        else:
+            plates.append(plate_on_plane(image, item.role, first, distance, time=item.time,
+                                         strength=item.strength))
+    return plates
+
+
+def _subject_distance(view: View, main: Subject | None) -> float:
+    """Depth of the main subject's middle in the first frame (10 m with nobody there)."""
+    if main is None:
+        return 10.0
+    point = np.array([[main.x, main.height / 2, main.z]])
+    return max(float(view.to_camera(point)[0, 2]), 0.5)
+
+
+def _references(request: RenderRequest, subjects: Sequence[Subject]) -> Mapping[str, np.ndarray]:
+    main = _main(subjects)
+    found = {}
+    for item in request.conditioning:
+        image = request.images.get(item.asset)
+        if item.role != "reference" or image is None:
+            continue
+        name = item.subject or (main.name if main else "")
+        scale = THUMBNAIL / max(image.shape[:2])
+        found[name] = cv2.resize(image, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
+    return found

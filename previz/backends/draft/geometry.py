@@ -1,0 +1,92 @@
+"""Pinhole geometry for the draft renderer: a view per frame, near-plane clipping, the horizon."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+NEAR = 0.05  # metres in front of the lens; anything closer is clipped away
+
+
+@dataclass(frozen=True)
+class View:
+    """One frame's camera: intrinsics ``K`` and world-to-camera ``world_to_camera`` (OpenCV)."""
+
+    K: np.ndarray
+    world_to_camera: np.ndarray
+    width: int
+    height: int
+
+    @property
+    def rotation(self) -> np.ndarray:
+        """World-to-camera rotation."""
+        return self.world_to_camera[:3, :3]
+
+    @property
+    def position(self) -> np.ndarray:
+        """The camera's centre in world coordinates."""
+        return -self.rotation.T @ self.world_to_camera[:3, 3]
+
+    def to_camera(self, points: np.ndarray) -> np.ndarray:
+        """World points (M, 3) in camera coordinates (x right, y down, z forward)."""
+        return points @ self.rotation.T + self.world_to_camera[:3, 3]
+
+    def to_pixels(self, camera_points: np.ndarray) -> np.ndarray:
+        """Camera-space points (M, 3) with z > 0 as pixel coordinates (M, 2)."""
+        homogeneous = camera_points @ self.K.T
+        return homogeneous[:, :2] / homogeneous[:, 2:3]
+
+    def project(self, points: np.ndarray) -> np.ndarray:
+        """World points in front of the camera as pixel coordinates."""
+        return self.to_pixels(self.to_camera(points))
+
+    def horizon(self) -> np.ndarray:
+        """The ground plane's vanishing line ``l``: image points ``p`` with ``l·p < 0`` see the
+        ground (their rays point down)."""
+        up_in_camera = self.rotation @ np.array([0.0, 1.0, 0.0])
+        return np.linalg.inv(self.K).T @ up_in_camera
+
+    def ground_polygon(self) -> np.ndarray:
+        """The part of the frame that shows the ground, as a polygon (may be empty)."""
+        w, h = self.width, self.height
+        frame = np.array([[0, 0], [w, 0], [w, h], [0, h]], float)
+        return clip_polygon_2d(frame, self.horizon())
+
+
+def clip_polygon_2d(polygon: np.ndarray, line: np.ndarray) -> np.ndarray:
+    """The part of a convex 2-D polygon where ``line·(x, y, 1) <= 0`` (Sutherland–Hodgman)."""
+    side = polygon @ line[:2] + line[2]
+    return _clip(polygon, side)
+
+
+def clip_near(camera_points: np.ndarray, near: float = NEAR) -> np.ndarray:
+    """A camera-space polygon cut to the part at depth ``near`` or beyond."""
+    return _clip(camera_points, near - camera_points[:, 2])
+
+
+def clip_segment_near(start: np.ndarray, end: np.ndarray,
+                      near: float = NEAR) -> np.ndarray | None:
+    """A camera-space segment cut to depth ``near`` or beyond; ``None`` if all of it is nearer."""
+    if start[2] < near and end[2] < near:
+        return None
+    if start[2] < near or end[2] < near:
+        t = (near - start[2]) / (end[2] - start[2])
+        cut = start + t * (end - start)
+        start, end = (cut, end) if start[2] < near else (start, cut)
+    return np.stack([start, end])
+
+
+def _clip(points: np.ndarray, side: np.ndarray) -> np.ndarray:
+    """Keep the vertices with ``side <= 0``, adding crossings where an edge changes side."""
+    kept = []
+    count = len(points)
+    for index in range(count):
+        current, following = points[index], points[(index + 1) % count]
+        s_current, s_following = side[index], side[(index + 1) % count]
+        if s_current <= 0:
+            kept.append(current)
+        if (s_current < 0 < s_following) or (s_following < 0 < s_current):
+            t = s_current / (s_current - s_following)
+            kept.append(current + t * (following - current))
+    return np.array(kept, float).reshape(-1, points.shape[1])

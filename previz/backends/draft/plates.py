@@ -1,0 +1,86 @@
+"""Conditioning images in the draft: plates on a plane the camera moves over, and dissolves.
+
+A first-frame or keyframe image becomes a plate: a plane at the main subject's distance,
+facing the base camera and exactly filling its frame, so each frame's camera sees it through
+the homography its move implies. A last-frame image dissolves in over the end of the shot.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+
+from previz.backends.draft.geometry import NEAR, View
+
+DISSOLVE_SECONDS = 0.5
+
+
+@dataclass(frozen=True)
+class Plate:
+    """An image on a world plane (corners top-left, top-right, bottom-right, bottom-left), or
+    a full-frame overlay when ``corners`` is ``None``; ``role`` decides when it shows."""
+
+    image: np.ndarray
+    role: str
+    time: float = 0.0
+    strength: float = 1.0
+    corners: np.ndarray | None = None
+
+    def opacity(self, time: float, duration: float) -> float:
+        """How much of the plate shows at ``time`` seconds into a shot of ``duration``."""
+        if self.role == "first_frame":
+            level = 1.0
+        elif self.role == "keyframe":
+            level = max(0.0, 1.0 - abs(time - self.time) / DISSOLVE_SECONDS)
+        elif self.role == "last_frame":
+            start = max(duration - DISSOLVE_SECONDS, 0.0)
+            level = 1.0 if duration <= 0 else min(max((time - start) / DISSOLVE_SECONDS, 0.0),
+                                                  1.0)
+        else:
+            level = 0.0
+        return level * self.strength
+
+
+def plate_on_plane(image: np.ndarray, role: str, base: View, distance: float, *,
+                   time: float = 0.0, strength: float = 1.0) -> Plate:
+    """A plate filling ``base``'s frame on the plane ``distance`` metres in front of it."""
+    resized = cv2.resize(image, (base.width, base.height), interpolation=cv2.INTER_AREA)
+    pixels = np.array([[0, 0, 1], [base.width, 0, 1], [base.width, base.height, 1],
+                       [0, base.height, 1]], float)
+    camera = (pixels @ np.linalg.inv(base.K).T) * distance
+    world = (camera - base.world_to_camera[:3, 3]) @ base.rotation
+    return Plate(resized, role, time, strength, world)
+
+
+def draw_plate(frame: np.ndarray, plate: Plate, view: View, opacity: float) -> None:
+    """Draw ``plate`` as ``view`` sees it, mixed in at ``opacity``."""
+    if opacity <= 0:
+        return
+    if plate.corners is None:
+        _mix(frame, plate.image, None, opacity)
+        return
+    camera = view.to_camera(plate.corners)
+    if np.any(camera[:, 2] <= NEAR):
+        return  # the plane reaches behind the lens: no single homography shows it
+    source = np.array([[0, 0], [plate.image.shape[1], 0],
+                       [plate.image.shape[1], plate.image.shape[0]], [0, plate.image.shape[0]]],
+                      np.float32)
+    target = view.to_pixels(camera).astype(np.float32)
+    homography = cv2.getPerspectiveTransform(source, target)
+    size = (frame.shape[1], frame.shape[0])
+    warped = cv2.warpPerspective(plate.image, homography, size, flags=cv2.INTER_LINEAR)
+    mask = np.zeros(frame.shape[:2], np.uint8)
+    cv2.fillConvexPoly(mask, np.round(target).astype(np.int32), 255)
+    _mix(frame, warped, mask, opacity)
+
+
+def _mix(frame: np.ndarray, image: np.ndarray, mask: np.ndarray | None, opacity: float) -> None:
+    if mask is None and opacity >= 1.0:
+        frame[:] = image
+        return
+    weight = np.full(frame.shape[:2], opacity, np.float32) if mask is None else (
+        mask.astype(np.float32) * (opacity / 255.0))
+    weight = weight[:, :, None]
+    frame[:] = (frame * (1.0 - weight) + image * weight + 0.5).astype(np.uint8)

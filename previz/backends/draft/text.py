@@ -1,0 +1,93 @@
+"""Text on frames: the slate caption and subject labels, drawn once with Pillow's scalable
+font and blended onto every frame."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+
+import numpy as np
+from PIL import Image, ImageDraw, ImageFont
+
+
+@dataclass(frozen=True)
+class Sprite:
+    """Premultiplied RGB and alpha of a piece of text, ready to blend."""
+
+    rgb: np.ndarray
+    alpha: np.ndarray
+
+    @property
+    def width(self) -> int:
+        """Width in pixels."""
+        return self.rgb.shape[1]
+
+    @property
+    def height(self) -> int:
+        """Height in pixels."""
+        return self.rgb.shape[0]
+
+
+@lru_cache(maxsize=16)
+def font(size: int) -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
+    """Pillow's built-in scalable font at ``size`` pixels."""
+    return ImageFont.load_default(size=size)
+
+
+def fit_text(text: str, size: int, width: int) -> str:
+    """``text`` cut with an ellipsis so it fits ``width`` pixels at ``size``."""
+    face = font(size)
+    if face.getlength(text) <= width:
+        return text
+    while text and face.getlength(text + "…") > width:
+        text = text[:-1]
+    return text.rstrip() + "…"
+
+
+def caption_sprite(lines: tuple[str, ...], width: int, size: int) -> Sprite:
+    """A slate band as wide as the frame: white lines on translucent black."""
+    pad = max(size // 3, 2)
+    height = pad * 2 + len(lines) * (size + pad)
+    image = Image.new("RGBA", (width, height), (0, 0, 0, 150))
+    draw = ImageDraw.Draw(image)
+    for row, line in enumerate(lines):
+        text = fit_text(line, size, width - 2 * pad)
+        draw.text((pad * 2, pad + row * (size + pad)), text, font=font(size),
+                  fill=(255, 255, 255, 255))
+    return _sprite(image)
+
+
+def label_sprite(text: str, size: int) -> Sprite:
+    """A subject's name on a dark tab."""
+    face = font(size)
+    pad = max(size // 4, 2)
+    width = int(face.getlength(text)) + 2 * pad
+    image = Image.new("RGBA", (width, size + 2 * pad), (20, 20, 24, 190))
+    ImageDraw.Draw(image).text((pad, pad // 2), text, font=face, fill=(255, 255, 255, 255))
+    return _sprite(image)
+
+
+def image_sprite(image: np.ndarray) -> Sprite:
+    """An opaque sprite of an RGB image (a reference thumbnail)."""
+    alpha = np.full((*image.shape[:2], 1), 255, np.uint16)
+    return Sprite(image.astype(np.uint16), alpha)
+
+
+def blend(frame: np.ndarray, sprite: Sprite, left: int, top: int) -> None:
+    """Draw ``sprite`` onto ``frame`` with its top-left at (left, top), clipped to the frame."""
+    height, width = frame.shape[:2]
+    x0, y0 = max(left, 0), max(top, 0)
+    x1, y1 = min(left + sprite.width, width), min(top + sprite.height, height)
+    if x0 >= x1 or y0 >= y1:
+        return
+    region = frame[y0:y1, x0:x1]
+    src = (slice(y0 - top, y1 - top), slice(x0 - left, x1 - left))
+    alpha = sprite.alpha[src]
+    mixed = region.astype(np.uint16) * (255 - alpha) // 255 + sprite.rgb[src]
+    region[:] = np.minimum(mixed, 255).astype(np.uint8)
+
+
+def _sprite(image: Image.Image) -> Sprite:
+    rgba = np.asarray(image, dtype=np.uint16)
+    alpha = rgba[:, :, 3:4]
+    return Sprite((rgba[:, :, :3] * alpha // 255).astype(np.uint16), alpha)

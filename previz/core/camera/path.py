@@ -1,0 +1,170 @@
+"""Camera paths: per-frame intrinsics and extrinsics of a shot, projection, JSON, control rows."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cached_property
+from typing import Any
+
+import numpy as np
+
+from previz.core.camera.framing import ShotCamera, base_framing
+from previz.core.camera.lens import Sensor, intrinsics
+from previz.core.camera.moves import Rig, apply_move
+from previz.core.camera.pose import MIRROR, CameraPose, world_to_camera
+from previz.core.values import MoveValue
+
+SCHEMA = "CameraPath.1"
+
+
+@dataclass(frozen=True, eq=False)
+class ProjectedPoints:
+    """Points seen by one frame: pixels (M,2) in continuous coordinates (NaN on or behind the
+    camera plane) and depth (M,) in metres along the view."""
+
+    pixels: np.ndarray
+    depth: np.ndarray
+
+
+@dataclass(frozen=True, eq=False)
+class CameraPath:
+    """The camera of every frame of a clip: focal lengths (N,), world-to-camera matrices R
+    (N,3,3; rotations times MIRROR) and centres (N,3), with the image size, the sensor and the
+    aim point (3,) that orbits and cranes pivot on."""
+
+    width: int
+    height: int
+    sensor: Sensor
+    focal_mm: np.ndarray
+    rotation: np.ndarray
+    position: np.ndarray
+    look_at: np.ndarray
+
+    @property
+    def frame_count(self) -> int:
+        """How many frames the path covers."""
+        return len(self.focal_mm)
+
+    @cached_property
+    def K(self) -> np.ndarray:  # noqa: N802 (the name every camera text and OpenCV use)
+        """Per-frame pinhole matrices, (N,3,3)."""
+        return intrinsics(self.focal_mm, self.sensor, self.width, self.height)
+
+    @cached_property
+    def world_to_camera(self) -> np.ndarray:
+        """Per-frame extrinsics, (N,4,4): X_cam = R·X_world + t, OpenCV camera axes. The world
+        is left-handed, so R is a rotation times a mirror of y (determinant -1)."""
+        return world_to_camera(self.rotation, self.position)
+
+    def pose(self, index: int) -> CameraPose:
+        """The camera of frame ``index`` (negative counts from the end)."""
+        return CameraPose(self.rotation[index].copy(), self.position[index].copy(),
+                          float(self.focal_mm[index]), self.look_at.copy())
+
+    def project(self, index: int, points: np.ndarray) -> ProjectedPoints:
+        """Where world points (M,3) land in frame ``index``."""
+        camera = np.asarray(points, dtype=float) @ self.rotation[index].T
+        camera = camera + self.world_to_camera[index, :3, 3]
+        depth = camera[:, 2]
+        image = camera @ self.K[index].T
+        with np.errstate(divide="ignore", invalid="ignore"):
+            pixels = np.where(depth[:, None] > 0, image[:, :2] / depth[:, None], np.nan)
+        return ProjectedPoints(pixels, depth)
+
+    def control_rows(self) -> np.ndarray:
+        """Rows of the RealEstate10K / CameraCtrl pose format, (N,18): fx/W, fy/H, cx/W, cy/H,
+        0, 0, then the 3x4 world-to-camera matrix row by row (timestamps left to the writer).
+
+        These matrices see the world mirrored in y (x right, y down, z away, right-handed like
+        the SfM poses those models learnt from), so their rotations are proper; the camera's
+        motion relative to itself is the same."""
+        k = self.K
+        mirrored = self.world_to_camera[:, :3, :].copy()
+        mirrored[:, :, :3] = mirrored[:, :, :3] @ MIRROR
+        rows = np.zeros((self.frame_count, 18))
+        rows[:, 0] = k[:, 0, 0] / self.width
+        rows[:, 1] = k[:, 1, 1] / self.height
+        rows[:, 2] = k[:, 0, 2] / self.width
+        rows[:, 3] = k[:, 1, 2] / self.height
+        rows[:, 6:] = mirrored.reshape(self.frame_count, 12)
+        return rows
+
+    def to_json(self) -> dict[str, Any]:
+        """The stored form: plain JSON numbers that read back to the same bits."""
+        return {
+            "schema": SCHEMA,
+            "width": self.width,
+            "height": self.height,
+            "sensor": self.sensor.to_json(),
+            "focal_mm": self.focal_mm.tolist(),
+            "rotation": self.rotation.tolist(),
+            "position": self.position.tolist(),
+            "look_at": self.look_at.tolist(),
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> CameraPath:
+        """A path from its stored form; a ValueError says what is malformed."""
+        if data.get("schema") != SCHEMA:
+            raise ValueError(f"not a {SCHEMA}: {data.get('schema')!r}")
+        try:
+            focal = np.asarray(data["focal_mm"], dtype=float).reshape(-1)
+            n = len(focal)
+            path = cls(int(data["width"]), int(data["height"]), Sensor.from_json(data["sensor"]),
+                       focal, np.asarray(data["rotation"], dtype=float).reshape(n, 3, 3),
+                       np.asarray(data["position"], dtype=float).reshape(n, 3),
+                       np.asarray(data["look_at"], dtype=float).reshape(3))
+        except (KeyError, TypeError, ValueError) as error:
+            raise ValueError(f"malformed {SCHEMA}: {error}") from None
+        arrays = (focal, path.rotation, path.position, path.look_at)
+        if n < 1 or not all(np.isfinite(array).all() for array in arrays):
+            raise ValueError("a camera path needs at least one frame of finite numbers")
+        return path
+
+    @classmethod
+    def from_poses(cls, poses: Sequence[CameraPose], width: int, height: int,
+                   sensor: Sensor) -> CameraPath:
+        """A path through ``poses``, one a frame (the aim point is the first pose's)."""
+        return cls(width, height, sensor, np.array([pose.focal_mm for pose in poses]),
+                   np.stack([pose.rotation for pose in poses]),
+                   np.stack([pose.position for pose in poses]), poses[0].look_at.copy())
+
+
+def frame_times(frame_count: int) -> np.ndarray:
+    """Normalized shot time of each frame: i/(N-1), so the last frame is at 1 (0 for N = 1)."""
+    if frame_count < 1:
+        raise ValueError("a camera path needs at least one frame")
+    if frame_count == 1:
+        return np.zeros(1)
+    return np.arange(frame_count) / (frame_count - 1)
+
+
+def camera_path(shot: ShotCamera, moves: Sequence[MoveValue], frame_count: int,
+                start: CameraPose | None = None) -> CameraPath:
+    """The shot's camera over ``frame_count`` frames: the base framing (or ``start``, to carry
+    on from an earlier clip's last pose) with ``moves`` applied in chain order."""
+    base = start if start is not None else base_framing(shot).pose()
+    return _moved(base, moves, frame_count, width=shot.width, height=shot.height,
+                  sensor=shot.sensor_spec)
+
+
+def continue_path(previous: CameraPath, moves: Sequence[MoveValue],
+                  frame_count: int) -> CameraPath:
+    """A path on ``previous``'s image size and sensor that starts exactly at its last pose, for
+    an Extend; its moves are relative to that pose."""
+    return _moved(previous.pose(-1), moves, frame_count, width=previous.width,
+                  height=previous.height, sensor=previous.sensor)
+
+
+def _moved(base: CameraPose, moves: Sequence[MoveValue], frame_count: int, *, width: int,
+           height: int, sensor: Sensor) -> CameraPath:
+    t = frame_times(frame_count)
+    rig = Rig.at(base, frame_count)
+    for move in moves:
+        rig = apply_move(rig, move, t)
+    if np.any(rig.focal_mm <= 0):
+        raise ValueError("the moves take the focal length to zero or below")
+    return CameraPath(width, height, sensor, rig.focal_mm,
+                      np.swapaxes(rig.orientation, -1, -2).copy(), rig.position,
+                      base.look_at.copy())
