@@ -161,10 +161,11 @@ def _timeline_from_list(data: Any, project: Project) -> list[TimelineEntry]:
         raise ProjectError("expected a list of entries", "timeline")
     entries = [_entry_from_dict(item, f"timeline[{index}]", project)
                for index, item in enumerate(data)]
-    ids = [entry.id for entry in entries]
-    for index, entry_id in enumerate(ids):
-        if entry_id in ids[:index]:
-            raise ProjectError(f"duplicate entry id {entry_id}", f"timeline[{index}].id")
+    seen: set[str] = set()
+    for index, entry in enumerate(entries):
+        if entry.id in seen:
+            raise ProjectError(f"duplicate entry id {entry.id}", f"timeline[{index}].id")
+        seen.add(entry.id)
     return entries
 
 
@@ -231,9 +232,13 @@ def _integer(value: Any, where: str, minimum: int) -> int:
 
 
 def _number(value: Any, where: str) -> float:
-    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+    try:
+        number = float(value) if isinstance(value, int | float) and value is not True else None
+    except OverflowError:  # an integer too large for a float
+        number = None
+    if isinstance(value, bool) or number is None or not math.isfinite(number):
         raise ProjectError(f"expected a finite number, found {_kind(value)}", where)
-    return float(value)
+    return number
 
 
 def _position(value: Any, where: str) -> tuple[float, float]:

@@ -174,8 +174,10 @@ def parse_fraction(value: Any) -> Fraction:
         raise ValueError(f"{value!r} is not a fraction")
     if isinstance(value, int):
         return Fraction(value)
-    if isinstance(value, str) and value.strip():
-        return Fraction(value.strip())
+    text = value.strip() if isinstance(value, str) else ""
+    # Fraction() expands exponents digit by digit: "1e999999999" would hang it.
+    if text and len(text) <= 32 and "e" not in text.lower():
+        return Fraction(text)
     raise ValueError(f"{value!r} is not a fraction such as 24000/1001")
 
 

@@ -1,0 +1,23 @@
+"""Project files: the .previz zip, read with every check, written atomically, upgraded on load."""
+
+from __future__ import annotations
+
+from previz.core.errors import ProjectError
+from previz.io.archive import LoadLimits, RenderEntry
+from previz.io.load import list_renders, load_project
+from previz.io.save import STALE_TEMP_SECONDS, leftover_temp_files, save_project
+from previz.io.upgrades import UpgradeFn, Upgrades, default_upgrades
+
+__all__ = [
+    "STALE_TEMP_SECONDS",
+    "LoadLimits",
+    "ProjectError",
+    "RenderEntry",
+    "UpgradeFn",
+    "Upgrades",
+    "default_upgrades",
+    "leftover_temp_files",
+    "list_renders",
+    "load_project",
+    "save_project",
+]

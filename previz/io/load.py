@@ -1,0 +1,114 @@
+"""Reading a .previz file: check the archive, parse and upgrade project.json, attach the assets."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from typing import Any
+
+from previz.core.errors import ProjectError
+from previz.core.project import Project
+from previz.core.project_json import project_from_dict
+from previz.core.registry import NodeRegistry
+from previz.io.archive import PROJECT_JSON, Archive, LoadLimits, RenderEntry, open_archive
+from previz.io.strict_json import parse_json
+from previz.io.upgrades import Upgrades, default_upgrades
+
+_MAX_RATE_TEXT = 32
+
+
+def load_project(path: str | os.PathLike[str], *, registry: NodeRegistry | None = None,
+                 upgrades: Upgrades | None = None, limits: LoadLimits | None = None) -> Project:
+    """The project saved at ``path``, with every asset's bytes; nothing is written anywhere.
+
+    Every problem is a ``ProjectError`` naming the file and the entry or field. Objects saved
+    at older schema versions pass through ``upgrades`` (the built-in ones by default). With a
+    ``registry``, a node saved by an older version of its type has its params upgraded by the
+    type's spec; node types the registry lacks are kept as they are. Renders bundled under
+    ``renders/`` are checked but not read: ``list_renders`` names them.
+    """
+    limits = limits or LoadLimits()
+    with open_archive(path, limits) as archive:
+        raw = _project_json(archive, limits)
+        raw = (upgrades or default_upgrades()).apply(raw, archive.where(PROJECT_JSON))
+        _refuse_slow_input(raw, limits, archive.where(PROJECT_JSON))
+        try:
+            project = project_from_dict(raw)
+        except ProjectError as error:
+            field = () if error.where in ("", PROJECT_JSON) else (error.where,)
+            raise ProjectError(error.what, archive.where(PROJECT_JSON, *field)) from None
+        _attach_assets(project, archive, limits)
+        if registry is not None:
+            _upgrade_node_params(project, registry, archive)
+    return project
+
+
+def list_renders(path: str | os.PathLike[str], *,
+                 limits: LoadLimits | None = None) -> list[RenderEntry]:
+    """The renders bundled in a project file, checked as ``load_project`` checks them, unread."""
+    with open_archive(path, limits or LoadLimits()) as archive:
+        return archive.renders()
+
+
+def _project_json(archive: Archive, limits: LoadLimits) -> Any:
+    info = archive.entry(PROJECT_JSON)
+    if info is None:
+        raise ProjectError(f"not a Previz project: no {PROJECT_JSON} in the archive",
+                           archive.path)
+    data = archive.read(info, limits.max_project_json_bytes)
+    return parse_json(data, archive.where(PROJECT_JSON), limits.max_json_depth)
+
+
+def _refuse_slow_input(raw: Any, limits: LoadLimits, where: str) -> None:
+    # project_from_dict compares timeline ids pairwise and parses the rate with Fraction,
+    # which expands exponents ("1e999999999"): cheap for any real project, a hang for a
+    # hostile one.
+    if not isinstance(raw, dict):
+        return
+    timeline = raw.get("timeline")
+    if isinstance(timeline, list) and len(timeline) > limits.max_timeline_entries:
+        raise ProjectError(f"{len(timeline)} timeline entries, over the limit of"
+                           f" {limits.max_timeline_entries}", f"{where}: timeline")
+    settings = raw.get("settings")
+    rate = settings.get("rate") if isinstance(settings, dict) else None
+    if isinstance(rate, str) and (len(rate) > _MAX_RATE_TEXT or "e" in rate.lower()):
+        raise ProjectError(f"editorial rate {rate[:_MAX_RATE_TEXT]!r} is not a frame rate"
+                           " such as 24000/1001", f"{where}: settings.rate")
+
+
+def _attach_assets(project: Project, archive: Archive, limits: LoadLimits) -> None:
+    total = 0
+    for asset in project.assets.values():
+        name = f"assets/{asset.sha256}.{asset.ext}"
+        info = archive.entry(name)
+        if info is None:
+            raise ProjectError(f"asset {asset.name!r} is missing from the file",
+                               archive.where(name))
+        total += info.file_size
+        if total > limits.max_total_asset_bytes:
+            raise ProjectError(f"assets over the limit of {limits.max_total_asset_bytes} bytes"
+                               " in all", archive.where(name))
+        data = archive.read(info, limits.max_asset_bytes)
+        if hashlib.sha256(data).hexdigest() != asset.sha256:
+            raise ProjectError(f"asset {asset.name!r} does not match its SHA-256: the file is"
+                               " damaged", archive.where(name))
+        asset.data = data
+
+
+def _upgrade_node_params(project: Project, registry: NodeRegistry, archive: Archive) -> None:
+    for node in project.nodes.values():
+        node_type = registry.get(node.type)
+        if node_type is None or node.version >= node_type.spec.version:
+            continue
+        where = archive.where(PROJECT_JSON, f"nodes.{node.id}.params")
+        try:
+            params = node_type.spec.upgrade_params(node.version, node.params)
+            json.dumps(params, allow_nan=False)
+        # A node pack's upgrade meets whatever the file holds; its failure is the file's problem.
+        except Exception as error:
+            raise ProjectError(f"cannot upgrade {node.type} params from version {node.version}"
+                               f" to {node_type.spec.version}: {error!r}", where) from None
+        if not isinstance(params, dict):
+            raise ProjectError(f"the upgrade of {node.type} params gave no object", where)
+        node.params, node.version = params, node_type.spec.version

@@ -1,0 +1,146 @@
+"""Writing a .previz file: deterministic zip bytes, replaced atomically."""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+import re
+import secrets
+import stat
+import time
+import zipfile
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import BinaryIO
+
+from previz.core.errors import ProjectError
+from previz.core.project import Project
+from previz.core.project_json import project_to_dict
+from previz.io.archive import ASSETS_FOLDER, PROJECT_JSON
+
+STALE_TEMP_SECONDS = 3600
+_ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)
+_UNIX = 3
+_FILE_MODE = 0o644 << 16
+_DEFLATE_LEVEL = 6
+_COMPRESSED_IMAGES = ("png", "jpg", "jpeg", "webp")
+
+
+@dataclass(frozen=True)
+class _Entry:
+    name: str
+    data: bytes
+    method: int
+
+
+def save_project(project: Project, path: str | os.PathLike[str]) -> None:
+    """Write ``project`` to ``path`` as a .previz zip, atomically.
+
+    The bytes depend only on the project (fixed entry order, timestamps and compression), so
+    saving what was loaded gives the same file. The zip is written to ``.<name>.tmp-<hex>``
+    beside the target, synced and renamed over it: a failure leaves the old file as it was
+    and removes the temporary file; a killed process may leave one, which a later save
+    removes once it is ``STALE_TEMP_SECONDS`` old (``leftover_temp_files`` lists them).
+    An asset without its bytes, or a value JSON cannot hold, is a ``ProjectError`` raised
+    before anything is written; the file system's own failures are ``OSError``.
+    """
+    target = Path(path)
+    entries = [_Entry(PROJECT_JSON, project_json_bytes(project, str(target)),
+                      zipfile.ZIP_DEFLATED)]
+    entries += _asset_entries(project, str(target))
+    _replace_atomically(target, lambda file: _write_zip(file, entries))
+    _remove_stale_temp_files(target)
+
+
+def project_json_bytes(project: Project, where: str = "") -> bytes:
+    """The project.json of ``project``: sorted, indented UTF-8 with a final newline."""
+    try:
+        text = json.dumps(project_to_dict(project), sort_keys=True, indent=2,
+                          ensure_ascii=False, allow_nan=False)
+        return (text + "\n").encode("utf-8")
+    except (TypeError, ValueError, RecursionError) as error:
+        raise ProjectError(f"the project cannot be written as JSON ({error})", where) from None
+
+
+def leftover_temp_files(path: str | os.PathLike[str]) -> list[Path]:
+    """Temporary files that killed saves of ``path`` left beside it."""
+    target = Path(path)
+    pattern = re.compile(re.escape(f".{target.name}.tmp-") + "[0-9a-f]{8}")
+    try:
+        return sorted(item for item in target.parent.iterdir() if pattern.fullmatch(item.name))
+    except OSError:
+        return []
+
+
+def _asset_entries(project: Project, where: str) -> list[_Entry]:
+    entries = []
+    for asset in sorted(project.assets.values(), key=lambda asset: asset.sha256):
+        if hashlib.sha256(asset.data).hexdigest() != asset.sha256:
+            problem = "has no bytes in memory" if not asset.data else "does not match its SHA-256"
+            raise ProjectError(f"asset {asset.name!r} {problem}", f"{where}: assets.{asset.sha256}")
+        method = zipfile.ZIP_STORED if asset.ext in _COMPRESSED_IMAGES else zipfile.ZIP_DEFLATED
+        entries.append(_Entry(f"{ASSETS_FOLDER}{asset.sha256}.{asset.ext}", asset.data, method))
+    return entries
+
+
+def _write_zip(file: BinaryIO, entries: list[_Entry]) -> None:
+    with zipfile.ZipFile(file, "w") as archive:
+        for entry in entries:
+            info = zipfile.ZipInfo(entry.name, date_time=_ZIP_EPOCH)
+            info.compress_type = entry.method
+            info.create_system = _UNIX
+            info.external_attr = _FILE_MODE
+            archive.writestr(info, entry.data, compresslevel=_DEFLATE_LEVEL)
+
+
+def _replace_atomically(target: Path, write: Callable[[BinaryIO], None]) -> None:
+    file = _open_temp_file(target)
+    temp = Path(file.name)
+    try:
+        with file:
+            write(file)
+            file.flush()
+            os.fsync(file.fileno())
+        _copy_mode(target, temp)
+        os.replace(temp, target)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            temp.unlink()
+        raise
+    _sync_folder(target.parent)
+
+
+def _open_temp_file(target: Path) -> BinaryIO:
+    while True:
+        temp = target.with_name(f".{target.name}.tmp-{secrets.token_hex(4)}")
+        with contextlib.suppress(FileExistsError):
+            return open(temp, "xb")
+
+
+def _copy_mode(target: Path, temp: Path) -> None:
+    # A new file gets the umask's mode; an existing one keeps the mode it had.
+    with contextlib.suppress(OSError):
+        os.chmod(temp, stat.S_IMODE(os.stat(target).st_mode))
+
+
+def _sync_folder(folder: Path) -> None:
+    # The rename is durable once the folder is synced; Windows cannot open a folder for that.
+    if os.name != "posix":
+        return
+    with contextlib.suppress(OSError):
+        descriptor = os.open(folder, os.O_RDONLY)
+        try:
+            os.fsync(descriptor)
+        finally:
+            os.close(descriptor)
+
+
+def _remove_stale_temp_files(target: Path) -> None:
+    cutoff = time.time() - STALE_TEMP_SECONDS
+    for leftover in leftover_temp_files(target):
+        with contextlib.suppress(OSError):
+            if leftover.stat().st_mtime < cutoff:
+                leftover.unlink()
