@@ -3,7 +3,30 @@
 from __future__ import annotations
 
 from nodes.common import duration_param, seed_param, takes_param
-from previz.api import Input, NodeSpec, NodeType, Output, Param, ParamKind, PortType
+from nodes.rendering import backend_of, frame_count, prompt_text, write_clip
+from previz.api import (
+    CameraPath,
+    Clip,
+    ConditioningImage,
+    ExecuteContext,
+    Input,
+    MoveValue,
+    NodeError,
+    NodeSpec,
+    NodeType,
+    Output,
+    Param,
+    ParamKind,
+    PortType,
+    PromptValue,
+    RenderRequest,
+    ShotCamera,
+    Subject,
+    camera_path,
+    continue_path,
+    moves_label,
+    parse_subjects,
+)
 
 SPEC = NodeSpec(
     id="previz.extend",
@@ -31,4 +54,69 @@ SPEC = NodeSpec(
     renders=True,
 )
 
-EXTEND = NodeType(SPEC)
+LAST_FRAME = "clip:last"
+
+
+def execute(ctx: ExecuteContext, clip: Clip, prompt: PromptValue | None = None,
+            camera: tuple[MoveValue, ...] = ()) -> Clip:
+    """The clip, then a continuation rendered from its last camera pose with its subjects."""
+    backend = backend_of(ctx)
+    added = frame_count(ctx.params["added_duration"], clip.fps)
+    frames = backend.constraints(ctx.model).snap(added, clip.width, clip.height).frames
+    previous = _path_of(clip)
+    subjects = tuple(parse_subjects(clip.provenance.get("subjects") or []))
+    try:
+        path = _continuation(previous, clip, camera, frames)
+    except ValueError as error:
+        raise NodeError(f"the camera move cannot be made: {error}") from error
+    plate = bool(clip.provenance.get("plate")) or previous is None
+    conditioning = (ConditioningImage(LAST_FRAME, "first_frame"),) if plate else ()
+    text = prompt_text(prompt) if prompt is not None else clip.prompt
+    slate = tuple(clip.provenance.get("slate") or ("", text))
+    request = RenderRequest(
+        prompt=text, negative=prompt.negative if prompt else "", width=clip.width,
+        height=clip.height, frame_count=frames, fps=clip.fps, seed=ctx.seed or 0,
+        model=ctx.model, camera=path, conditioning=conditioning,
+        images={LAST_FRAME: ctx.media.frame(clip, -1)}, source_clip=clip,
+        subjects=subjects if previous is not None else (),
+        slate=(f"{slate[0]}   extended: {moves_label(camera)}", text),
+    )
+    whole = _joined(previous, path, clip)
+    provenance = {**clip.provenance, "plate": plate, "extended_from": clip.key,
+                  "added_frames": frames}
+    return write_clip(ctx, request, head=ctx.media.frames(clip), camera=whole,
+                      provenance=provenance)
+
+
+def _path_of(clip: Clip) -> CameraPath | None:
+    if not clip.camera:
+        return None
+    try:
+        return CameraPath.from_json(clip.camera)
+    except ValueError as error:
+        raise NodeError(f"the clip's camera path is unreadable: {error}") from error
+
+
+def _continuation(previous: CameraPath | None, clip: Clip, moves: tuple[MoveValue, ...],
+                  frames: int) -> CameraPath:
+    """The camera of the added frames; its first pose is the clip's last, so it is dropped."""
+    if previous is None:  # a clip with no camera (a Still): moves act on its last frame
+        framing = ShotCamera(Subject("frame", main=True), "wide", width=clip.width,
+                             height=clip.height)
+        whole = camera_path(framing, moves, frames + 1)
+    else:
+        whole = continue_path(previous, moves, frames + 1)
+    poses = [whole.pose(index) for index in range(1, frames + 1)]
+    return CameraPath.from_poses(poses, whole.width, whole.height, whole.sensor)
+
+
+def _joined(previous: CameraPath | None, added: CameraPath, clip: Clip) -> object:
+    """The camera of the whole extended clip, when the source clip had one for every frame."""
+    if previous is None or previous.frame_count != clip.frame_count:
+        return None
+    poses = [previous.pose(i) for i in range(previous.frame_count)]
+    poses += [added.pose(i) for i in range(added.frame_count)]
+    return CameraPath.from_poses(poses, added.width, added.height, added.sensor).to_json()
+
+
+EXTEND = NodeType(SPEC, execute)

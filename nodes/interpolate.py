@@ -3,7 +3,20 @@
 from __future__ import annotations
 
 from nodes.common import duration_param, seed_param, takes_param
-from previz.api import Input, NodeSpec, NodeType, Output, PortType
+from nodes.rendering import frame_count, write_clip
+from previz.api import (
+    CameraPath,
+    Clip,
+    ConditioningImage,
+    ExecuteContext,
+    Input,
+    NodeSpec,
+    NodeType,
+    Output,
+    PortType,
+    RenderRequest,
+    interpolate_poses,
+)
 
 SPEC = NodeSpec(
     id="previz.interpolate",
@@ -26,4 +39,37 @@ SPEC = NodeSpec(
     renders=True,
 )
 
-INTERPOLATE = NodeType(SPEC)
+FIRST, LAST = "bridge:first", "bridge:last"
+
+
+def execute(ctx: ExecuteContext, clip_a: Clip, clip_b: Clip) -> Clip:
+    """In-betweens from A's last frame to B's first, at A's rate and size; the camera glides
+    from A's last pose to B's first."""
+    frames = frame_count(ctx.params["bridge_duration"], clip_a.fps)
+    first = ctx.media.frame(clip_a, -1)
+    last = ctx.media.frame(clip_b, 0)
+    if (clip_b.width, clip_b.height) != (clip_a.width, clip_a.height):
+        last = ctx.media.fit(last, clip_a.width, clip_a.height)
+    path = _bridge_path(clip_a, clip_b, frames)
+    request = RenderRequest(
+        prompt=clip_a.prompt, width=clip_a.width, height=clip_a.height, frame_count=frames,
+        fps=clip_a.fps, seed=ctx.seed or 0, model=ctx.model, camera=path,
+        conditioning=(ConditioningImage(FIRST, "first_frame"),
+                      ConditioningImage(LAST, "last_frame")),
+        images={FIRST: first, LAST: last}, source_clip=clip_a, bridge=True,
+    )
+    provenance = {"bridge": [clip_a.key, clip_b.key], "loop": clip_a.key == clip_b.key}
+    return write_clip(ctx, request, camera=path.to_json() if path else None,
+                      provenance=provenance)
+
+
+def _bridge_path(clip_a: Clip, clip_b: Clip, frames: int) -> CameraPath | None:
+    """Poses between A's last and B's first, those two left out (they are in A and B)."""
+    if not (clip_a.camera and clip_b.camera):
+        return None
+    a, b = CameraPath.from_json(clip_a.camera), CameraPath.from_json(clip_b.camera)
+    poses = interpolate_poses(a.pose(-1), b.pose(0), frames + 2)[1:-1]
+    return CameraPath.from_poses(poses, clip_a.width, clip_a.height, a.sensor)
+
+
+INTERPOLATE = NodeType(SPEC, execute)

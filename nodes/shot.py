@@ -3,7 +3,27 @@
 from __future__ import annotations
 
 from nodes.common import duration_param, seed_param, takes_param
-from previz.api import Input, NodeSpec, NodeType, Output, Param, ParamKind, PortType
+from nodes.rendering import backend_of, frame_count, prompt_text, slate, write_clip
+from previz.api import (
+    Clip,
+    ConditioningImage,
+    ExecuteContext,
+    Input,
+    MoveValue,
+    NodeError,
+    NodeSpec,
+    NodeType,
+    Output,
+    Param,
+    ParamKind,
+    PortType,
+    PromptValue,
+    RenderRequest,
+    ShotCamera,
+    camera_path,
+    parse_fraction,
+    parse_subjects,
+)
 
 SHOT_SIZES = ("extreme_close_up", "close_up", "medium_close_up", "medium", "medium_wide", "full",
               "wide", "extreme_wide")
@@ -71,4 +91,44 @@ SPEC = NodeSpec(
     renders=True,
 )
 
-SHOT = NodeType(SPEC)
+PLATE_ROLES = ("first_frame", "keyframe")
+
+
+def execute(ctx: ExecuteContext, prompt: PromptValue, camera: tuple[MoveValue, ...] = (),
+            conditioning: tuple[ConditioningImage, ...] = ()) -> Clip:
+    """Frame the main subject, move the camera, and render the take through the backend.
+
+    The frame count and size snap to what the backend's model renders; the clip records the
+    adjustment, the camera path and the blocking, so Extend can carry on from it.
+    """
+    params = ctx.params
+    backend = backend_of(ctx)
+    fps = parse_fraction(params["fps"])
+    wanted = frame_count(params["duration"], fps)
+    snapped = backend.constraints(ctx.model).snap(wanted, params["width"], params["height"])
+    subjects = tuple(parse_subjects(params["subjects"]))
+    if not subjects:
+        raise NodeError("a shot needs at least one subject to frame")
+    framing = ShotCamera.from_params(
+        {**params, "width": snapped.width, "height": snapped.height}, subjects)
+    try:
+        path = camera_path(framing, camera, snapped.frames)
+    except ValueError as error:
+        raise NodeError(f"the camera move cannot be made: {error}") from error
+    text = prompt_text(prompt)
+    request = RenderRequest(
+        prompt=text, negative=prompt.negative, width=snapped.width, height=snapped.height,
+        frame_count=snapped.frames, fps=fps, seed=ctx.seed or 0, steps=params["steps"],
+        guidance=params["guidance"], model=ctx.model, camera=path, conditioning=conditioning,
+        images={item.asset: ctx.media.image(item.asset) for item in conditioning},
+        subjects=subjects, slate=slate(params, camera, text),
+    )
+    provenance = {
+        "subjects": params["subjects"], "requested_frames": wanted,
+        "snapped": list(snapped.notes), "slate": list(request.slate),
+        "plate": any(item.role in PLATE_ROLES for item in conditioning),
+    }
+    return write_clip(ctx, request, camera=path.to_json(), provenance=provenance)
+
+
+SHOT = NodeType(SPEC, execute)

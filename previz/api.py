@@ -2,6 +2,16 @@
 
 from __future__ import annotations
 
+from previz.core.camera import (
+    CameraPath,
+    CameraPose,
+    ShotCamera,
+    camera_path,
+    continue_path,
+    describe_moves,
+    interpolate_poses,
+    moves_label,
+)
 from previz.core.ports import PortType
 from previz.core.spec import (
     Input,
@@ -29,6 +39,8 @@ from previz.engine.context import ExecuteContext, MediaServices, NodeError
 __all__ = [
     "SUBJECT_KINDS",
     "Backend",
+    "CameraPath",
+    "CameraPose",
     "CancelToken",
     "Cancelled",
     "Clip",
@@ -48,9 +60,15 @@ __all__ = [
     "PortType",
     "PromptValue",
     "RenderRequest",
+    "ShotCamera",
     "Snapped",
     "Subject",
+    "camera_path",
+    "continue_path",
+    "describe_moves",
     "format_fraction",
+    "interpolate_poses",
+    "moves_label",
     "parse_fraction",
     "parse_subjects",
 ]

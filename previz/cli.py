@@ -21,10 +21,10 @@ from previz.engine.events import RenderEvent
 from previz.engine.executor import Executor, RunResult
 from previz.engine.plan import ExecutionPlan, compile_plan
 from previz.engine.progress import ProgressBar
-from previz.engine.store import ClipStore
+from previz.engine.store import ClipStore, StoreError
 from previz.io import load_project
 from previz.media import MediaError, open_writer
-from previz.settings import Settings
+from previz.settings import Settings, SettingsError
 
 SUBCOMMANDS = ("validate", "render")
 
@@ -39,8 +39,10 @@ class Services:
 
 
 def available_backends() -> list[Backend]:
-    """Every backend that can run on this machine."""
-    return []
+    """Every backend that can run on this machine: the draft renderer runs everywhere."""
+    from previz.backends.draft.backend import DraftBackend
+
+    return [DraftBackend()]
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -68,11 +70,11 @@ def main(argv: Sequence[str] | None = None, services: Services | None = None) ->
     if args.command is None:
         build_parser().print_help(sys.stderr)
         return 2
-    services = services or Services(default_registry(), BackendSet(available_backends()),
-                                    Settings.load())
     try:
+        services = services or Services(default_registry(), BackendSet(available_backends()),
+                                        Settings.load())
         project = load_project(args.project, registry=services.registry)
-    except ProjectError as error:
+    except (ProjectError, SettingsError) as error:
         print(f"previz: {error}", file=sys.stderr)
         return 1
     if args.command == "validate":
@@ -82,7 +84,7 @@ def main(argv: Sequence[str] | None = None, services: Services | None = None) ->
 
 def validate(project: Project, services: Services, out: TextIO) -> int:
     """Print every problem of every node; 1 if there is any."""
-    store = ClipStore(services.settings.cache_dir, services.settings.cache_bytes)
+    store = open_store(services.settings)
     plan = compile_plan(project, list(project.nodes), registry=services.registry,
                         catalog=services.backends.catalog(), is_cached=store.has,
                         default_backend=services.settings.default_backend)
@@ -100,23 +102,44 @@ def render(project: Project, services: Services, args: argparse.Namespace) -> in
         print(f"previz: no node {unknown[0]} in {args.project}", file=sys.stderr)
         return 1
     if args.backend:
-        for node in project.nodes.values():
-            if "backend" in node.params:
-                node.params["backend"] = args.backend
-    store = ClipStore(services.settings.cache_dir, services.settings.cache_bytes)
+        use_backend(project, services.registry, args.backend)
+    store = open_store(services.settings)
     plan = compile_plan(project, args.node or None, registry=services.registry,
                         catalog=services.backends.catalog(), is_cached=store.has,
-                        default_backend=services.settings.default_backend)
+                        default_backend=args.backend or services.settings.default_backend)
     if not plan.ok:
         for problem in plan.problems:
             print(problem, file=sys.stderr)
         return 1
-    result = run_plan(plan, project, store, services.backends)
+    try:
+        result = run_plan(plan, project, store, services.backends)
+    except KeyboardInterrupt:
+        print("previz: cancelled; nothing half-rendered was kept", file=sys.stderr)
+        return 130
     for node_id, message in result.failed.items():
         print(f"{plan.nodes[node_id].label}: failed: {message}", file=sys.stderr)
+    written = True
     if args.out and not args.node:
-        write_timeline(project, plan, result, store, args.out)
-    return 0 if result.ok else 1
+        written = write_timeline(project, plan, result, store, args.out)
+    return 0 if result.ok and written else 1
+
+
+def open_store(settings: Settings) -> ClipStore:
+    """The clip store the settings name, bounded as they say."""
+    return ClipStore(settings.cache_dir, settings.cache_bytes, settings.memory_cache_bytes)
+
+
+def use_backend(project: Project, registry: NodeRegistry, backend: str) -> None:
+    """Make every node with a ``backend`` param render with ``backend``; a node switched from
+    another backend gets that backend's default model, since models belong to a backend."""
+    for node in project.nodes.values():
+        node_type = registry.get(node.type)
+        spec = node_type.spec if node_type else None
+        if spec is None or spec.param("backend") is None:
+            continue
+        if node.params.get("backend") != backend and spec.param("model") is not None:
+            node.params["model"] = ""
+        node.params["backend"] = backend
 
 
 def run_plan(plan: ExecutionPlan, project: Project, store: ClipStore,
@@ -136,9 +159,11 @@ def run_plan(plan: ExecutionPlan, project: Project, store: ClipStore,
 
 
 def write_timeline(project: Project, plan: ExecutionPlan, result: RunResult, store: ClipStore,
-                   out: Path) -> None:
-    """Write each timeline entry's clip, trimmed, as an H.264 MP4 in ``out``."""
+                   out: Path) -> bool:
+    """Write each timeline entry's clip, trimmed, as an H.264 MP4 in ``out``; whether every
+    rendered clip was written."""
     out.mkdir(parents=True, exist_ok=True)
+    written = True
     for index, entry in enumerate(project.timeline, start=1):
         clip = result.outputs.get(entry.node)
         if not isinstance(clip, Clip):
@@ -146,9 +171,12 @@ def write_timeline(project: Project, plan: ExecutionPlan, result: RunResult, sto
         path = out / f"{index:02d}_{_file_name(plan.nodes[entry.node].label)}.mp4"
         try:
             _write_entry(store, clip, entry, path)
-        except MediaError as error:
-            print(f"previz: {error}", file=sys.stderr)
+        except (MediaError, StoreError) as error:
+            print(f"previz: {path.name}: {error}", file=sys.stderr)
+            written = False
+            continue
         print(path, file=sys.stdout)
+    return written
 
 
 def _write_entry(store: ClipStore, clip: Clip, entry: TimelineEntry, path: Path) -> None:
@@ -156,7 +184,9 @@ def _write_entry(store: ClipStore, clip: Clip, entry: TimelineEntry, path: Path)
     width, height = clip.width - clip.width % 2, clip.height - clip.height % 2
     with open_writer(path, width, height, clip.fps, "h264") as writer:
         for index, frame in enumerate(store.frames(clip)):
-            if entry.in_frame <= index < last:
+            if index >= last:
+                break
+            if index >= entry.in_frame:
                 writer.write(frame[:height, :width])
 
 

@@ -6,9 +6,9 @@ import os
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-import pytest  # noqa: E402
+import pytest
 
-from previz.core.registry import NodeRegistry, default_registry  # noqa: E402
+from previz.core.registry import NodeRegistry, default_registry
 
 
 @pytest.fixture

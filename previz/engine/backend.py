@@ -83,7 +83,9 @@ class RenderRequest:
 
     ``camera`` is the shot's ``CameraPath``; ``subjects`` its blocking; ``slate`` the caption
     lines a preview may show; ``images`` the decoded conditioning images by asset hash;
-    ``mode`` is ``preview`` or, for control videos, ``depth`` or ``layout``.
+    ``mode`` is ``preview`` or, for control videos, ``depth`` or ``layout``. A ``bridge``
+    asks for the in-betweens from the ``first_frame`` image to the ``last_frame`` image (the
+    frames themselves are in the clips on either side).
     """
 
     prompt: str
@@ -104,6 +106,7 @@ class RenderRequest:
     subjects: tuple[Subject, ...] = ()
     slate: tuple[str, ...] = ()
     mode: str = "preview"
+    bridge: bool = False
     extra: Mapping[str, Any] = field(default_factory=dict)
 
 

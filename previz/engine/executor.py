@@ -1,25 +1,30 @@
 """The executor: runs a plan on asyncio, heavy work in one worker thread per device.
 
-Each node waits for its inputs, then runs; a node that makes clips runs each take as its own
-job (the circled take first, since that is what flows downstream) and takes found in the store
-are not run at all. A failing node fails its descendants only; independent branches go on.
-Cancellation stops a running take within one step and leaves nothing in the store.
+Work is pulled from the targets: every node that makes clips looks its takes up in the store
+and runs only the missing ones, each take its own job (the circled take first, since that is
+what flows downstream); only then does it ask for its inputs, so a node whose outputs are not
+needed (a prompt feeding cached shots) does not run. Values of nodes that make no clips are
+kept in memory by key for the executor's life. A failing node fails its descendants only;
+independent branches go on. Cancellation stops a running take within one step and leaves
+nothing in the store.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Iterable, Mapping
+from collections import OrderedDict
+from collections.abc import Iterable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
 from previz.core.ports import PortType
 from previz.core.project import Project
 from previz.core.values import Clip
 from previz.engine.backend import BackendSet, Cancelled, CancelToken
-from previz.engine.context import ExecuteContext, MediaServices
+from previz.engine.context import ExecuteContext, MediaServices, NodeError
 from previz.engine.events import (
     Cached,
     CancelledEvent,
@@ -38,7 +43,14 @@ log = logging.getLogger(__name__)
 
 
 class _NodeFailed(Exception):
-    """A node (or one upstream of it) did not produce its output."""
+    """A node (or one upstream of it) did not produce its output.
+
+    ``origin`` names the node that failed first, as a user knows it, and ``reason`` says why.
+    """
+
+    def __init__(self, origin: str, reason: str, message: str = "") -> None:
+        super().__init__(message or reason)
+        self.origin, self.reason = origin, reason
 
 
 @dataclass
@@ -53,7 +65,7 @@ class RunResult:
 
     @property
     def ok(self) -> bool:
-        """Whether every node produced its output."""
+        """Whether every take of every node was produced."""
         return not self.failed and not self.cancelled
 
 
@@ -63,16 +75,26 @@ class Executor:
     def __init__(self, store: ClipStore, backends: BackendSet) -> None:
         self.store = store
         self.backends = backends
+        self.values = ValueCache()
         self._workers: dict[str, ThreadPoolExecutor] = {}
 
     async def run(self, plan: ExecutionPlan, project: Project,
                   listeners: Iterable[Listener] = (),
                   cancel: CancelToken | None = None) -> RunResult:
-        """Render every node of ``plan``; the plan must have no problems."""
+        """Render every node of ``plan``; the plan must have no problems.
+
+        If the task running this is cancelled (Ctrl-C under ``asyncio.run``), the token is
+        cancelled too, so the running take stops within one step and leaves nothing behind.
+        """
         if not plan.ok:
             raise ValueError("the plan has problems; compile again after fixing them")
-        run = _Run(self, plan, project, list(listeners), cancel or CancelToken())
-        return await run.execute()
+        token = cancel or CancelToken()
+        run = _Run(self, plan, project, list(listeners), token)
+        try:
+            return await run.execute()
+        except asyncio.CancelledError:
+            token.cancel()
+            raise
 
     def worker(self, device: str) -> ThreadPoolExecutor:
         """The one worker thread of ``device``."""
@@ -87,8 +109,37 @@ class Executor:
         self._workers.clear()
 
 
+_MISSING = object()
+
+
+class ValueCache:
+    """Outputs of nodes that make no clips (prompts, moves), by key, least recent out first.
+
+    They are small and quick to make but not stored on disk; keeping them lets a later run
+    skip them, so editing a shot re-runs that shot and not the prompt feeding it.
+    """
+
+    def __init__(self, max_items: int = 4096) -> None:
+        self.max_items = max_items
+        self._values: OrderedDict[str, Any] = OrderedDict()
+
+    def get(self, key: str, default: Any = None) -> Any:
+        """The value kept under ``key``, else ``default``."""
+        if key not in self._values:
+            return default
+        self._values.move_to_end(key)
+        return self._values[key]
+
+    def put(self, key: str, value: Any) -> None:
+        """Keep ``value`` under ``key``."""
+        self._values[key] = value
+        self._values.move_to_end(key)
+        while len(self._values) > self.max_items:
+            self._values.popitem(last=False)
+
+
 class _Run:
-    """One run of one plan: node tasks, take jobs and the result they fill in."""
+    """One run of one plan: node tasks (made when first needed), take jobs and the result."""
 
     def __init__(self, executor: Executor, plan: ExecutionPlan, project: Project,
                  listeners: list[Listener], cancel: CancelToken) -> None:
@@ -98,14 +149,46 @@ class _Run:
         self.media = MediaServices(executor.store, project.assets)
         self.loop = asyncio.get_running_loop()
         self.nodes: dict[str, asyncio.Task[Any]] = {}
-        self.takes: list[asyncio.Task[Any]] = []
+        self.jobs: list[asyncio.Task[Any]] = []
+        self.renders: dict[str, asyncio.Task[Any]] = {}
 
     async def execute(self) -> RunResult:
         for node_id in self.plan.order:
-            self.nodes[node_id] = asyncio.ensure_future(self.run_node(self.plan.nodes[node_id]))
-        await asyncio.gather(*self.nodes.values(), return_exceptions=True)
-        await asyncio.gather(*self.takes, return_exceptions=True)
+            for take in range(_take_count(self.plan.nodes[node_id])):
+                self.emit(Queued(node_id, take))
+        targets = set(self.plan.targets)
+        for node_id in self.plan.order:
+            if _makes_clips(self.plan.nodes[node_id]) or node_id in targets:
+                self.request(node_id)
+        while pending := [task for task in (*self.nodes.values(), *self.jobs) if not task.done()]:
+            await asyncio.wait(pending)  # tasks made meanwhile are picked up on the next round
+        for task in (*self.nodes.values(), *self.jobs):
+            if not task.cancelled():
+                task.exception()  # every failure is settled already; this marks it as seen
+        for node_id in self.plan.order:
+            if node_id not in self.nodes:
+                self.settle_unneeded(self.plan.nodes[node_id])
         return self.result
+
+    def request(self, node_id: str) -> asyncio.Task[Any]:
+        """The task making ``node_id``'s output, started on first request."""
+        if node_id not in self.nodes:
+            planned = self.plan.nodes[node_id]
+            self.nodes[node_id] = asyncio.ensure_future(self.guard(planned))
+        return self.nodes[node_id]
+
+    async def guard(self, planned: PlannedNode) -> Any:
+        """Run a node; an error outside its own code (a broken store, say) fails it too."""
+        try:
+            return await self.run_node(planned)
+        except (_NodeFailed, Cancelled):
+            raise
+        except Exception as error:
+            log.exception("%s: the engine failed", planned.label)
+            failure = _NodeFailed(planned.label, _message(error))
+            for take in range(_take_count(planned)):
+                self.settle(planned, take, failure)
+            raise failure from error
 
     def emit(self, event: RenderEvent) -> None:
         for listener in self.listeners:
@@ -115,101 +198,149 @@ class _Run:
                 log.exception("a progress listener failed on %s", event)
 
     def emit_threadsafe(self, event: RenderEvent) -> None:
-        self.loop.call_soon_threadsafe(self.emit, event)
+        try:
+            self.loop.call_soon_threadsafe(self.emit, event)
+        except RuntimeError:  # the loop closed under a take that is still stopping
+            log.debug("event after the loop closed: %s", event)
 
     async def run_node(self, planned: PlannedNode) -> Any:
-        try:
-            inputs = await self.gather_inputs(planned)
-        except (_NodeFailed, Cancelled) as error:
-            self.settle_blocked(planned, error)
-            raise
         if _makes_clips(planned):
-            return await self.run_takes(planned, inputs)
-        return await self.run_job(planned, 0, inputs, stores_clip=False)
+            return await self.run_takes(planned)
+        value = self.executor.values.get(planned.key, _MISSING)
+        if value is not _MISSING:
+            self.emit(Cached(planned.node_id, 0))
+        else:
+            inputs = await self.gather_inputs(planned, [0])
+            value = await self.run_job(planned, 0, inputs)
+            self.executor.values.put(planned.key, value)
+        self.result.outputs[planned.node_id] = value
+        return value
 
-    async def gather_inputs(self, planned: PlannedNode) -> dict[str, Any]:
-        inputs = {}
-        for name, ref in planned.inputs.items():
+    async def run_takes(self, planned: PlannedNode) -> Clip:
+        node_id, circled = planned.node_id, planned.circled_take
+        clips: list[Clip | None] = [None] * len(planned.keys)
+        self.result.takes[node_id] = clips
+        missing = []
+        for take in _take_order(planned):
+            clips[take] = self.executor.store.clip(planned.keys[take])
+            if clips[take] is None:
+                missing.append(take)
+            else:
+                self.emit(Cached(node_id, take))
+        if missing:
             try:
-                value = await self.nodes[ref.node]
-            except _NodeFailed as error:
-                upstream = self.plan.nodes[ref.node].label
-                raise _NodeFailed(f"{upstream} failed") from error
-            inputs[name] = _port_value(self.plan.nodes[ref.node], ref.port, value)
+                await self.render_takes(planned, missing, clips)
+            except (_NodeFailed, Cancelled):
+                if clips[circled] is None:
+                    raise
+        clip = clips[circled]
+        assert clip is not None
+        self.result.outputs[node_id] = clip
+        return clip
+
+    async def render_takes(self, planned: PlannedNode, takes: Sequence[int],
+                           clips: list[Clip | None]) -> None:
+        """Run the missing ``takes`` as separate jobs; wait for the circled one if missing."""
+        inputs = await self.gather_inputs(planned, takes)
+        jobs = {}
+        for take in takes:
+            key = planned.keys[take]
+            if key in self.renders:  # a duplicate node: the same take is being rendered
+                jobs[take] = asyncio.ensure_future(self.follow(planned, take, self.renders[key]))
+            else:
+                jobs[take] = asyncio.ensure_future(self.run_job(planned, take, inputs))
+                self.renders[key] = jobs[take]
+            jobs[take].add_done_callback(partial(_keep, clips, take))
+        self.jobs.extend(jobs.values())
+        if planned.circled_take in jobs:
+            clips[planned.circled_take] = await jobs[planned.circled_take]
+
+    async def follow(self, planned: PlannedNode, take: int, job: asyncio.Task[Any]) -> Clip:
+        """Wait for another node's job that renders the same key; nothing runs twice."""
+        try:
+            clip = await job
+        except (_NodeFailed, Cancelled) as error:
+            self.settle(planned, take, error)
+            raise
+        self.emit(Cached(planned.node_id, take))
+        return clip
+
+    async def gather_inputs(self, planned: PlannedNode, takes: Sequence[int]) -> dict[str, Any]:
+        """The values on ``planned``'s inputs; if one cannot be had, ``takes`` are settled."""
+        inputs = {}
+        try:
+            for name, ref in planned.inputs.items():
+                try:
+                    value = await self.request(ref.node)
+                except _NodeFailed as error:
+                    message = f"not rendered: {error.origin} failed: {error.reason}"
+                    raise _NodeFailed(error.origin, error.reason, message) from error
+                inputs[name] = _port_value(self.plan.nodes[ref.node], ref.port, value)
+        except (_NodeFailed, Cancelled) as error:
+            for take in takes:
+                self.settle(planned, take, error)
+            raise
         return inputs
 
-    def settle_blocked(self, planned: PlannedNode, error: BaseException) -> None:
-        for take in range(len(planned.keys)):
-            if isinstance(error, Cancelled):
+    def settle(self, planned: PlannedNode, take: int, error: BaseException) -> None:
+        """Record and announce that ``take`` was cancelled or failed."""
+        node_id = planned.node_id
+        if isinstance(error, Cancelled):
+            self.result.cancelled.add(node_id)
+            self.emit(CancelledEvent(node_id, take))
+            return
+        message = str(error)
+        if take == planned.circled_take:
+            self.result.failed[node_id] = message
+        else:
+            self.result.failed.setdefault(node_id, f"take {take + 1}: {message}")
+        self.emit(Failed(node_id, take, message))
+
+    def settle_unneeded(self, planned: PlannedNode) -> None:
+        """A node nothing asked for: its consumers were cached (or the run was cancelled)."""
+        for take in range(_take_count(planned)):
+            if self.cancel.cancelled:
                 self.result.cancelled.add(planned.node_id)
                 self.emit(CancelledEvent(planned.node_id, take))
             else:
-                self.result.failed[planned.node_id] = f"not rendered: {error}"
-                self.emit(Failed(planned.node_id, take, f"not rendered: {error}"))
+                self.emit(Cached(planned.node_id, take))
 
-    async def run_takes(self, planned: PlannedNode, inputs: dict[str, Any]) -> Clip:
-        count, circled = len(planned.keys), planned.circled_take
-        order = [circled, *(take for take in range(count) if take != circled)]
-        clips: list[Clip | None] = [None] * count
-        self.result.takes[planned.node_id] = clips
-        jobs = {}
-        for take in order:
-            self.emit(Queued(planned.node_id, take))
-            jobs[take] = asyncio.ensure_future(self.run_job(planned, take, inputs, True))
-            jobs[take].add_done_callback(lambda job, take=take: _keep(clips, take, job))
-        self.takes.extend(jobs.values())
-        clip = await jobs[circled]
-        self.result.outputs[planned.node_id] = clip
-        return clip
-
-    async def run_job(self, planned: PlannedNode, take: int, inputs: dict[str, Any],
-                      stores_clip: bool) -> Any:
-        node_id = planned.node_id
-        if stores_clip:
-            cached = self.executor.store.clip(planned.keys[take])
-            if cached is not None:
-                self.emit(Cached(node_id, take))
-                return cached
+    async def run_job(self, planned: PlannedNode, take: int, inputs: dict[str, Any]) -> Any:
         if self.cancel.cancelled:
-            self.result.cancelled.add(node_id)
-            self.emit(CancelledEvent(node_id, take))
-            raise Cancelled("cancelled before it started")
+            error = Cancelled("cancelled before it started")
+            self.settle(planned, take, error)
+            raise error
         context = self.context(planned, take)
         worker = self.executor.worker(self.device(planned))
         try:
             value = await self.loop.run_in_executor(worker, self.call, planned, context, inputs)
-        except Cancelled:
-            self.result.cancelled.add(node_id)
-            self.emit(CancelledEvent(node_id, take))
+        except Cancelled as error:
+            self.settle(planned, take, error)
             raise
         except Exception as error:
-            message = _message(error)
             log.debug("%s take %d failed", planned.label, take, exc_info=True)
-            if take == planned.circled_take:
-                self.result.failed[node_id] = message
-            self.emit(Failed(node_id, take, message))
-            raise _NodeFailed(message) from error
-        self.record(planned, take, value, stores_clip)
+            failure = _NodeFailed(planned.label, _message(error))
+            self.settle(planned, take, failure)
+            raise failure from error
+        if planned.model and planned.fingerprint:
+            self.result.models[planned.model] = planned.fingerprint
+        self.emit(Done(planned.node_id, take))
         return value
 
     def call(self, planned: PlannedNode, context: ExecuteContext, inputs: dict[str, Any]) -> Any:
-        """Runs on the worker thread."""
-        self.emit_threadsafe(Started(planned.node_id, context.take))
+        """Runs on the worker thread; whatever clip the node left unfinished is thrown away."""
         context.cancel.check()
+        self.emit_threadsafe(Started(planned.node_id, context.take))
         execute = planned.node_type.execute
         assert execute is not None  # the compiler refuses nodes without one
-        value = execute(context, **inputs)
+        try:
+            value = execute(context, **inputs)
+        finally:
+            context.close()
         if _makes_clips(planned) and not (isinstance(value, Clip) and value.key == context.key):
-            raise TypeError(f"{planned.spec.id} returned {type(value).__name__}, not the clip"
+            raise NodeError(f"{planned.spec.id} returned {type(value).__name__}, not the clip"
                             " it was asked to write")
         return value
-
-    def record(self, planned: PlannedNode, take: int, value: Any, stores_clip: bool) -> None:
-        if planned.model and planned.fingerprint:
-            self.result.models[planned.model] = planned.fingerprint
-        if not stores_clip:
-            self.result.outputs[planned.node_id] = value
-        self.emit(Done(planned.node_id, take))
 
     def context(self, planned: PlannedNode, take: int) -> ExecuteContext:
         seed = planned.params.get("seed")
@@ -230,6 +361,15 @@ class _Run:
     def device(self, planned: PlannedNode) -> str:
         backend = self.executor.backends.get(planned.backend) if planned.backend else None
         return backend.device if backend is not None else "cpu"
+
+
+def _take_count(planned: PlannedNode) -> int:
+    return max(len(planned.keys), 1) if _makes_clips(planned) else 1
+
+
+def _take_order(planned: PlannedNode) -> list[int]:
+    circled = planned.circled_take
+    return [circled, *(take for take in range(len(planned.keys)) if take != circled)]
 
 
 def _makes_clips(planned: PlannedNode) -> bool:

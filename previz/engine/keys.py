@@ -43,7 +43,9 @@ def take_key(basis: KeyBasis, take: int) -> str:
         "seed": seed + take if isinstance(seed, int) else None,
         "inputs": dict(basis.inputs),
     }
-    text = json.dumps(payload, sort_keys=True, separators=(",", ":"), ensure_ascii=True)
+    # A value JSON cannot hold is already a param problem; ``repr`` keeps compiling going.
+    text = json.dumps(payload, sort_keys=True, separators=(",", ":"), ensure_ascii=True,
+                      default=repr)
     return hashlib.sha256(text.encode("ascii")).hexdigest()
 
 
@@ -55,8 +57,17 @@ def render_params(spec: NodeSpec, params: Mapping[str, Any]) -> dict[str, Any]:
             continue
         value = params[param.name]
         if param.kind is ParamKind.FRACTION and value is not None:
-            value = format_fraction(parse_fraction(value))
+            value = _canonical_fraction(value)
         elif param.kind is ParamKind.FLOAT and isinstance(value, int):
             value = float(value)
         canonical[param.name] = value
     return canonical
+
+
+def _canonical_fraction(value: Any) -> Any:
+    """``"24/1"`` and ``24`` as ``"24"``; a value that is no fraction (a param problem the
+    compiler reports) as it is."""
+    try:
+        return format_fraction(parse_fraction(value))
+    except (ValueError, ZeroDivisionError):
+        return value

@@ -236,15 +236,24 @@ def _plan_node(compiler: _Compiler, node_id: str) -> None:
     render = _render_target(compiler, spec, params, upstream)
     basis = KeyBasis(spec, params, render.backend, render.version, render.model,
                      render.fingerprint, {name: planned.key for name, planned in upstream.items()})
-    takes = params.get("takes", 1) if isinstance(params.get("takes", 1), int) else 1
-    keys = tuple(take_key(basis, take) for take in range(max(takes, 1)))
+    keys = tuple(take_key(basis, take) for take in range(_take_count(spec, params)))
     compiler.planned[node_id] = PlannedNode(
         node_id, compiler.label(node_id), node_type, params, inputs, render.backend,
-        render.model, keys, min(node.circled_take, len(keys) - 1), render.notes,
+        render.model, keys, max(0, min(node.circled_take, len(keys) - 1)), render.notes,
         render.fingerprint,
     )
     if spec.renders:
         _check_backend(compiler, node_id, render.backend, render.model, keys)
+
+
+def _take_count(spec: NodeSpec, params: Mapping[str, Any]) -> int:
+    """How many takes to plan: the ``takes`` param when it is valid, else one (a bad value is
+    reported as a problem, and must not plan a billion keys)."""
+    param = spec.param("takes")
+    value = params.get("takes")
+    if param is None or param.check(value) is not None or not isinstance(value, int):
+        return 1
+    return max(value, 1)
 
 
 @dataclass(frozen=True)

@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import contextlib
 import json
+import logging
 import os
 import shutil
 import threading
+import time
 import uuid
 from collections import OrderedDict
 from collections.abc import Iterator, Mapping
@@ -28,6 +30,8 @@ from previz.core.values import Clip
 from previz.engine.backend import CancelToken
 from previz.media import FrameWriter, MediaError, open_reader, open_writer, read_frame
 
+log = logging.getLogger(__name__)
+
 SIDECAR = "clip.json"
 FRAMES = "frames.mkv"
 INCOMING = ".incoming"
@@ -39,12 +43,12 @@ class StoreError(Exception):
 
 @dataclass(frozen=True)
 class StoreEntry:
-    """One entry on disk: its key, folder, size in bytes and when it was last used."""
+    """One entry on disk: its key, folder, size in bytes and when it was last used (ns)."""
 
     key: str
     path: Path
     size: int
-    last_used: float
+    last_used_ns: int
 
 
 class ClipStore:
@@ -75,7 +79,12 @@ class ClipStore:
                 return self._clips[key]
         if not sidecar.is_file():
             return None
-        clip = clip_from_sidecar(key, _read_json(sidecar))
+        try:
+            clip = clip_from_sidecar(key, _read_json(sidecar))
+        except StoreError:
+            log.warning("dropping a damaged store entry", exc_info=True)
+            shutil.rmtree(self.path_of(key), ignore_errors=True)
+            return None  # a damaged entry is a missing one: the take renders again
         _touch(sidecar)
         with self._lock:
             self._clips[key] = clip
@@ -101,7 +110,10 @@ class ClipStore:
                           provenance=provenance or {})
 
     def frames(self, clip: Clip) -> Iterator[np.ndarray]:
-        """Every frame of a stored clip, streamed from disk unless they are in memory."""
+        """Every frame of a stored clip, streamed from disk unless they are in memory.
+
+        Frames are read-only: the in-memory LRU hands the same arrays to every reader.
+        """
         cached = self._memory.get(clip.key)
         if cached is not None:
             yield from cached
@@ -110,6 +122,7 @@ class ClipStore:
         kept: list[np.ndarray] = []
         with open_reader(self._frames_path(clip.key)) as reader:
             for frame in reader:
+                frame.flags.writeable = False
                 if keep:
                     kept.append(frame)
                 yield frame
@@ -117,14 +130,16 @@ class ClipStore:
             self._memory.put(clip.key, kept)
 
     def frame(self, clip: Clip, index: int) -> np.ndarray:
-        """One frame of a stored clip."""
+        """One frame of a stored clip, read-only."""
         if not 0 <= index < clip.frame_count:
             raise IndexError(f"frame {index} is outside clip {clip.key[:12]} of"
                              f" {clip.frame_count} frames")
         cached = self._memory.get(clip.key)
         if cached is not None:
             return cached[index]
-        return read_frame(self._frames_path(clip.key), index)
+        frame = read_frame(self._frames_path(clip.key), index)
+        frame.flags.writeable = False
+        return frame
 
     def entries(self) -> list[StoreEntry]:
         """Every complete entry, least recently used first."""
@@ -133,10 +148,11 @@ class ClipStore:
             folder = sidecar.parent
             try:
                 size = sum(f.stat().st_size for f in folder.iterdir())
-                found.append(StoreEntry(folder.name, folder, size, sidecar.stat().st_mtime))
+                used = sidecar.stat().st_mtime_ns
             except FileNotFoundError:
                 continue  # evicted meanwhile
-        return sorted(found, key=lambda entry: entry.last_used)
+            found.append(StoreEntry(folder.name, folder, size, used))
+        return sorted(found, key=lambda entry: entry.last_used_ns)
 
     def size_bytes(self) -> int:
         """Bytes used by complete entries."""
@@ -268,9 +284,31 @@ def _read_json(path: Path) -> Any:
         raise StoreError(f"{path}: cannot read: {error}") from error
 
 
+class _UseClock:
+    """Strictly increasing use times in nanoseconds.
+
+    File systems stamp ``os.utime(path)`` with a coarse clock (one tick is milliseconds on
+    ext4), so two uses in quick succession would tie and LRU order would be lost; explicit,
+    strictly increasing stamps keep it.
+    """
+
+    def __init__(self) -> None:
+        self._last = 0
+        self._lock = threading.Lock()
+
+    def now(self) -> int:
+        with self._lock:
+            self._last = max(time.time_ns(), self._last + 1)
+            return self._last
+
+
+_USE_CLOCK = _UseClock()
+
+
 def _touch(path: Path) -> None:
+    stamp = _USE_CLOCK.now()
     with contextlib.suppress(FileNotFoundError):  # evicted meanwhile: the caller has what it read
-        os.utime(path)
+        os.utime(path, ns=(stamp, stamp))
 
 
 class _FrameCache:

@@ -20,6 +20,7 @@ from previz.engine.backend import (
     Progress,
     RenderRequest,
 )
+from previz.media import dissolve_along_flow
 
 THUMBNAIL = 96
 
@@ -46,6 +47,9 @@ class DraftBackend:
     def generate(self, request: RenderRequest, progress: Progress,
                  cancel: CancelToken) -> Iterator[np.ndarray]:
         """Yield the frames of ``request`` one at a time, checking ``cancel`` before each."""
+        if request.bridge:
+            yield from _bridge(request, progress, cancel)
+            return
         path = request.camera
         if path is None:
             raise ValueError("the draft backend needs the shot's camera path")
@@ -57,6 +61,24 @@ class DraftBackend:
             cancel.check()
             yield renderer.render(view, float(index / request.fps), duration)
             progress(index + 1, request.frame_count)
+
+
+def _bridge(request: RenderRequest, progress: Progress,
+            cancel: CancelToken) -> Iterator[np.ndarray]:
+    """In-betweens from the first-frame image to the last-frame image along optical flow."""
+    ends = {item.role: request.images.get(item.asset) for item in request.conditioning}
+    first, last = ends.get("first_frame"), ends.get("last_frame")
+    if first is None or last is None:
+        raise ValueError("a bridge needs both a first-frame and a last-frame image")
+    size = (request.width, request.height)
+    first, last = (cv2.resize(image, size, interpolation=cv2.INTER_AREA)
+                   if image.shape[:2] != size[::-1] else image for image in (first, last))
+    count = request.frame_count
+    times = [(index + 1) / (count + 1) for index in range(count)]
+    for index, frame in enumerate(dissolve_along_flow(first, last, times)):
+        cancel.check()
+        yield frame
+        progress(index + 1, count)
 
 
 def scene_for(request: RenderRequest, first: View) -> DraftScene:

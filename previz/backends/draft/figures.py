@@ -25,6 +25,7 @@ LAYOUT_COLOURS: tuple[Colour, ...] = (
     (40, 210, 210),
 )
 SKIN: Colour = (196, 180, 164)
+FEATURES: Colour = (70, 58, 52)
 # Box corner signs and the faces (corner indices, outward normal) of a unit box.
 _CORNERS = np.array([[sx, sy, sz] for sx in (-1, 1) for sy in (-1, 1) for sz in (-1, 1)], float) / 2
 _FACES = (
@@ -123,7 +124,9 @@ def _person(height: float, colour: Colour, index: int) -> tuple[list, list]:
         ((-0.16 * h, 0.64 * h, 0), (0.06 * h, 0.36 * h, 0.07 * h), colour),
         ((0.16 * h, 0.64 * h, 0), (0.06 * h, 0.36 * h, 0.07 * h), colour),
         ((0, 0.845 * h, 0), (0.06 * h, 0.05 * h, 0.06 * h), SKIN),
-        ((0, 0.925 * h, -0.066 * h), (0.025 * h, 0.03 * h, 0.03 * h), SKIN),
+        ((0, 0.915 * h, -0.064 * h), (0.018 * h, 0.03 * h, 0.02 * h), SKIN),
+        ((-0.022 * h, 0.935 * h, -0.058 * h), (0.016 * h, 0.008 * h, 0.012 * h), FEATURES),
+        ((0.022 * h, 0.935 * h, -0.058 * h), (0.016 * h, 0.008 * h, 0.012 * h), FEATURES),
     ]
     balls = [((0, h - 0.0665 * h, 0), 0.0665 * h, SKIN)]
     return boxes, balls

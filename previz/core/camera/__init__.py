@@ -40,6 +40,7 @@ from previz.core.camera.framing import (
     visible_height,
     world_point,
 )
+from previz.core.camera.labels import describe_moves, move_label, moves_label
 from previz.core.camera.lens import (
     DEFAULT_SENSOR,
     SENSORS,
@@ -81,6 +82,7 @@ __all__ = [
     "base_framing",
     "camera_path",
     "continue_path",
+    "describe_moves",
     "ease",
     "facing_direction",
     "focal_px",
@@ -89,7 +91,9 @@ __all__ = [
     "horizontal_fov_deg",
     "interpolate_poses",
     "intrinsics",
+    "move_label",
     "move_progress",
+    "moves_label",
     "sensor_named",
     "used_sensor_height",
     "visible_height",

@@ -1,0 +1,165 @@
+"""Builds ``lighthouse.previz``, the example project: run it to regenerate the file.
+
+Scene 010, "The Keeper": a title card, an establishing wide with a slow push-in, a medium
+that pans, an extension of it, a close-up on an 85 mm with a dolly-zoom, a bridge into a shot
+that starts on a painted frame, and a 16 fps shot retimed to 24. Ids are fixed (UUID5 of
+each node's name) so the file only changes when its content does.
+"""
+
+from __future__ import annotations
+
+import io
+import sys
+import uuid
+from pathlib import Path
+from typing import Any
+
+from PIL import Image, ImageDraw, ImageFont
+
+from previz.core.project import Asset, Link, Node, PortRef, Project, Settings, TimelineEntry
+from previz.core.registry import default_registry
+from previz.io import save_project
+
+HERE = Path(__file__).resolve().parent
+NAMESPACE = uuid.UUID("6f1c3c0e-9a57-4c8a-9a0f-3f6a1d2b7c10")
+KEEPER = {"name": "Keeper", "kind": "person", "height": 1.8, "x": 0.0, "z": 0.0,
+          "facing": 0.0, "main": True}
+LIGHTHOUSE = {"name": "Lighthouse", "kind": "prop", "height": 14.0, "x": 9.0, "z": 40.0,
+              "facing": 0.0, "main": False}
+
+
+def node_id(name: str) -> str:
+    """The fixed id of a node of the example."""
+    return str(uuid.uuid5(NAMESPACE, name))
+
+
+def painting() -> bytes:
+    """The painted frame shot 0040 starts on: the lighthouse on its cliff at dusk."""
+    image = Image.new("RGB", (1280, 720))
+    draw = ImageDraw.Draw(image)
+    for row in range(720):
+        t = row / 719
+        draw.line([(0, row), (1279, row)],
+                  fill=(int(60 + 170 * t), int(60 + 70 * t), int(120 - 30 * t)))
+    draw.polygon([(0, 520), (700, 470), (1280, 560), (1280, 720), (0, 720)], fill=(40, 44, 40))
+    draw.rectangle([(840, 230), (900, 480)], fill=(225, 220, 210))
+    draw.rectangle([(840, 300), (900, 330)], fill=(170, 40, 40))
+    draw.rectangle([(832, 200), (908, 232)], fill=(250, 230, 150))
+    draw.polygon([(828, 200), (870, 160), (912, 200)], fill=(60, 60, 70))
+    draw.ellipse([(400, 380), (430, 410)], fill=(30, 30, 36))
+    draw.rectangle([(396, 408), (434, 500)], fill=(30, 30, 36))
+    return _png(image)
+
+
+def title_card() -> bytes:
+    """The title card the cut opens on."""
+    image = Image.new("RGB", (1280, 720), (12, 12, 16))
+    draw = ImageDraw.Draw(image)
+    draw.text((640, 330), "THE KEEPER", font=ImageFont.load_default(size=96),
+              fill=(235, 225, 200), anchor="mm")
+    draw.text((640, 430), "previz, scene 010", font=ImageFont.load_default(size=36),
+              fill=(150, 145, 135), anchor="mm")
+    return _png(image)
+
+
+def _png(image: Image.Image) -> bytes:
+    buffer = io.BytesIO()
+    image.save(buffer, "PNG", optimize=True)
+    return buffer.getvalue()
+
+
+class _Builder:
+    def __init__(self) -> None:
+        self.registry = default_registry()
+        self.project = Project(Settings(width=1280, height=720))
+        self.column = 0
+
+    def node(self, key: str, type_id: str, row: int, **params: Any) -> Node:
+        spec = self.registry.get(type_id)
+        assert spec is not None
+        node = Node(node_id(key), type_id, {**spec.spec.defaults(), **params},
+                    (self.column * 260.0, row * 200.0))
+        self.project.add_node(node)
+        return node
+
+    def link(self, source: Node, port: str, target: Node, target_port: str) -> None:
+        link_id = str(uuid.uuid5(NAMESPACE, f"{source.id}.{port}->{target.id}.{target_port}"))
+        self.project.add_link(Link(link_id, PortRef(source.id, port),
+                                   PortRef(target.id, target_port)))
+
+    def shot(self, name: str, prompt: Node, moves: Node | None, **params: Any) -> Node:
+        self.column += 1
+        shot = self.node(name, "previz.shot", 1, name=name, **params)
+        self.link(prompt, "prompt", shot, "prompt")
+        if moves is not None:
+            self.link(moves, "moves", shot, "camera")
+        return shot
+
+    def move(self, name: str, move: str, amount: float, unit: str, **params: Any) -> Node:
+        return self.node(name, "previz.camera_move", 2, move=move, amount=amount, unit=unit,
+                         **params)
+
+    def asset(self, data: bytes, name: str) -> str:
+        asset = Asset.from_bytes(data, name, "png")
+        self.project.add_asset(asset)
+        return asset.sha256
+
+
+def build() -> Project:
+    """The example project."""
+    b = _Builder()
+    dusk = b.node("Dusk prompt", "previz.prompt", 0, text=(
+        "EXT. LIGHTHOUSE CLIFF - DUSK. A lone keeper in an oilskin coat walks the cliff path"
+        " toward the lighthouse; wind combs the grass, the lamp is about to be lit."),
+        style="cinematic")
+    close = b.node("Close prompt", "previz.prompt", 0, text=(
+        "Dusk. Close on the keeper's weathered face as he looks up at the lamp; the world"
+        " behind him stretches away."), style="cinematic")
+    title = b.node("Title", "previz.still", 1, image=b.asset(title_card(), "title.png"),
+                   duration=2.0)
+    wide = b.shot("Establishing", dusk, b.move("Push-in", "dolly", 2.0, "m", easing="ease-in-out"),
+                  scene="010", shot="0010", duration=4.0, shot_size="wide", lens=24.0,
+                  subjects=[KEEPER, LIGHTHOUSE])
+    medium = b.shot("Keeper walks", dusk, b.move("Pan", "pan", 12.0, "deg"), scene="010",
+                    shot="0020", duration=3.0, shot_size="medium", lens=35.0,
+                    subjects=[{**KEEPER, "facing": 25.0}, LIGHTHOUSE])
+    b.column += 1
+    extend = b.node("Tilt to the lamp", "previz.extend", 1, added_duration=2.0)
+    b.link(medium, "clip", extend, "clip")
+    b.link(b.move("Tilt up", "tilt", 10.0, "deg"), "moves", extend, "camera")
+    closeup = b.shot("The lamp", close, b.move("Vertigo", "dolly_zoom", 1.2, "m"), scene="010",
+                     shot="0030", duration=3.0, shot_size="close_up", lens=85.0, angle="low",
+                     subjects=[KEEPER, LIGHTHOUSE])
+    painted = b.node("Painted frame", "previz.image", 2,
+                     image=b.asset(painting(), "lighthouse_painting.png"), role="first_frame")
+    postcard = b.shot("Postcard", dusk, b.move("Drift", "truck", 1.0, "m", easing="linear"),
+                      scene="010", shot="0040", duration=3.0, shot_size="full", lens=35.0,
+                      subjects=[{**KEEPER, "x": -1.5, "z": 4.0}])
+    b.link(painted, "conditioning", postcard, "conditioning")
+    b.column += 1
+    bridge = b.node("Bridge", "previz.interpolate", 1, bridge_duration=2.0)
+    b.link(closeup, "clip", bridge, "clip_a")
+    b.link(postcard, "clip", bridge, "clip_b")
+    gulls = b.shot("Gulls at 16", dusk, None, scene="010", shot="0050", duration=3.0,
+                   shot_size="extreme_wide", lens=18.0, fps="16", angle="low",
+                   subjects=[KEEPER, LIGHTHOUSE])
+    b.column += 1
+    retime = b.node("To 24", "previz.retime", 1, mode="rate", target_fps="24",
+                    method="optical_flow")
+    b.link(gulls, "clip", retime, "clip")
+    for index, node in enumerate((title, wide, extend, closeup, bridge, postcard, retime)):
+        entry_id = str(uuid.uuid5(NAMESPACE, f"entry {index}"))
+        b.project.insert_entry(index, TimelineEntry(entry_id, node.id))
+    return b.project
+
+
+def main() -> int:
+    """Write the example next to this script."""
+    target = Path(sys.argv[1]) if len(sys.argv) > 1 else HERE / "lighthouse.previz"
+    save_project(build(), target)
+    print(target)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
