@@ -99,7 +99,10 @@ def _attach_assets(project: Project, archive: Archive, limits: LoadLimits) -> No
 def _upgrade_node_params(project: Project, registry: NodeRegistry, archive: Archive) -> None:
     for node in project.nodes.values():
         node_type = registry.get(node.type)
-        if node_type is None or node.version >= node_type.spec.version:
+        if node_type is None:
+            continue
+        node.type = node_type.spec.id  # a node type renamed since: its alias resolves here
+        if node.version >= node_type.spec.version:
             continue
         where = archive.where(PROJECT_JSON, f"nodes.{node.id}.params")
         try:
