@@ -15,6 +15,7 @@ from previz import __version__
 from previz.core.errors import ProjectError
 from previz.core.project import Project, TimelineEntry
 from previz.core.registry import NodeRegistry, default_registry
+from previz.core.timeline import entry_frames
 from previz.core.values import Clip
 from previz.engine.backend import Backend, BackendSet
 from previz.engine.events import RenderEvent
@@ -180,13 +181,13 @@ def write_timeline(project: Project, plan: ExecutionPlan, result: RunResult, sto
 
 
 def _write_entry(store: ClipStore, clip: Clip, entry: TimelineEntry, path: Path) -> None:
-    last = clip.frame_count if entry.out_frame is None else min(entry.out_frame, clip.frame_count)
+    frames = entry_frames(entry, clip)
     width, height = clip.width - clip.width % 2, clip.height - clip.height % 2
     with open_writer(path, width, height, clip.fps, "h264") as writer:
         for index, frame in enumerate(store.frames(clip)):
-            if index >= last:
+            if index >= frames.stop:
                 break
-            if index >= entry.in_frame:
+            if index >= frames.start:
                 writer.write(frame[:height, :width])
 
 
