@@ -14,7 +14,7 @@ from typing import Any
 
 from previz.core.errors import EditRefused
 from previz.core.ports import can_connect
-from previz.core.project import Link, Node, Project, Settings, TimelineEntry
+from previz.core.project import Asset, Link, Node, Project, Settings, TimelineEntry
 from previz.core.registry import NodeRegistry
 
 _MISSING = object()  # not looked at yet
@@ -346,6 +346,23 @@ class SetSettings(Command):
     def undo(self, project: Project) -> None:
         assert self._old is not None
         project.set_settings(self._old)
+
+
+@dataclass
+class AddAsset(Command):
+    """Add an image asset; undo removes it only if this command added it."""
+
+    asset: Asset
+    _added: bool = field(default=False, init=False)
+    text = "Add image"
+
+    def do(self, project: Project) -> None:
+        self._added = self.asset.sha256 not in project.assets
+        project.add_asset(self.asset)
+
+    def undo(self, project: Project) -> None:
+        if self._added:
+            project.remove_asset(self.asset.sha256)
 
 
 @dataclass

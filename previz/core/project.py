@@ -86,6 +86,13 @@ class Asset:
 
 
 @dataclass(frozen=True)
+class AssetRemoved:
+    """An asset left the project (an image pick undone); ``asset`` is what it was."""
+
+    asset: Asset
+
+
+@dataclass(frozen=True)
 class NodeAdded:
     """A node joined the graph."""
 
@@ -248,6 +255,12 @@ class Project:
         if asset.sha256 not in self.assets:
             self.assets[asset.sha256] = asset
             self.events.emit(AssetAdded(asset.sha256))
+
+    def remove_asset(self, sha256: str) -> Asset:
+        """Remove an asset (undoing its adding)."""
+        asset = self.assets.pop(sha256)
+        self.events.emit(AssetRemoved(asset))
+        return asset
 
     def entry_index(self, entry_id: str) -> int:
         """The position of an entry on the cut."""

@@ -73,12 +73,16 @@ class _Builder:
         self.registry = default_registry()
         self.project = Project(Settings(width=1280, height=720))
         self.column = 0
+        self.taken: set[tuple[int, int]] = set()
 
     def node(self, key: str, type_id: str, row: int, **params: Any) -> Node:
         spec = self.registry.get(type_id)
         assert spec is not None
+        while (self.column, row) in self.taken:
+            row += 1
+        self.taken.add((self.column, row))
         node = Node(node_id(key), type_id, {**spec.spec.defaults(), **params},
-                    (self.column * 260.0, row * 200.0))
+                    (self.column * 300.0, row * 240.0))
         self.project.add_node(node)
         return node
 
@@ -87,12 +91,12 @@ class _Builder:
         self.project.add_link(Link(link_id, PortRef(source.id, port),
                                    PortRef(target.id, target_port)))
 
-    def shot(self, name: str, prompt: Node, moves: Node | None, **params: Any) -> Node:
+    def shot(self, name: str, prompt: Node, move: dict[str, Any] | None, **params: Any) -> Node:
         self.column += 1
         shot = self.node(name, "previz.shot", 1, name=name, **params)
         self.link(prompt, "prompt", shot, "prompt")
-        if moves is not None:
-            self.link(moves, "moves", shot, "camera")
+        if move is not None:
+            self.link(self.move(**move), "moves", shot, "camera")
         return shot
 
     def move(self, name: str, move: str, amount: float, unit: str, **params: Any) -> Node:
@@ -117,24 +121,29 @@ def build() -> Project:
         " behind him stretches away."), style="cinematic")
     title = b.node("Title", "previz.still", 1, image=b.asset(title_card(), "title.png"),
                    duration=2.0)
-    wide = b.shot("Establishing", dusk, b.move("Push-in", "dolly", 2.0, "m", easing="ease-in-out"),
+    wide = b.shot("Establishing", dusk, {"name": "Push-in", "move": "dolly", "amount": 2.0,
+                                         "unit": "m", "easing": "ease-in-out"},
                   scene="010", shot="0010", duration=4.0, shot_size="wide", lens=24.0,
                   subjects=[KEEPER, LIGHTHOUSE])
-    medium = b.shot("Keeper walks", dusk, b.move("Pan", "pan", 12.0, "deg"), scene="010",
+    medium = b.shot("Keeper walks", dusk,
+                    {"name": "Pan", "move": "pan", "amount": 12.0, "unit": "deg"}, scene="010",
                     shot="0020", duration=3.0, shot_size="medium", lens=35.0,
                     subjects=[{**KEEPER, "facing": 25.0}, LIGHTHOUSE])
     b.column += 1
     extend = b.node("Tilt to the lamp", "previz.extend", 1, added_duration=2.0)
     b.link(medium, "clip", extend, "clip")
     b.link(b.move("Tilt up", "tilt", 10.0, "deg"), "moves", extend, "camera")
-    closeup = b.shot("The lamp", close, b.move("Vertigo", "dolly_zoom", 1.2, "m"), scene="010",
+    closeup = b.shot("The lamp", close,
+                     {"name": "Vertigo", "move": "dolly_zoom", "amount": 1.2, "unit": "m"},
+                     scene="010",
                      shot="0030", duration=3.0, shot_size="close_up", lens=85.0, angle="low",
                      subjects=[KEEPER, LIGHTHOUSE])
-    painted = b.node("Painted frame", "previz.image", 2,
-                     image=b.asset(painting(), "lighthouse_painting.png"), role="first_frame")
-    postcard = b.shot("Postcard", dusk, b.move("Drift", "truck", 1.0, "m", easing="linear"),
+    postcard = b.shot("Postcard", dusk, {"name": "Drift", "move": "truck", "amount": 1.0,
+                                         "unit": "m", "easing": "linear"},
                       scene="010", shot="0040", duration=3.0, shot_size="full", lens=35.0,
                       subjects=[{**KEEPER, "x": -1.5, "z": 4.0}])
+    painted = b.node("Painted frame", "previz.image", 2,
+                     image=b.asset(painting(), "lighthouse_painting.png"), role="first_frame")
     b.link(painted, "conditioning", postcard, "conditioning")
     b.column += 1
     bridge = b.node("Bridge", "previz.interpolate", 1, bridge_duration=2.0)

@@ -1,0 +1,1 @@
+"""The inspector: an editor for the selected node, generated from its param specs."""
