@@ -20,9 +20,9 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
-# Until the desktop app opens it, the main job is rendering the example to movies.
+# The main job: the desktop app, open on the example project.
 run: install
-	$(BIN)/previz render resources/examples/lighthouse.previz --out out/lighthouse
+	$(BIN)/previz resources/examples/lighthouse.previz
 
 test: install
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest

@@ -1,4 +1,5 @@
-"""The ``previz`` entry point: the subcommands of ``previz.cli`` (the desktop app joins later)."""
+"""The ``previz`` entry point: no subcommand (or a project path) opens the app, a subcommand
+runs ``previz.cli``."""
 
 from __future__ import annotations
 
@@ -7,10 +8,25 @@ from collections.abc import Sequence
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run ``previz`` with ``argv`` (default: the process's arguments)."""
-    from previz import cli
+    """Run ``previz`` with ``argv`` (default: the process's arguments).
 
-    return cli.main(list(sys.argv[1:] if argv is None else argv))
+    ``previz`` and ``previz PROJECT`` open the desktop app; ``previz SUBCOMMAND …`` and the
+    options (``--help``, ``--version``) are the command line's. Qt is imported only for the app.
+    """
+    args = list(sys.argv[1:] if argv is None else argv)
+    if args and _is_cli(args[0]):
+        from previz import cli
+
+        return cli.main(args)
+    from previz._qt.app import run
+
+    return run(args)
+
+
+def _is_cli(first: str) -> bool:
+    from previz.cli import SUBCOMMANDS
+
+    return first in SUBCOMMANDS or first.startswith("-")
 
 
 if __name__ == "__main__":

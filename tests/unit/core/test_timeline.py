@@ -16,8 +16,8 @@ def clip(frames: int, requested: int | None = None) -> Clip:
 
 def test_no_out_point_plays_what_the_shot_asked_for() -> None:
     entry = TimelineEntry("e", "n")
-    assert entry_frames(entry, clip(81, requested=80)) == range(0, 80)
-    assert entry_frames(entry, clip(48)) == range(0, 48)
+    assert entry_frames(entry, clip(81, requested=80)) == range(80)
+    assert entry_frames(entry, clip(48)) == range(48)
 
 
 def test_trims_are_honoured_and_clamped_to_the_clip() -> None:
