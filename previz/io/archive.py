@@ -99,6 +99,18 @@ class Archive:
         except ZIP_ERRORS as error:
             raise ProjectError(f"damaged entry ({error})", where) from None
 
+    def copy(self, info: zipfile.ZipInfo, target: BinaryIO) -> None:
+        """Stream an entry into ``target``, stopping if it unpacks to more than it declares
+        (the zip's CRC check refuses damaged bytes at the end)."""
+        where = self.where(info.filename)
+        try:
+            with self._zip.open(info) as stream:
+                copy_limited(stream, target, info.file_size, where)
+        except _WriteFailed as failure:
+            raise failure.error from None  # the target's disk, not the archive, failed
+        except ZIP_ERRORS as error:
+            raise ProjectError(f"damaged entry ({error})", where) from None
+
     def renders(self) -> list[RenderEntry]:
         """Every file under ``renders/<key>/``, in archive order."""
         found = []
@@ -139,6 +151,32 @@ def read_limited(stream: BinaryIO, declared: int, where: str) -> bytes:
         raise ProjectError(f"entry unpacks to {total} bytes, not the {declared} it declares",
                            where)
     return b"".join(chunks)
+
+
+def copy_limited(stream: BinaryIO, target: BinaryIO, declared: int, where: str) -> None:
+    """Copy ``stream`` into ``target`` in chunks, refusing it as soon as it yields more than
+    ``declared`` bytes, or at the end if it yielded fewer."""
+    total = 0
+    while chunk := stream.read(CHUNK_BYTES):
+        total += len(chunk)
+        if total > declared:
+            raise ProjectError(f"entry unpacks to more than the {declared} bytes it declares",
+                               where)
+        try:
+            target.write(chunk)
+        except OSError as error:
+            raise _WriteFailed(error) from error
+    if total != declared:
+        raise ProjectError(f"entry unpacks to {total} bytes, not the {declared} it declares",
+                           where)
+
+
+class _WriteFailed(Exception):
+    """Writing the copy failed: an error of the target, kept apart from the archive's own."""
+
+    def __init__(self, error: OSError) -> None:
+        super().__init__(str(error))
+        self.error = error
 
 
 def checked_entries(infos: Sequence[zipfile.ZipInfo], limits: LoadLimits,

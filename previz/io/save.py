@@ -8,10 +8,11 @@ import json
 import os
 import re
 import secrets
+import shutil
 import stat
 import time
 import zipfile
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
@@ -19,7 +20,8 @@ from typing import BinaryIO
 from previz.core.errors import ProjectError
 from previz.core.project import Project
 from previz.core.project_json import project_to_dict
-from previz.io.archive import ASSETS_FOLDER, PROJECT_JSON
+from previz.engine.store import FRAMES, SIDECAR
+from previz.io.archive import ASSETS_FOLDER, CHUNK_BYTES, PROJECT_JSON, RENDERS_FOLDER
 
 STALE_TEMP_SECONDS = 3600
 _ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)
@@ -27,6 +29,7 @@ _UNIX = 3
 _FILE_MODE = 0o644 << 16
 _DEFLATE_LEVEL = 6
 _COMPRESSED_IMAGES = ("png", "jpg", "jpeg", "webp")
+_KEY = re.compile(r"[0-9a-f]{64}")
 
 
 @dataclass(frozen=True)
@@ -34,12 +37,16 @@ class _Entry:
     name: str
     data: bytes
     method: int
+    source: Path | None = None  # streamed from this file instead of ``data``
 
 
-def save_project(project: Project, path: str | os.PathLike[str]) -> None:
+def save_project(project: Project, path: str | os.PathLike[str], *,
+                 renders: Mapping[str, Path] | None = None) -> None:
     """Write ``project`` to ``path`` as a .previz zip, atomically.
 
-    The bytes depend only on the project (fixed entry order, timestamps and compression), so
+    ``renders`` maps take keys to clip-store entry folders to bundle as ``renders/<key>/``
+    (their lossless frames streamed from disk, never held in memory). The bytes depend only
+    on the project and those files (fixed entry order, timestamps and compression), so
     saving what was loaded gives the same file. The zip is written to ``.<name>.tmp-<hex>``
     beside the target, synced and renamed over it: a failure leaves the old file as it was
     and removes the temporary file; a killed process may leave one, which a later save
@@ -51,6 +58,7 @@ def save_project(project: Project, path: str | os.PathLike[str]) -> None:
     entries = [_Entry(PROJECT_JSON, project_json_bytes(project, str(target)),
                       zipfile.ZIP_DEFLATED)]
     entries += _asset_entries(project, str(target))
+    entries += _render_entries(renders or {}, str(target))
     _replace_atomically(target, lambda file: _write_zip(file, entries))
     _remove_stale_temp_files(target)
 
@@ -86,6 +94,21 @@ def _asset_entries(project: Project, where: str) -> list[_Entry]:
     return entries
 
 
+def _render_entries(renders: Mapping[str, Path], where: str) -> list[_Entry]:
+    """A render's sidecar (small JSON, deflated) and frames (FFV1, already compressed:
+    stored), keys in sorted order."""
+    entries = []
+    for key in sorted(renders):
+        if not _KEY.fullmatch(key):
+            raise ProjectError(f"render key {key!r} is not a SHA-256 in hex", where)
+        folder = Path(renders[key])
+        entries.append(_Entry(f"{RENDERS_FOLDER}{key}/{SIDECAR}",
+                              (folder / SIDECAR).read_bytes(), zipfile.ZIP_DEFLATED))
+        entries.append(_Entry(f"{RENDERS_FOLDER}{key}/{FRAMES}", b"", zipfile.ZIP_STORED,
+                              folder / FRAMES))
+    return entries
+
+
 def _write_zip(file: BinaryIO, entries: list[_Entry]) -> None:
     with zipfile.ZipFile(file, "w") as archive:
         for entry in entries:
@@ -93,7 +116,17 @@ def _write_zip(file: BinaryIO, entries: list[_Entry]) -> None:
             info.compress_type = entry.method
             info.create_system = _UNIX
             info.external_attr = _FILE_MODE
-            archive.writestr(info, entry.data, compresslevel=_DEFLATE_LEVEL)
+            if entry.source is None:
+                archive.writestr(info, entry.data, compresslevel=_DEFLATE_LEVEL)
+            else:
+                _write_file_entry(archive, info, entry.source)
+
+
+def _write_file_entry(archive: zipfile.ZipFile, info: zipfile.ZipInfo, source: Path) -> None:
+    with open(source, "rb") as data:
+        info.file_size = os.fstat(data.fileno()).st_size
+        with archive.open(info, "w", force_zip64=info.file_size > zipfile.ZIP64_LIMIT) as dest:
+            shutil.copyfileobj(data, dest, CHUNK_BYTES)
 
 
 def _replace_atomically(target: Path, write: Callable[[BinaryIO], None]) -> None:

@@ -1,0 +1,146 @@
+"""``previz export``: render what is stale, then write every format asked for (DESIGN §12).
+
+``previz.cli`` adds the subcommand with ``add_parser`` and, once it has loaded the project
+(the layers keep ``previz.io`` out of reach here), calls ``run``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+from fractions import Fraction
+from pathlib import Path
+from typing import Protocol, TextIO
+
+import opentimelineio as otio
+
+from previz.core.project import Project
+from previz.core.registry import NodeRegistry
+from previz.engine.backend import BackendSet
+from previz.engine.events import RenderEvent
+from previz.engine.executor import Executor, RunResult
+from previz.engine.plan import ExecutionPlan, compile_plan
+from previz.engine.progress import ProgressBar
+from previz.engine.store import ClipStore, StoreError
+from previz.export.cut import ExportError
+from previz.export.delivery import FORMATS, ExportOptions, export_project, parse_formats
+from previz.export.editors import EditorExportError
+from previz.export.timecode import parse_rate
+from previz.media import MediaError, RetimeError
+
+# What can go wrong writing files, as opposed to a bug: each ends the export with its message.
+EXPORT_ERRORS = (ExportError, EditorExportError, MediaError, StoreError, RetimeError, OSError,
+                 otio.exceptions.OTIOError)
+
+
+class StoreSettings(Protocol):
+    """The settings the export reads: where the clip store is, its bounds, the default
+    backend."""
+
+    cache_dir: Path
+    cache_bytes: int
+    memory_cache_bytes: int
+    default_backend: str
+
+
+class ExportServices(Protocol):
+    """What ``run`` needs of ``previz.cli.Services``."""
+
+    registry: NodeRegistry
+    backends: BackendSet
+    settings: StoreSettings
+
+
+def add_parser(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    """Add ``export`` to the ``previz`` subcommands."""
+    parser = subparsers.add_parser(
+        "export", help="render what is stale, then export the cut",
+        description="Render what is stale, then export the cut for editors, the shoot and"
+                    " producers.")
+    parser.add_argument("project", type=Path)
+    parser.add_argument("--out", type=Path, required=True, help="the folder to write into")
+    parser.add_argument("--format", type=_formats, default=frozenset(FORMATS), metavar="F,F…",
+                        help=f"any of {', '.join(FORMATS)}, or all (the default)")
+    parser.add_argument("--paper", choices=("a4", "letter"), default="a4",
+                        help="the storyboard's paper (default a4)")
+    parser.add_argument("--rate", type=_rate, help="editorial rate, such as 24000/1001"
+                        " (default: the project's); clips at other rates are retimed")
+    parser.add_argument("--burn-in", action="store_true",
+                        help="burn shot name, timecode and frame number into the movies")
+
+
+def run(args: argparse.Namespace, services: ExportServices, project: Project) -> int:
+    """Render the timeline where it is stale (cached renders are reused), then export it;
+    1 if a render or the export failed, or the project has problems (all listed)."""
+    if not project.timeline:
+        print("previz: the timeline is empty: nothing to export", file=sys.stderr)
+        return 1
+    store = ClipStore(services.settings.cache_dir, services.settings.cache_bytes,
+                      services.settings.memory_cache_bytes)
+    plan = compile_plan(project, None, registry=services.registry,
+                        catalog=services.backends.catalog(), is_cached=store.has,
+                        default_backend=services.settings.default_backend)
+    if not plan.ok:
+        for problem in plan.problems:
+            print(problem, file=sys.stderr)
+        print("previz: nothing exported: fix these first", file=sys.stderr)
+        return 1
+    if not render_stale(plan, project, store, services.backends, sys.stderr):
+        return 1
+    options = ExportOptions(args.format, args.paper, args.rate, args.burn_in,
+                            title=_title(args.project))
+    try:
+        report = export_project(project, plan, store, args.out, options)
+    except EXPORT_ERRORS as error:
+        print(f"previz: export failed: {error}", file=sys.stderr)
+        return 1
+    for path in report.files:
+        print(f"{path}/" if path.is_dir() else path)
+    for note in report.notes:
+        print(f"note: {note}")
+    return 0
+
+
+def render_stale(plan: ExecutionPlan, project: Project, store: ClipStore,
+                 backends: BackendSet, log: TextIO) -> bool:
+    """Render whatever of ``plan`` is not in ``store``, with a progress bar on ``log``;
+    whether everything rendered."""
+    executor = Executor(store, backends)
+    bar = ProgressBar(plan, log)
+
+    def listen(event: RenderEvent) -> None:
+        bar.update(event)
+
+    try:
+        result: RunResult = asyncio.run(executor.run(plan, project, [listen]))
+    except KeyboardInterrupt:
+        print("previz: cancelled; nothing half-rendered was kept", file=log)
+        return False
+    finally:
+        bar.close()
+        executor.close()
+    for node_id, message in result.failed.items():
+        print(f"{plan.nodes[node_id].label}: failed: {message}", file=log)
+    return result.ok
+
+
+def _formats(text: str) -> frozenset[str]:
+    try:
+        return parse_formats(text)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
+
+
+def _rate(text: str) -> Fraction:
+    try:
+        return parse_rate(text)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
+
+
+def _title(path: Path) -> str:
+    """The project file's name without ``.previz``, safe in file names."""
+    name = "".join(char if char.isalnum() or char in "-_." else "_" for char in path.stem)
+    return name.strip("._") or "previz"
+

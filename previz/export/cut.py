@@ -1,0 +1,170 @@
+"""The cut as exports see it: each entry's clip, trimmed frames and timing at the editorial rate.
+
+Editors work at 24000/1001, 24, 25, 30000/1001 or 30 frames a second, one rate per timeline.
+An entry whose clip runs at another rate (a model's 16 fps, say) is retimed to the editorial
+rate by optical flow on the way out, and the cut says so in ``notes``.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from fractions import Fraction
+
+import numpy as np
+
+from previz.core.project import Project
+from previz.core.timeline import entry_frames
+from previz.core.values import Clip
+from previz.engine.plan import ExecutionPlan
+from previz.engine.store import ClipStore
+from previz.export.shots import ShotInfo, describe_entry
+from previz.export.timecode import rate_label
+from previz.media import RetimeMethod, retime_to_rate, retimed_frame_count, round_half_up
+
+RETIME_METHOD = RetimeMethod.OPTICAL_FLOW
+_SUFFIXES = {"previz.extend": "EXT", "previz.interpolate": "BRIDGE", "previz.retime": "RT"}
+
+
+class ExportError(Exception):
+    """An export that cannot be made; the message says what to do about it."""
+
+
+@dataclass(frozen=True)
+class CutEntry:
+    """One entry of the cut: its clip, the frames it plays and where it sits in the cut.
+
+    ``source`` numbers frames of the clip at the clip's own rate; ``frame_count`` and
+    ``record_in`` count frames at the cut's editorial ``rate``.
+    """
+
+    index: int
+    entry_id: str
+    node_id: str
+    name: str
+    stem: str
+    clip: Clip
+    source: range
+    rate: Fraction
+    frame_count: int
+    record_in: int
+    info: ShotInfo
+
+    @property
+    def retimed(self) -> bool:
+        """Whether the clip's rate differs from the editorial rate."""
+        return self.clip.fps != self.rate
+
+    @property
+    def first_frame(self) -> int:
+        """The in point as a frame number at the editorial rate."""
+        return round_half_up(self.source.start * self.rate / self.clip.fps)
+
+    @property
+    def duration(self) -> Fraction:
+        """How long the entry plays, in seconds."""
+        return self.frame_count / self.rate
+
+    @property
+    def retime_note(self) -> str:
+        """What the export did to this entry's timing, or empty."""
+        if not self.retimed:
+            return ""
+        return (f"{self.name}: retimed from {rate_label(self.clip.fps)} to"
+                f" {rate_label(self.rate)} by {RETIME_METHOD.value.replace('_', ' ')}"
+                f" ({len(self.source)} frames became {self.frame_count})")
+
+
+@dataclass(frozen=True)
+class Cut:
+    """The whole cut at one editorial rate and frame size."""
+
+    title: str
+    rate: Fraction
+    width: int
+    height: int
+    entries: tuple[CutEntry, ...]
+
+    @property
+    def frame_count(self) -> int:
+        """Frames in the whole cut at the editorial rate."""
+        return sum(entry.frame_count for entry in self.entries)
+
+    @property
+    def notes(self) -> tuple[str, ...]:
+        """Every retime the export makes, in words."""
+        return tuple(entry.retime_note for entry in self.entries if entry.retimed)
+
+
+def build_cut(project: Project, plan: ExecutionPlan, store: ClipStore, *,
+              rate: Fraction | None = None, title: str = "previz") -> Cut:
+    """The cut of ``project`` at ``rate`` (default: the project's), from rendered clips.
+
+    ``plan`` is the compiled timeline; an entry whose clip is not in ``store`` is an
+    ``ExportError`` naming every such entry.
+    """
+    rate = Fraction(rate or project.settings.rate)
+    clips = _timeline_clips(project, plan, store)
+    entries: list[CutEntry] = []
+    used: set[str] = set()
+    record = 0
+    for index, (entry, clip) in enumerate(zip(project.timeline, clips, strict=True), start=1):
+        info = describe_entry(project, plan, entry.node, clip)
+        name = _unique(_entry_name(plan, entry.node, info, index), used)
+        source = entry_frames(entry, clip)
+        count = (len(source) if clip.fps == rate
+                 else retimed_frame_count(len(source), clip.fps, rate))
+        stem = f"{index:02d}_{_slug(name)}"
+        entries.append(CutEntry(index, entry.id, entry.node, name, stem, clip, source, rate,
+                                count, record, info))
+        record += count
+    width, height = project.settings.width, project.settings.height
+    return Cut(title, rate, width - width % 2, height - height % 2, tuple(entries))
+
+
+def editorial_frames(entry: CutEntry, store: ClipStore) -> Iterator[np.ndarray]:
+    """The frames ``entry`` plays, at the editorial rate, read-only, streamed from the store."""
+    frames = itertools.islice(store.frames(entry.clip), entry.source.start, entry.source.stop)
+    if not entry.retimed:
+        return frames
+    return retime_to_rate(frames, len(entry.source), entry.clip.fps, entry.rate,
+                          method=RETIME_METHOD)
+
+
+def _timeline_clips(project: Project, plan: ExecutionPlan, store: ClipStore) -> list[Clip]:
+    clips, missing = [], []
+    for entry in project.timeline:
+        planned = plan.nodes.get(entry.node)
+        clip = store.clip(planned.key) if planned is not None and planned.key else None
+        if clip is None:
+            missing.append(planned.label if planned is not None else entry.node)
+        else:
+            clips.append(clip)
+    if missing:
+        raise ExportError(f"not rendered yet: {', '.join(dict.fromkeys(missing))}; render the"
+                          " timeline first")
+    return clips
+
+
+def _entry_name(plan: ExecutionPlan, node_id: str, info: ShotInfo, index: int) -> str:
+    """``010_0010`` for a shot; ``010_0020_EXT`` for what is made from one; ``STILL_01``."""
+    spec = plan.nodes[node_id].spec
+    if info.slate and not info.derived:
+        return info.slate
+    suffix = _SUFFIXES.get(spec.id) or _slug(spec.display_name).upper()
+    return f"{info.slate}_{suffix}" if info.slate else f"{suffix}_{index:02d}"
+
+
+def _unique(name: str, used: set[str]) -> str:
+    candidate, count = name, 1
+    while candidate in used:
+        count += 1
+        candidate = f"{name}_{count}"
+    used.add(candidate)
+    return candidate
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^A-Za-z0-9_.-]+", "_", text).strip("_")[:40] or "clip"

@@ -1,0 +1,122 @@
+"""H.264 movies of the cut: one per entry and one of the whole cut, with optional burn-ins.
+
+Both are yuv420p with Rec.709 tags at the exact editorial rate (MP4 keeps 24000/1001 as a time
+base of 1/24000 and durations of 1001), carry the recipe of what they show as the container
+tag ``previz_recipe``, and are written under a temporary name, so a failed export leaves no
+half movie behind.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from previz.export.burnin import BurnIn, burn_in
+from previz.export.cut import Cut, CutEntry
+from previz.export.provenance import RECIPE_KEY
+from previz.export.timecode import start_frame, timecode
+from previz.media import FrameWriter, fit_frame, open_writer
+
+
+@dataclass(frozen=True)
+class MovieSettings:
+    """How the movies are encoded: x264 quality and speed, and whether to burn in text."""
+
+    crf: int = 18
+    preset: str = "medium"
+    burn_in: bool = False
+
+
+class ShotMovies:
+    """Writes each entry of the cut as ``<folder>/<stem>.mp4`` at the clip's own size (cut to
+    even numbers, as yuv420p needs)."""
+
+    def __init__(self, cut: Cut, folder: Path, recipes: Mapping[str, str],
+                 settings: MovieSettings) -> None:
+        self.cut, self.folder, self.recipes, self.settings = cut, folder, recipes, settings
+        self.files: dict[str, Path] = {}
+        self._writer: FrameWriter | None = None
+
+    def begin(self, entry: CutEntry) -> None:
+        """Start the movie of ``entry``."""
+        self.folder.mkdir(parents=True, exist_ok=True)
+        width, height = _even(entry.clip.width), _even(entry.clip.height)
+        self._writer = _writer(self.folder / f"{entry.stem}.mp4", width, height, self.cut,
+                               tags={RECIPE_KEY: self.recipes[entry.entry_id],
+                                     "title": entry.name}, settings=self.settings)
+
+    def write(self, entry: CutEntry, index: int, frame: np.ndarray) -> None:
+        """Add frame ``index`` of ``entry``."""
+        assert self._writer is not None
+        picture = frame[:self._writer.height, :self._writer.width]
+        self._writer.write(_burnt(picture, self.cut, entry, index, self.settings))
+
+    def end(self, entry: CutEntry) -> None:
+        """Finish the movie of ``entry``."""
+        assert self._writer is not None
+        self._writer.close()
+        self.files[entry.entry_id] = self._writer.path
+        self._writer = None
+
+    def close(self) -> list[Path]:
+        """Every movie written, in cut order."""
+        return list(self.files.values())
+
+    def abort(self) -> None:
+        """Throw away the movie being written."""
+        if self._writer is not None:
+            self._writer.abort()
+            self._writer = None
+
+
+class CutMovie:
+    """Writes the whole cut as one movie at the project's frame size; a clip of another size
+    is fitted into it, letterboxed or pillarboxed."""
+
+    def __init__(self, cut: Cut, path: Path, recipe: str, settings: MovieSettings) -> None:
+        self.cut, self.path, self.settings = cut, path, settings
+        self._writer = _writer(path, cut.width, cut.height, cut,
+                               tags={RECIPE_KEY: recipe, "title": cut.title}, settings=settings)
+
+    def begin(self, entry: CutEntry) -> None:
+        """Nothing to do: the cut runs on."""
+
+    def write(self, entry: CutEntry, index: int, frame: np.ndarray) -> None:
+        """Add frame ``index`` of ``entry``."""
+        if frame.shape[:2] != (self.cut.height, self.cut.width):
+            frame = fit_frame(frame, self.cut.width, self.cut.height)
+        self._writer.write(_burnt(frame, self.cut, entry, index, self.settings))
+
+    def end(self, entry: CutEntry) -> None:
+        """Nothing to do: the cut runs on."""
+
+    def close(self) -> list[Path]:
+        """Finish the movie."""
+        self._writer.close()
+        return [self.path]
+
+    def abort(self) -> None:
+        """Throw the movie away."""
+        self._writer.abort()
+
+
+def _writer(path: Path, width: int, height: int, cut: Cut, *, tags: Mapping[str, str],
+            settings: MovieSettings) -> FrameWriter:
+    return open_writer(path, width, height, cut.rate, "h264", metadata=tags, crf=settings.crf,
+                       preset=settings.preset)
+
+
+def _even(size: int) -> int:
+    return size - size % 2
+
+
+def _burnt(frame: np.ndarray, cut: Cut, entry: CutEntry, index: int,
+           settings: MovieSettings) -> np.ndarray:
+    if not settings.burn_in:
+        return frame
+    record = start_frame(cut.rate) + entry.record_in + index
+    return burn_in(frame, BurnIn(entry.name, timecode(record, cut.rate),
+                                 entry.first_frame + index))
