@@ -26,6 +26,7 @@ from typing import Any
 
 import numpy as np
 
+from previz.core.spec import parse_fraction
 from previz.core.values import Clip
 from previz.engine.backend import CancelToken
 from previz.media import FrameWriter, MediaError, open_reader, open_writer, read_frame
@@ -270,11 +271,15 @@ def clip_from_sidecar(key: str, data: Any) -> Clip:
     try:
         if data["schema"] != "Clip.1":
             raise StoreError(f"clip {key[:12]}: unknown sidecar schema {data['schema']!r}")
-        return Clip(key, Fraction(data["fps"]), int(data["width"]), int(data["height"]),
+        clip = Clip(key, parse_fraction(data["fps"]), int(data["width"]), int(data["height"]),
                     int(data["frame_count"]), str(data.get("prompt", "")), data.get("camera"),
                     dict(data.get("provenance") or {}))
     except (KeyError, TypeError, ValueError, ZeroDivisionError) as error:
         raise StoreError(f"clip {key[:12]}: malformed sidecar: {error}") from error
+    if min(clip.fps, clip.width, clip.height, clip.frame_count) <= 0:
+        raise StoreError(f"clip {key[:12]}: malformed sidecar: rate, size and frame count must"
+                         " be above zero")
+    return clip
 
 
 def _read_json(path: Path) -> Any:
