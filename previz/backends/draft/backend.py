@@ -11,7 +11,9 @@ from previz.backends.draft.geometry import View
 from previz.backends.draft.plates import Plate, plate_on_plane
 from previz.backends.draft.renderer import DraftRenderer, DraftScene
 from previz.backends.draft.sky import PALETTES, time_of_day
+from previz.core.camera import CameraPath
 from previz.core.subjects import Subject
+from previz.core.values import ConditioningImage
 from previz.engine.backend import (
     CAPABILITIES,
     CancelToken,
@@ -56,10 +58,10 @@ class DraftBackend:
         views = [View(path.K[i], path.world_to_camera[i], request.width, request.height)
                  for i in range(request.frame_count)]
         renderer = DraftRenderer(scene_for(request, views[0]), request.width, request.height)
-        duration = float(request.frame_count / request.fps)
+        end = float((request.frame_count - 1) / request.fps)  # the last frame's time
         for index, view in enumerate(views):
             cancel.check()
-            yield renderer.render(view, float(index / request.fps), duration)
+            yield renderer.render(view, float(index / request.fps), end)
             progress(index + 1, request.frame_count)
 
 
@@ -100,7 +102,6 @@ def _main(subjects: Sequence[Subject]) -> Subject | None:
 
 def _plates(request: RenderRequest, first: View, main: Subject | None) -> list[Plate]:
     plates = []
-    distance = _subject_distance(first, main)
     for item in request.conditioning:
         image = request.images.get(item.asset)
         if image is None or item.role == "reference":
@@ -110,13 +111,34 @@ def _plates(request: RenderRequest, first: View, main: Subject | None) -> list[P
                                  interpolation=cv2.INTER_AREA)
             plates.append(Plate(resized, "last_frame", strength=item.strength))
         else:
-            plates.append(plate_on_plane(image, item.role, first, distance, time=item.time,
+            seen_from = _seen_from(request, item, first)
+            plates.append(plate_on_plane(image, item.role, seen_from,
+                                         _subject_distance(seen_from, main), time=item.time,
                                          strength=item.strength))
     return plates
 
 
+def _seen_from(request: RenderRequest, item: ConditioningImage, first: View) -> View:
+    """The camera an image was made by, so that its plate fills that camera's frame exactly:
+    a keyframe the shot's camera at the keyframe's time; an extension's first frame (the
+    clip's last) the clip's last camera, one step before the continuation's first; any other
+    image the shot's first camera."""
+    path, frame = request.camera, None
+    if item.role == "keyframe" and path is not None:
+        frame = min(max(round(item.time * request.fps), 0), request.frame_count - 1)
+    source = request.source_clip
+    if item.role == "first_frame" and source is not None and source.camera:
+        try:
+            path, frame = CameraPath.from_json(source.camera), -1
+        except ValueError:
+            return first
+    if frame is None or (path.width, path.height) != (request.width, request.height):
+        return first
+    return View(path.K[frame], path.world_to_camera[frame], request.width, request.height)
+
+
 def _subject_distance(view: View, main: Subject | None) -> float:
-    """Depth of the main subject's middle in the first frame (10 m with nobody there)."""
+    """Depth of the main subject's middle seen by ``view`` (10 m with nobody there)."""
     if main is None:
         return 10.0
     point = np.array([[main.x, main.height / 2, main.z]])

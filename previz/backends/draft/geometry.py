@@ -7,6 +7,7 @@ from dataclasses import dataclass
 import numpy as np
 
 NEAR = 0.05  # metres in front of the lens; anything closer is clipped away
+SHIFT = 4  # sub-pixel bits of the fixed-point coordinates OpenCV draws with
 
 
 @dataclass(frozen=True)
@@ -52,6 +53,17 @@ class View:
         w, h = self.width, self.height
         frame = np.array([[0, 0], [w, 0], [w, h], [0, h]], float)
         return clip_polygon_2d(frame, self.horizon())
+
+
+def cv_points(pixels: np.ndarray) -> np.ndarray:
+    """Continuous pixel coordinates (pixel i covers [i, i+1)) as OpenCV's fixed-point drawing
+    coordinates with ``SHIFT`` fractional bits, in which integer i is pixel i's centre."""
+    return np.round((np.asarray(pixels, float) - 0.5) * (1 << SHIFT)).astype(np.int32)
+
+
+def cv_length(pixels: float) -> int:
+    """A length (a radius) in OpenCV's fixed-point coordinates."""
+    return round(pixels * (1 << SHIFT))
 
 
 def clip_polygon_2d(polygon: np.ndarray, line: np.ndarray) -> np.ndarray:

@@ -2,24 +2,48 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import cv2
 import numpy as np
 
-from previz.backends.draft.geometry import NEAR, View
+from previz.backends.draft.geometry import NEAR, SHIFT, View, cv_points
 
 EXTENT = 120.0  # metres of grid around the camera
 # Square rings around the camera: inner and outer half-size, line spacing, contrast.
 BANDS = ((0.0, 16.0, 1.0, 1.0), (16.0, 40.0, 1.0, 0.55), (40.0, EXTENT, 5.0, 0.35))
-SHIFT = 4  # sub-pixel bits for OpenCV's line drawing
+MARGIN = 4.0  # pixels beyond the frame that clipped lines still reach
 
 
-def grid_segments(view: View) -> list[np.ndarray]:
-    """World segments (S, 2, 3) of the grid, one array per ring, nearest ring first.
+def draw_grid(frame: np.ndarray, view: View, ground: tuple[int, int, int],
+              grid: tuple[int, int, int]) -> None:
+    """Draw the grid lines, weaker with distance, exactly where the camera sees them."""
+    segments, rings = grid_around(view)
+    pixels, kept = project_segments(view, segments)
+    points, rings = cv_points(pixels), rings[kept]
+    base, line = np.array(ground, float), np.array(grid, float)
+    for ring, (_, _, _, contrast) in enumerate(BANDS):
+        chosen = points[rings == ring]
+        if len(chosen):
+            colour = tuple(int(c) for c in base + (line - base) * contrast)
+            cv2.polylines(frame, list(chosen), False, colour, 1, cv2.LINE_AA, SHIFT)
 
-    Lines lie on whole metres, so they stay put on the ground as the camera moves.
-    """
+
+def grid_around(view: View) -> tuple[np.ndarray, np.ndarray]:
+    """World segments (S, 2, 3) of the grid around the camera, and the ring of each (S,),
+    nearest ring first. Lines lie on whole metres, so they stay put as the camera moves."""
     centre = np.round(view.position[[0, 2]] / 5.0) * 5.0
-    return [_ring(centre, inner, outer, spacing) for inner, outer, spacing, _ in BANDS]
+    return _grid(float(centre[0]), float(centre[1]))
+
+
+@lru_cache(maxsize=16)
+def _grid(x: float, z: float) -> tuple[np.ndarray, np.ndarray]:
+    rings = [_ring(np.array([x, z]), inner, outer, spacing)
+             for inner, outer, spacing, _ in BANDS]
+    segments = np.concatenate(rings)
+    labels = np.repeat(np.arange(len(rings)), [len(ring) for ring in rings])
+    segments.flags.writeable = labels.flags.writeable = False
+    return segments, labels
 
 
 def _ring(centre: np.ndarray, inner: float, outer: float, spacing: float) -> np.ndarray:
@@ -38,65 +62,53 @@ def _ring(centre: np.ndarray, inner: float, outer: float, spacing: float) -> np.
     return np.concatenate(segments)
 
 
-def draw_grid(frame: np.ndarray, view: View, ground: tuple[int, int, int],
-              grid: tuple[int, int, int]) -> None:
-    """Draw the grid lines, weaker with distance, exactly where the camera sees them."""
-    base, line = np.array(ground, float), np.array(grid, float)
-    for segments, (_, _, _, contrast) in zip(grid_segments(view), BANDS, strict=True):
-        pixels = project_segments(view, segments)
-        if len(pixels):
-            colour = tuple(int(c) for c in base + (line - base) * contrast)
-            points = [np.round(p * (1 << SHIFT)).astype(np.int32) for p in pixels]
-            cv2.polylines(frame, points, False, colour, 1, cv2.LINE_AA, SHIFT)
-
-
-def project_segments(view: View, segments: np.ndarray) -> np.ndarray:
-    """World segments (S, 2, 3) as pixel segments (S', 2, 2) clipped to the lens and the frame."""
+def project_segments(view: View, segments: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """World segments (S, 2, 3) as pixel segments (S', 2, 2) clipped to the lens and the frame,
+    with the indices (S',) of the segments they came from."""
     camera = view.to_camera(segments.reshape(-1, 3)).reshape(-1, 2, 3)
     z0, z1 = camera[:, 0, 2], camera[:, 1, 2]
-    keep = (z0 > NEAR) | (z1 > NEAR)
-    camera, z0, z1 = camera[keep], z0[keep], z1[keep]
+    kept = np.flatnonzero((z0 > NEAR) | (z1 > NEAR))
+    camera, z0, z1 = camera[kept], z0[kept], z1[kept]
     t = np.clip((NEAR - z0) / np.where(z1 != z0, z1 - z0, 1.0), 0.0, 1.0)
     cut = camera[:, 0] + t[:, None] * (camera[:, 1] - camera[:, 0])
     start = np.where((z0 < NEAR)[:, None], cut, camera[:, 0])
     end = np.where((z1 < NEAR)[:, None], cut, camera[:, 1])
     pixels = np.stack([view.to_pixels(start), view.to_pixels(end)], axis=1)
-    return _clip_to_frame(pixels, view.width, view.height)
+    inside, clipped = _clip_to_frame(pixels, view.width, view.height)
+    return clipped, kept[inside]
 
 
-def _clip_to_frame(pixels: np.ndarray, width: int, height: int) -> np.ndarray:
-    """Liang–Barsky clipping of pixel segments to the frame (plus a margin)."""
-    margin = 4.0
+def _clip_to_frame(pixels: np.ndarray, width: int,
+                   height: int) -> tuple[np.ndarray, np.ndarray]:
+    """Liang–Barsky clipping of pixel segments to the frame (plus a margin): which segments
+    reach it, and those segments cut to it."""
     p0, delta = pixels[:, 0], pixels[:, 1] - pixels[:, 0]
     low, high = np.zeros(len(pixels)), np.ones(len(pixels))
     for axis, limit in ((0, width), (1, height)):
-        for p, q in ((-delta[:, axis], p0[:, axis] + margin),
-                     (delta[:, axis], limit + margin - p0[:, axis])):
+        for p, q in ((-delta[:, axis], p0[:, axis] + MARGIN),
+                     (delta[:, axis], limit + MARGIN - p0[:, axis])):
             parallel = p == 0
             ratio = np.divide(q, p, out=np.zeros_like(q), where=~parallel)
             low = np.where(~parallel & (p < 0), np.maximum(low, ratio), low)
             high = np.where(~parallel & (p > 0), np.minimum(high, ratio), high)
             high = np.where(parallel & (q < 0), -1.0, high)
-    keep = low <= high
+    keep = np.flatnonzero(low <= high)
     start = p0[keep] + low[keep, None] * delta[keep]
     end = p0[keep] + high[keep, None] * delta[keep]
-    return np.stack([start, end], axis=1)
+    return keep, np.stack([start, end], axis=1)
 
 
-def ground_depth(view: View, rays: np.ndarray) -> np.ndarray:
-    """Camera-space depth (metres) of the ground seen through each pixel; inf for the sky.
+def ground_depth(view: View, far: float) -> np.ndarray:
+    """Camera-space depth (metres) of the ground seen through each pixel centre, (H, W)
+    float32; ``far`` where the ray never meets it (the sky) or meets it farther away.
 
-    ``rays`` are the pixels' camera-space rays with z = 1, shape (H, W, 3).
+    The ray through pixel (u, v) is K⁻¹(u, v, 1), with depth 1; how fast it climbs in the
+    world is linear in u and v, and it meets the ground at the camera's height over that.
     """
-    down = rays @ view.rotation[:, 1]
-    height = view.position[1]
-    with np.errstate(divide="ignore", invalid="ignore"):
-        depth = np.where(down < 0, -height / down, np.inf)
-    return depth.astype(np.float32)
-
-
-def pixel_rays(view: View) -> np.ndarray:
-    """Camera-space rays (H, W, 3) with z = 1 through every pixel centre."""
-    u, v = np.meshgrid(np.arange(view.width) + 0.5, np.arange(view.height) + 0.5)
-    pixels = np.stack([u, v, np.ones_like(u)], axis=-1)
-    return pixels @ np.linalg.inv(view.K).T
+    a, b, c = np.linalg.inv(view.K).T @ view.rotation[:, 1]
+    across = ((np.arange(view.width) + 0.5) * a).astype(np.float32)
+    down = ((np.arange(view.height) + 0.5) * b + c).astype(np.float32)
+    climb = down[:, None] + across[None, :]
+    depth = np.full((view.height, view.width), far, np.float32)
+    np.divide(np.float32(-view.position[1]), climb, out=depth, where=climb < 0)
+    return np.minimum(depth, np.float32(far), out=depth)

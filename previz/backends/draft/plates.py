@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
-from previz.backends.draft.geometry import NEAR, View
+from previz.backends.draft.geometry import NEAR, SHIFT, View, cv_points
 
 DISSOLVE_SECONDS = 0.5
 
@@ -28,16 +28,16 @@ class Plate:
     strength: float = 1.0
     corners: np.ndarray | None = None
 
-    def opacity(self, time: float, duration: float) -> float:
-        """How much of the plate shows at ``time`` seconds into a shot of ``duration``."""
+    def opacity(self, time: float, end: float) -> float:
+        """How much of the plate shows at ``time`` seconds into a shot whose last frame is at
+        ``end`` seconds (a last-frame image is fully in on that frame)."""
         if self.role == "first_frame":
             level = 1.0
         elif self.role == "keyframe":
             level = max(0.0, 1.0 - abs(time - self.time) / DISSOLVE_SECONDS)
         elif self.role == "last_frame":
-            start = max(duration - DISSOLVE_SECONDS, 0.0)
-            level = 1.0 if duration <= 0 else min(max((time - start) / DISSOLVE_SECONDS, 0.0),
-                                                  1.0)
+            start = max(end - DISSOLVE_SECONDS, 0.0)
+            level = 1.0 if end <= 0 else min(max((time - start) / (end - start), 0.0), 1.0)
         else:
             level = 0.0
         return level * self.strength
@@ -64,15 +64,16 @@ def draw_plate(frame: np.ndarray, plate: Plate, view: View, opacity: float) -> N
     camera = view.to_camera(plate.corners)
     if np.any(camera[:, 2] <= NEAR):
         return  # the plane reaches behind the lens: no single homography shows it
-    source = np.array([[0, 0], [plate.image.shape[1], 0],
-                       [plate.image.shape[1], plate.image.shape[0]], [0, plate.image.shape[0]]],
-                      np.float32)
-    target = view.to_pixels(camera).astype(np.float32)
-    homography = cv2.getPerspectiveTransform(source, target)
+    height, width = plate.image.shape[:2]
+    source = np.array([[0, 0], [width, 0], [width, height], [0, height]], float)
+    target = view.to_pixels(camera)
+    # Both sides in OpenCV's convention, where integer i is pixel i's centre.
+    homography = cv2.getPerspectiveTransform((source - 0.5).astype(np.float32),
+                                             (target - 0.5).astype(np.float32))
     size = (frame.shape[1], frame.shape[0])
     warped = cv2.warpPerspective(plate.image, homography, size, flags=cv2.INTER_LINEAR)
     mask = np.zeros(frame.shape[:2], np.uint8)
-    cv2.fillConvexPoly(mask, np.round(target).astype(np.int32), 255)
+    cv2.fillConvexPoly(mask, cv_points(target), 255, cv2.LINE_8, SHIFT)
     _mix(frame, warped, mask, opacity)
 
 

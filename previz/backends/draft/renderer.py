@@ -1,7 +1,9 @@
 """The draft renderer: each frame drawn from its camera, vectorised with OpenCV and numpy.
 
-Back to front: sky, ground and its grid, plates, then every face of every figure from the
-farthest to the nearest (so nearer things hide farther ones), labels and the slate caption.
+Back to front: sky, ground and its grid, plates, then the figures, the farthest subject first
+and each subject's faces from its farthest to its nearest (so nearer things hide farther
+ones), labels and the slate caption. Everything is placed in continuous pixel coordinates
+(pixel i covers [i, i+1)) and handed to OpenCV with its pixel centres at i + 0.5.
 The control modes draw the same geometry without text: ``depth`` (metres, and a grey image
 that is brighter for nearer things) and ``layout`` (a flat colour per subject).
 """
@@ -14,9 +16,10 @@ from dataclasses import dataclass, field
 import cv2
 import numpy as np
 
-from previz.backends.draft.figures import LAYOUT_COLOURS, Face, Figure, figure
-from previz.backends.draft.geometry import NEAR, View, clip_near
-from previz.backends.draft.ground import draw_grid, ground_depth, pixel_rays
+from previz.backends.draft.drawables import Drawable, Solids
+from previz.backends.draft.figures import LAYOUT_COLOURS, Figure, figure
+from previz.backends.draft.geometry import SHIFT, View, cv_points
+from previz.backends.draft.ground import draw_grid, ground_depth
 from previz.backends.draft.plates import Plate, draw_plate
 from previz.backends.draft.sky import Palette, sky_rows
 from previz.backends.draft.text import (
@@ -29,7 +32,6 @@ from previz.backends.draft.text import (
 from previz.core.subjects import Subject
 
 MODES = ("preview", "depth", "layout")
-LIGHT = np.array([-0.35, 0.75, -0.55]) / np.linalg.norm([-0.35, 0.75, -0.55])
 SKY_DEPTH = 1000.0
 
 
@@ -45,15 +47,6 @@ class DraftScene:
     mode: str = "preview"
 
 
-@dataclass(frozen=True)
-class _Drawable:
-    depth: float
-    polygon: np.ndarray | None
-    circle: tuple[np.ndarray, float] | None
-    colour: tuple[int, int, int]
-    subject: int
-
-
 class DraftRenderer:
     """Renders frames of one scene at one size; text is drawn once and reused."""
 
@@ -62,19 +55,18 @@ class DraftRenderer:
             raise ValueError(f"draft mode {scene.mode!r} is not one of {', '.join(MODES)}")
         self.scene, self.width, self.height = scene, width, height
         self.figures = [figure(subject, index) for index, subject in enumerate(scene.subjects)]
-        self._faces = _FaceTable([face for fig in self.figures for box in fig.boxes
-                                  for face in box.faces()])
+        self._solids = Solids(self.figures)
         self.text_size = max(int(height * 0.028), 10)
         self._caption = caption_sprite(scene.caption, width, self.text_size) if (
             scene.caption and scene.mode == "preview") else None
         self._labels = {f.index: self._label(f) for f in self.figures}
         self._thumbnails = {f.index: image_sprite(scene.references[f.subject.name])
                             for f in self.figures if f.subject.name in scene.references}
-        self._rays: np.ndarray | None = None
         self._sky = _sky_strip(scene.palette, width, height)
 
-    def render(self, view: View, time: float, duration: float) -> np.ndarray:
-        """The frame at ``time`` seconds seen by ``view``: HxWx3 uint8 RGB."""
+    def render(self, view: View, time: float, end: float) -> np.ndarray:
+        """The frame at ``time`` seconds seen by ``view``, in a shot whose last frame is at
+        ``end`` seconds: HxWx3 uint8 RGB."""
         if self.scene.mode == "depth":
             return encode_depth(self.depth(view))
         frame = np.empty((self.height, self.width, 3), np.uint8)
@@ -84,20 +76,18 @@ class DraftRenderer:
         if not layout:
             for plate in self.scene.plates:
                 if plate.corners is not None:
-                    opacity = plate.opacity(time, duration)
+                    opacity = plate.opacity(time, end)
                     draw_plate(frame, plate, view, opacity)
                     plated = plated or opacity >= 1.0
         self._figures(frame, view, layout, outline_only=plated)
         if not layout:
-            self._overlays(frame, view, time, duration)
+            self._overlays(frame, view, time, end)
         return frame
 
     def depth(self, view: View) -> np.ndarray:
         """Camera-space depth in metres (H, W) float32; the sky is ``SKY_DEPTH``."""
-        if self._rays is None:
-            self._rays = pixel_rays(view)
-        depth = np.minimum(ground_depth(view, self._rays), SKY_DEPTH)
-        for item in self._drawables(view):
+        depth = ground_depth(view, SKY_DEPTH)
+        for item in self._solids.seen_by(view):
             self._fill(depth, item, float(item.depth))
         return depth
 
@@ -113,51 +103,39 @@ class DraftRenderer:
             ground = palette.ground
         polygon = view.ground_polygon()
         if len(polygon) >= 3:
-            cv2.fillPoly(frame, [np.round(polygon * 16).astype(np.int32)], ground,
-                         cv2.LINE_AA, 4)
+            cv2.fillPoly(frame, [cv_points(polygon)], ground, cv2.LINE_AA, SHIFT)
         if not layout:
             draw_grid(frame, view, palette.ground, palette.grid)
 
     def _figures(self, frame: np.ndarray, view: View, layout: bool, outline_only: bool) -> None:
-        for item in self._drawables(view):
-            colour = LAYOUT_COLOURS[item.subject % len(LAYOUT_COLOURS)] if layout else item.colour
+        for item in self._solids.seen_by(view):
             if outline_only:
                 self._outline(frame, item, (255, 255, 255))
+            elif layout:
+                self._fill(frame, item, LAYOUT_COLOURS[item.subject % len(LAYOUT_COLOURS)])
             else:
-                self._fill(frame, item, colour)
-                if not layout:
-                    self._outline(frame, item, tuple(int(c * 0.55) for c in item.colour))
-
-    def _drawables(self, view: View) -> list[_Drawable]:
-        items = self._faces.visible(view)
-        for fig in self.figures:
-            items.extend(_balls(fig, view))
-        return sorted(items, key=lambda item: -item.depth)
+                self._fill(frame, item, item.colour)
+                self._outline(frame, item, item.edge)
 
     @staticmethod
-    def _fill(target: np.ndarray, item: _Drawable, colour: object) -> None:
-        if item.polygon is not None:
-            cv2.fillConvexPoly(target, np.round(item.polygon * 16).astype(np.int32), colour,
-                               cv2.LINE_AA if target.dtype == np.uint8 else cv2.LINE_8, 4)
+    def _fill(target: np.ndarray, item: Drawable, colour: object) -> None:
+        line = cv2.LINE_AA if target.dtype == np.uint8 else cv2.LINE_8
+        if item.points is not None:
+            cv2.fillConvexPoly(target, item.points, colour, line, SHIFT)
         elif item.circle is not None:
-            centre, radius = item.circle
-            cv2.circle(target, tuple(np.round(centre * 16).astype(int)), int(radius * 16),
-                       colour, -1, cv2.LINE_AA if target.dtype == np.uint8 else cv2.LINE_8, 4)
+            cv2.circle(target, item.circle[0], item.circle[1], colour, -1, line, SHIFT)
 
     @staticmethod
-    def _outline(frame: np.ndarray, item: _Drawable, colour: tuple[int, ...]) -> None:
-        if item.polygon is not None:
-            cv2.polylines(frame, [np.round(item.polygon * 16).astype(np.int32)], True, colour,
-                          1, cv2.LINE_AA, 4)
+    def _outline(frame: np.ndarray, item: Drawable, colour: tuple[int, ...]) -> None:
+        if item.points is not None:
+            cv2.polylines(frame, [item.points], True, colour, 1, cv2.LINE_AA, SHIFT)
         elif item.circle is not None:
-            centre, radius = item.circle
-            cv2.circle(frame, tuple(np.round(centre * 16).astype(int)), int(radius * 16),
-                       colour, 1, cv2.LINE_AA, 4)
+            cv2.circle(frame, item.circle[0], item.circle[1], colour, 1, cv2.LINE_AA, SHIFT)
 
-    def _overlays(self, frame: np.ndarray, view: View, time: float, duration: float) -> None:
+    def _overlays(self, frame: np.ndarray, view: View, time: float, end: float) -> None:
         for plate in self.scene.plates:
             if plate.corners is None:
-                draw_plate(frame, plate, view, plate.opacity(time, duration))
+                draw_plate(frame, plate, view, plate.opacity(time, end))
         for fig in self.figures:
             anchor = view.to_camera(fig.label_anchor[None])[0]
             if anchor[2] <= 0.1:
@@ -179,50 +157,6 @@ class DraftRenderer:
         return label_sprite(name, self.text_size)
 
 
-class _FaceTable:
-    """Every box face of the scene as arrays, so each frame culls, shades and projects them
-    all at once."""
-
-    def __init__(self, faces: list[Face]) -> None:
-        self.corners = np.array([face.corners for face in faces]).reshape(-1, 4, 3)
-        self.normals = np.array([face.normal for face in faces]).reshape(-1, 3)
-        self.subjects = [face.subject for face in faces]
-        shade = 0.55 + 0.45 * np.clip(self.normals @ LIGHT, 0.0, None)
-        colours = np.array([face.colour for face in faces], float).reshape(-1, 3)
-        self.colours = [tuple(int(c) for c in row)
-                        for row in np.minimum(colours * shade[:, None], 255)]
-
-    def visible(self, view: View) -> list[_Drawable]:
-        if not len(self.corners):
-            return []
-        centres = self.corners.mean(axis=1)
-        facing = np.einsum("ij,ij->i", self.normals, view.position - centres) > 0
-        camera = view.to_camera(self.corners.reshape(-1, 3)).reshape(-1, 4, 3)
-        items = []
-        for index in np.flatnonzero(facing & (camera[:, :, 2].max(axis=1) > NEAR)):
-            polygon = camera[index]
-            if polygon[:, 2].min() < NEAR:
-                polygon = clip_near(polygon)
-                if len(polygon) < 3:
-                    continue
-            items.append(_Drawable(float(polygon[:, 2].mean()), view.to_pixels(polygon), None,
-                                   self.colours[index], self.subjects[index]))
-        return items
-
-
-def _balls(fig: Figure, view: View) -> list[_Drawable]:
-    items = []
-    for ball in fig.balls:
-        centre = view.to_camera(ball.centre[None])[0]
-        if centre[2] <= ball.radius + 0.01:
-            continue
-        pixel = view.to_pixels(centre[None])[0]
-        radius = view.K[0, 0] * ball.radius / np.sqrt(centre[2] ** 2 - ball.radius**2)
-        items.append(_Drawable(float(centre[2] - ball.radius * 0.5), None, (pixel, radius),
-                               ball.colour, ball.subject))
-    return items
-
-
 def _sky_strip(palette: Palette, width: int, height: int) -> np.ndarray:
     """Sky three frames tall with the horizon two frames down: any frame's sky is a slice."""
     rows = sky_rows(palette, 3 * height, 2.0 * height)
@@ -237,6 +171,8 @@ def _horizon_row(view: View) -> float:
 
 
 def encode_depth(depth: np.ndarray) -> np.ndarray:
-    """Depth as a grey frame for depth-conditioned models: nearer is brighter."""
-    grey = np.clip(255.0 * 2.0 / (2.0 + depth), 0, 255).astype(np.uint8)
-    return np.repeat(grey[:, :, None], 3, axis=2)
+    """Depth as a grey frame for depth-conditioned models: nearer is brighter (255·2/(2+d))."""
+    grey = np.empty(depth.shape, np.float32)
+    np.add(depth, 2.0, out=grey)
+    np.divide(510.0, grey, out=grey)
+    return cv2.cvtColor(grey.astype(np.uint8), cv2.COLOR_GRAY2RGB)

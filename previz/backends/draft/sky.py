@@ -9,13 +9,15 @@ import numpy as np
 
 Colour = tuple[int, int, int]
 
+# A screenplay slugline says where outright ("INT. KITCHEN - NIGHT", "EXT. BAR - DAY").
+_INTERIOR_SLUG, _EXTERIOR_SLUG = r"\bint\.", r"\bext\."
 _WORDS = (
-    ("interior", r"\b(int\.|interior|inside|indoors?|room|hallway|corridor|kitchen|office|bar|"
+    ("interior", r"\b(interior|inside|indoors?|room|hallway|corridor|kitchen|office|bar|"
                  r"studio|warehouse)\b"),
-    ("night", r"\b(night|midnight|moonlit|moonlight|after dark|nighttime)\b"),
+    ("night", r"\b(night|midnight|moonlit|moonlight|after dark|nighttime|nightfall)\b"),
     ("dawn", r"\b(dawn|sunrise|daybreak|first light)\b"),
-    ("dusk", r"\b(dusk|sunset|twilight|golden hour|magic hour|evening)\b"),
-    ("day", r"\b(day|daytime|noon|midday|morning|afternoon)\b"),
+    ("dusk", r"\b(dusk|sunset|sundown|twilight|golden hour|magic hour|evening)\b"),
+    ("day", r"\b(day|daytime|daylight|noon|midday|morning|afternoon)\b"),
 )
 
 
@@ -44,8 +46,11 @@ def time_of_day(prompt: str) -> str:
     """``dawn``, ``day``, ``dusk``, ``night`` or ``interior``, from the prompt's words (day
     when it says nothing)."""
     text = prompt.lower()
+    if re.search(_INTERIOR_SLUG, text):
+        return "interior"
+    outside = re.search(_EXTERIOR_SLUG, text) is not None
     for name, pattern in _WORDS:
-        if re.search(pattern, text):
+        if not (outside and name == "interior") and re.search(pattern, text):
             return name
     return "day"
 

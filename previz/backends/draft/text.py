@@ -6,16 +6,18 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import lru_cache
 
+import cv2
 import numpy as np
 from PIL import Image, ImageDraw, ImageFont
 
 
 @dataclass(frozen=True)
 class Sprite:
-    """Premultiplied RGB and alpha of a piece of text, ready to blend."""
+    """A piece of text or a picture ready to blend: its colour premultiplied by its alpha, and
+    how much of what is under it shows through (255 - alpha), both HxWx3 uint8."""
 
     rgb: np.ndarray
-    alpha: np.ndarray
+    through: np.ndarray
 
     @property
     def width(self) -> int:
@@ -69,12 +71,12 @@ def label_sprite(text: str, size: int) -> Sprite:
 
 def image_sprite(image: np.ndarray) -> Sprite:
     """An opaque sprite of an RGB image (a reference thumbnail)."""
-    alpha = np.full((*image.shape[:2], 1), 255, np.uint16)
-    return Sprite(image.astype(np.uint16), alpha)
+    return Sprite(np.ascontiguousarray(image, np.uint8), np.zeros(image.shape, np.uint8))
 
 
 def blend(frame: np.ndarray, sprite: Sprite, left: int, top: int) -> None:
-    """Draw ``sprite`` onto ``frame`` with its top-left at (left, top), clipped to the frame."""
+    """Draw ``sprite`` onto ``frame`` with its top-left at (left, top), clipped to the frame:
+    what is under it times its transparency, plus its premultiplied colour."""
     height, width = frame.shape[:2]
     x0, y0 = max(left, 0), max(top, 0)
     x1, y1 = min(left + sprite.width, width), min(top + sprite.height, height)
@@ -82,12 +84,13 @@ def blend(frame: np.ndarray, sprite: Sprite, left: int, top: int) -> None:
         return
     region = frame[y0:y1, x0:x1]
     src = (slice(y0 - top, y1 - top), slice(x0 - left, x1 - left))
-    alpha = sprite.alpha[src]
-    mixed = region.astype(np.uint16) * (255 - alpha) // 255 + sprite.rgb[src]
-    region[:] = np.minimum(mixed, 255).astype(np.uint8)
+    under = cv2.multiply(region, sprite.through[src], scale=1 / 255)
+    cv2.add(under, sprite.rgb[src], dst=region)
 
 
 def _sprite(image: Image.Image) -> Sprite:
     rgba = np.asarray(image, dtype=np.uint16)
     alpha = rgba[:, :, 3:4]
-    return Sprite((rgba[:, :, :3] * alpha // 255).astype(np.uint16), alpha)
+    rgb = (rgba[:, :, :3] * alpha + 127) // 255
+    through = np.repeat(255 - alpha, 3, axis=2)
+    return Sprite(rgb.astype(np.uint8), through.astype(np.uint8))

@@ -1,0 +1,83 @@
+"""Which subject hides which: a back-to-front order from the subjects' ground footprints.
+
+Sorting faces by their mean depth fails next to long faces: a person standing beside a car's
+flank is nearer than the flank's far end but farther than its middle, so the flank was drawn
+over them. Subjects stand on the ground as upright solids, so two whose footprints are apart
+are split by a vertical plane, and the one on the camera's side of it is in front. Subjects
+are ordered that way; faces within one subject still sort by depth.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+
+
+def footprint(corners: np.ndarray) -> np.ndarray:
+    """The convex hull (K, 2) on the ground (x, z) of a subject's solid corners (M, 3)."""
+    points = np.ascontiguousarray(corners[:, [0, 2]], dtype=np.float32)
+    return cv2.convexHull(points).reshape(-1, 2).astype(float)
+
+
+@dataclass(frozen=True)
+class _Split:
+    """A vertical plane between two footprints: ``axis·p = middle``, ``low`` on the side
+    where ``axis·p`` is smaller, ``high`` on the other."""
+
+    axis: np.ndarray
+    middle: float
+    low: int
+    high: int
+
+
+class OcclusionOrder:
+    """The planes between the subjects' footprints, found once; each frame only asks which
+    side of each the camera is on."""
+
+    def __init__(self, footprints: Sequence[np.ndarray]) -> None:
+        self._splits = [split for i in range(len(footprints))
+                        for j in range(i + 1, len(footprints))
+                        if (split := _split(footprints[i], footprints[j], i, j)) is not None]
+
+    def back_to_front(self, shown: Sequence[int], camera: np.ndarray,
+                      depths: Sequence[float]) -> list[int]:
+        """The subjects ``shown`` in drawing order, farthest first, for a camera on the ground
+        at ``camera`` (x, z). ``depths`` (one per shown subject) decide between subjects no
+        plane splits (overlapping footprints) and where the order would go round."""
+        depth = dict(zip(shown, depths, strict=True))
+        hides: dict[int, set[int]] = {index: set() for index in shown}
+        for split in self._splits:
+            if split.low in depth and split.high in depth:
+                low_in_front = float(camera @ split.axis) < split.middle
+                front, back = (split.low, split.high) if low_in_front else (split.high,
+                                                                             split.low)
+                hides[front].add(back)
+        order: list[int] = []
+        left = set(shown)
+        while left:
+            free = [index for index in left if not hides[index] & left]
+            pick = max(free or left, key=depth.__getitem__)
+            order.append(pick)
+            left.remove(pick)
+        return order
+
+
+def _split(a: np.ndarray, b: np.ndarray, i: int, j: int) -> _Split | None:
+    """A plane between footprints ``a`` (subject ``i``) and ``b`` (``j``), if they are apart."""
+    for axis in (*_normals(a), *_normals(b)):
+        on_a, on_b = a @ axis, b @ axis
+        if on_a.max() < on_b.min():
+            return _Split(axis, float(on_a.max() + on_b.min()) / 2, i, j)
+        if on_b.max() < on_a.min():
+            return _Split(axis, float(on_b.max() + on_a.min()) / 2, j, i)
+    return None
+
+
+def _normals(hull: np.ndarray) -> np.ndarray:
+    edges = np.roll(hull, -1, axis=0) - hull
+    normals = np.stack([-edges[:, 1], edges[:, 0]], axis=1)
+    lengths = np.linalg.norm(normals, axis=1)
+    return normals[lengths > 1e-9] / lengths[lengths > 1e-9, None]
