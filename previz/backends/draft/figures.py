@@ -101,7 +101,7 @@ def figure(subject: Subject, index: int) -> Figure:
     elif subject.kind == "vehicle":
         boxes, balls = [((0, height / 2, 0), (1.8, height, 4.5), colour)], []
     else:
-        side = min(height, 1.2)
+        side = min(height, max(0.3 * height, 1.2))  # a crate is cubic, a tower 0.3 as wide
         boxes, balls = [((0, height / 2, 0), (side, height, side), colour)], []
     rotation = yaw_matrix(yaw)
     placed_boxes = tuple(

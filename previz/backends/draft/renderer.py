@@ -142,6 +142,9 @@ class DraftRenderer:
                 continue
             u, v = view.to_pixels(anchor[None])[0]
             sprite = self._labels[fig.index]
+            top_of_head = fig.label_anchor - np.array([0.0, 0.12 * fig.subject.height / 1.75, 0.0])
+            if view.project(top_of_head[None])[0, 1] < 0:
+                continue  # the head is cut by the top of frame: a label there would hide it
             top = min(max(int(v - sprite.height), 2), self.height - sprite.height - 2)
             blend(frame, sprite, int(u - sprite.width / 2), top)
             thumbnail = self._thumbnails.get(fig.index)
