@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install run test lint bench clean
+.PHONY: install run test lint bench gpu-bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -33,6 +33,11 @@ lint: install
 
 bench: install
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -m benchmark -s tests/benchmarks
+
+# On a CUDA machine with its own python and torch (see README, "Open models").
+gpu-bench:
+	for m in wan ltx; do for c in plain cache compile; do \
+	  $(PYTHON) tests/benchmarks/gpu_bench.py --model $$m --config $$c; done; done
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis out

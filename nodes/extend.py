@@ -3,7 +3,17 @@
 from __future__ import annotations
 
 from nodes.common import duration_param, seed_param, takes_param
-from nodes.rendering import backend_of, frame_count, prompt_text, write_clip
+from nodes.rendering import (
+    ClipTail,
+    backend_of,
+    camera_note,
+    camera_words,
+    frame_count,
+    prompt_text,
+    render_settings,
+    with_camera,
+    write_clip,
+)
 from previz.api import (
     CameraPath,
     Clip,
@@ -59,7 +69,11 @@ LAST_FRAME = "clip:last"
 
 def execute(ctx: ExecuteContext, clip: Clip, prompt: PromptValue | None = None,
             camera: tuple[MoveValue, ...] = ()) -> Clip:
-    """The clip, then a continuation rendered from its last camera pose with its subjects."""
+    """The clip, then a continuation rendered from its last camera pose with its subjects.
+
+    A model backend sees the clip's last ``context_frames`` frames and renders with the steps
+    and guidance of the clip's own render.
+    """
     backend = backend_of(ctx)
     added = frame_count(ctx.params["added_duration"], clip.fps)
     frames = backend.constraints(ctx.model).snap(added, clip.width, clip.height).frames
@@ -73,19 +87,24 @@ def execute(ctx: ExecuteContext, clip: Clip, prompt: PromptValue | None = None,
     conditioning = (ConditioningImage(LAST_FRAME, "first_frame"),) if plate else ()
     text = prompt_text(prompt) if prompt is not None else clip.prompt
     slate = tuple(clip.provenance.get("slate") or ("", text))
+    words = camera_words(backend, ctx.model, camera)
     request = RenderRequest(
-        prompt=text, negative=prompt.negative if prompt else "", width=clip.width,
-        height=clip.height, frame_count=frames, fps=clip.fps, seed=ctx.seed or 0,
-        model=ctx.model, camera=path, conditioning=conditioning,
+        prompt=with_camera(text, words), negative=prompt.negative if prompt else "",
+        width=clip.width, height=clip.height, frame_count=frames, fps=clip.fps,
+        seed=ctx.seed or 0, model=ctx.model, camera=path, conditioning=conditioning,
         images={LAST_FRAME: ctx.media.frame(clip, -1)}, source_clip=clip,
+        context_frames=ClipTail(ctx.media, clip, ctx.params["context_frames"]),
         subjects=subjects if previous is not None else (),
-        slate=(f"{slate[0]}   extended: {moves_label(camera)}", text),
+        slate=(f"{slate[0]}   extended: {moves_label(camera)}", text), **render_settings(clip),
     )
     whole = _joined(previous, path, clip)
+    # The timeline plays the requested frames: the clip's, then the continuation asked for.
     provenance = {**clip.provenance, "plate": plate, "extended_from": clip.key,
-                  "added_frames": frames}
+                  "added_frames": frames, "requested_frames": clip.frame_count + added}
+    provenance.pop("camera_prompt", None)
+    provenance.update(camera_note(words))
     return write_clip(ctx, request, head=ctx.media.frames(clip), camera=whole,
-                      provenance=provenance)
+                      provenance=provenance, prompt=text)
 
 
 def _path_of(clip: Clip) -> CameraPath | None:

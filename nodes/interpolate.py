@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from nodes.common import duration_param, seed_param, takes_param
-from nodes.rendering import frame_count, write_clip
+from nodes.rendering import backend_of, frame_count, render_settings, write_clip
 from previz.api import (
     CameraPath,
     Clip,
@@ -15,6 +15,7 @@ from previz.api import (
     Output,
     PortType,
     RenderRequest,
+    Snapped,
     interpolate_poses,
 )
 
@@ -44,8 +45,11 @@ FIRST, LAST = "bridge:first", "bridge:last"
 
 def execute(ctx: ExecuteContext, clip_a: Clip, clip_b: Clip) -> Clip:
     """In-betweens from A's last frame to B's first, at A's rate and size; the camera glides
-    from A's last pose to B's first."""
-    frames = frame_count(ctx.params["bridge_duration"], clip_a.fps)
+    from A's last pose to B's first. A model renders both ends too, so the count snaps to what
+    it renders with them; the bridge keeps every in-between, so it meets B."""
+    asked = frame_count(ctx.params["bridge_duration"], clip_a.fps)
+    snapped = _snapped(ctx, clip_a, asked)
+    frames = snapped.frames
     first = ctx.media.frame(clip_a, -1)
     last = ctx.media.frame(clip_b, 0)
     if (clip_b.width, clip_b.height) != (clip_a.width, clip_a.height):
@@ -57,10 +61,23 @@ def execute(ctx: ExecuteContext, clip_a: Clip, clip_b: Clip) -> Clip:
         conditioning=(ConditioningImage(FIRST, "first_frame"),
                       ConditioningImage(LAST, "last_frame")),
         images={FIRST: first, LAST: last}, source_clip=clip_a, bridge=True,
+        **render_settings(clip_a),
     )
-    provenance = {"bridge": [clip_a.key, clip_b.key], "loop": clip_a.key == clip_b.key}
+    provenance = {"bridge": [clip_a.key, clip_b.key], "loop": clip_a.key == clip_b.key,
+                  "snapped": list(snapped.notes)}
     return write_clip(ctx, request, camera=path.to_json() if path else None,
                       provenance=provenance)
+
+
+def _snapped(ctx: ExecuteContext, clip: Clip, asked: int) -> Snapped:
+    constraints = backend_of(ctx).constraints(ctx.model)
+    frames = max(constraints.snap(asked + 2, clip.width, clip.height).frames - 2, 1)
+    if frames == asked:
+        return Snapped(frames, clip.width, clip.height)
+    rule = f"{constraints.frame_multiple}k+1"
+    return Snapped(frames, clip.width, clip.height,
+                   (f"{frames} in-betweens, not {asked}: this model renders {rule} frames"
+                    " counting both ends",))
 
 
 def _bridge_path(clip_a: Clip, clip_b: Clip, frames: int) -> CameraPath | None:

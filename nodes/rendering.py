@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Mapping, Sequence
+from collections import deque
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from fractions import Fraction
-from typing import Any
+from typing import Any, overload
 
 import numpy as np
 
@@ -13,10 +14,12 @@ from previz.api import (
     Backend,
     Clip,
     ExecuteContext,
+    MediaServices,
     MoveValue,
     NodeError,
     PromptValue,
     RenderRequest,
+    describe_moves,
     moves_label,
 )
 
@@ -57,10 +60,73 @@ def slate(params: Mapping[str, Any], moves: Sequence[MoveValue], prompt: str) ->
     return ("   ".join(parts), prompt)
 
 
+def camera_words(backend: Backend, model: str, moves: Sequence[MoveValue]) -> str:
+    """The move in film language for a prompt, where the model takes the camera path no other
+    way (it renders no control video); empty where it does."""
+    if "control_video" in backend.capabilities(model):
+        return ""
+    return describe_moves(moves)
+
+
+def with_camera(prompt: str, words: str) -> str:
+    """The prompt with the camera move described after it."""
+    return f"{prompt.rstrip()} {words}".strip() if words else prompt
+
+
+def camera_note(words: str) -> dict[str, str]:
+    """Provenance saying how the camera reached the model, when it went as words."""
+    if not words:
+        return {}
+    return {"camera_prompt": f"the model takes no control video, so the move is described in"
+                             f" the prompt: {words}"}
+
+
+def render_settings(clip: Clip) -> dict[str, Any]:
+    """Steps and guidance of the render that made ``clip``, for a continuation to match."""
+    record = clip.provenance.get("render")
+    if not isinstance(record, Mapping):
+        return {}
+    return {name: record[name] for name in ("steps", "guidance")
+            if isinstance(record.get(name), int | float) and not isinstance(record[name], bool)}
+
+
+class ClipTail(Sequence[np.ndarray]):
+    """The last ``count`` frames of a clip, read from the store only if a backend looks."""
+
+    def __init__(self, media: MediaServices, clip: Clip, count: int) -> None:
+        self._media, self._clip = media, clip
+        self._count = max(min(count, clip.frame_count), 0)
+        self._frames: list[np.ndarray] | None = None
+
+    def __len__(self) -> int:
+        return self._count
+
+    @overload
+    def __getitem__(self, index: int) -> np.ndarray: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> Sequence[np.ndarray]: ...
+
+    def __getitem__(self, index: int | slice) -> np.ndarray | Sequence[np.ndarray]:
+        return self._read()[index]
+
+    def __iter__(self) -> Iterator[np.ndarray]:
+        return iter(self._read())
+
+    def _read(self) -> list[np.ndarray]:
+        if self._frames is None:
+            tail: deque[np.ndarray] = deque(maxlen=self._count or 1)
+            tail.extend(self._media.frames(self._clip))
+            self._frames = list(tail)[-self._count:] if self._count else []
+        return self._frames
+
+
 def write_clip(ctx: ExecuteContext, request: RenderRequest, *, head: Iterable[np.ndarray] = (),
-               camera: Any = None, provenance: Mapping[str, Any] | None = None) -> Clip:
+               camera: Any = None, provenance: Mapping[str, Any] | None = None,
+               prompt: str | None = None) -> Clip:
     """Write ``head`` (frames kept from a source clip), then the backend's frames, as this
-    take's clip; the backend must give exactly the frames asked for."""
+    take's clip; the backend must give exactly the frames asked for. The clip records
+    ``prompt`` (default: the request's) and what the backend says of the render."""
     backend = backend_of(ctx)
     with ctx.new_clip(request.width, request.height, request.fps) as clip:
         for frame in head:
@@ -72,8 +138,12 @@ def write_clip(ctx: ExecuteContext, request: RenderRequest, *, head: Iterable[np
         if made != request.frame_count:
             raise NodeError(f"backend {backend.id} gave {made} frames, not"
                             f" {request.frame_count}")
-        return clip.finish(prompt=request.prompt, camera=camera,
-                           provenance=dict(provenance or {}))
+        record = dict(provenance or {})
+        describe = getattr(backend, "describe", None)
+        if callable(describe):
+            record["render"] = dict(describe(request))
+        return clip.finish(prompt=request.prompt if prompt is None else prompt, camera=camera,
+                           provenance=record)
 
 
 def _checked(frame: np.ndarray, request: RenderRequest) -> np.ndarray:

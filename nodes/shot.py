@@ -3,7 +3,16 @@
 from __future__ import annotations
 
 from nodes.common import duration_param, seed_param, takes_param
-from nodes.rendering import backend_of, frame_count, prompt_text, slate, write_clip
+from nodes.rendering import (
+    backend_of,
+    camera_note,
+    camera_words,
+    frame_count,
+    prompt_text,
+    slate,
+    with_camera,
+    write_clip,
+)
 from previz.api import (
     Clip,
     ConditioningImage,
@@ -99,7 +108,8 @@ def execute(ctx: ExecuteContext, prompt: PromptValue, camera: tuple[MoveValue, .
     """Frame the main subject, move the camera, and render the take through the backend.
 
     The frame count and size snap to what the backend's model renders; the clip records the
-    adjustment, the camera path and the blocking, so Extend can carry on from it.
+    adjustment, the camera path and the blocking, so Extend can carry on from it. A model that
+    takes no control video hears the camera move described in the prompt, and the clip says so.
     """
     params = ctx.params
     backend = backend_of(ctx)
@@ -116,19 +126,21 @@ def execute(ctx: ExecuteContext, prompt: PromptValue, camera: tuple[MoveValue, .
     except ValueError as error:
         raise NodeError(f"the camera move cannot be made: {error}") from error
     text = prompt_text(prompt)
+    words = camera_words(backend, ctx.model, camera)
     request = RenderRequest(
-        prompt=text, negative=prompt.negative, width=snapped.width, height=snapped.height,
-        frame_count=snapped.frames, fps=fps, seed=ctx.seed or 0, steps=params["steps"],
-        guidance=params["guidance"], model=ctx.model, camera=path, conditioning=conditioning,
+        prompt=with_camera(text, words), negative=prompt.negative, width=snapped.width,
+        height=snapped.height, frame_count=snapped.frames, fps=fps, seed=ctx.seed or 0,
+        steps=params["steps"], guidance=params["guidance"], model=ctx.model, camera=path,
+        conditioning=conditioning,
         images={item.asset: ctx.media.image(item.asset) for item in conditioning},
         subjects=subjects, slate=slate(params, camera, text),
     )
     provenance = {
         "subjects": params["subjects"], "requested_frames": wanted,
         "snapped": list(snapped.notes), "slate": list(request.slate),
-        "plate": any(item.role in PLATE_ROLES for item in conditioning),
+        "plate": any(item.role in PLATE_ROLES for item in conditioning), **camera_note(words),
     }
-    return write_clip(ctx, request, camera=path.to_json(), provenance=provenance)
+    return write_clip(ctx, request, camera=path.to_json(), provenance=provenance, prompt=text)
 
 
 SHOT = NodeType(SPEC, execute)

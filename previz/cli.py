@@ -1,4 +1,4 @@
-"""The ``previz`` subcommands: validate and render (export, models and doctor join later)."""
+"""The ``previz`` subcommands: validate, render, export, models and doctor."""
 
 from __future__ import annotations
 
@@ -23,11 +23,12 @@ from previz.engine.executor import Executor, RunResult
 from previz.engine.plan import ExecutionPlan, compile_plan
 from previz.engine.progress import ProgressBar
 from previz.engine.store import ClipStore, StoreError
-from previz.io import load_project
+from previz.export import command as export_command
+from previz.io import import_renders, load_project, save_project
 from previz.media import MediaError, open_writer
 from previz.settings import Settings, SettingsError
 
-SUBCOMMANDS = ("validate", "render")
+SUBCOMMANDS = ("validate", "render", "export", "models", "doctor")
 
 
 @dataclass
@@ -37,13 +38,16 @@ class Services:
     registry: NodeRegistry
     backends: BackendSet
     settings: Settings
+    settings_file: Path | None = None
 
 
-def available_backends() -> list[Backend]:
-    """Every backend that can run on this machine: the draft renderer runs everywhere."""
+def available_backends(settings: Settings | None = None) -> list[Backend]:
+    """Every backend that can run on this machine: the draft renderer runs everywhere; the
+    model backend lists the model library (it imports torch only when a model renders)."""
+    from previz.backends.diffusers.backend import DiffusersBackend
     from previz.backends.draft.backend import DraftBackend
 
-    return [DraftBackend()]
+    return [DraftBackend(), DiffusersBackend(settings or Settings.load())]
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -51,6 +55,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="previz",
         description="Previz: shots in a node graph, rendered to video, cut on a timeline.",
+        epilog="`previz` alone, or `previz PROJECT`, opens the desktop app.",
     )
     parser.add_argument("--version", action="version", version=f"previz {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
@@ -62,7 +67,21 @@ def build_parser() -> argparse.ArgumentParser:
     render.add_argument("--backend", help="render every shot with this backend")
     render.add_argument("--node", action="append", default=[], metavar="ID",
                         help="render this node (repeatable) instead of the timeline")
+    export_command.add_parser(commands)
+    _add_model_commands(commands)
     return parser
+
+
+def _add_model_commands(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    models = commands.add_parser("models", help="the model library: list, scan, pull")
+    actions = models.add_subparsers(dest="action", metavar="ACTION", required=True)
+    actions.add_parser("list", help="every model: family, capabilities, size, whether it loads")
+    scan = actions.add_parser("scan", help="add a folder of models to the library")
+    scan.add_argument("path", type=Path)
+    pull = actions.add_parser("pull", help="fetch a diffusers model from the Hugging Face hub")
+    pull.add_argument("repo_id", metavar="ID", help="e.g. Wan-AI/Wan2.1-T2V-1.3B-Diffusers")
+    pull.add_argument("--name", default="", help="folder name in the library (default: ID's)")
+    commands.add_parser("doctor", help="what can render here: Python, torch, ffmpeg, models")
 
 
 def main(argv: Sequence[str] | None = None, services: Services | None = None) -> int:
@@ -71,15 +90,21 @@ def main(argv: Sequence[str] | None = None, services: Services | None = None) ->
     if args.command is None:
         build_parser().print_help(sys.stderr)
         return 2
+    if args.command in ("models", "doctor"):
+        return model_command(args, services)
     try:
-        services = services or Services(default_registry(), BackendSet(available_backends()),
-                                        Settings.load())
+        settings = services.settings if services else Settings.load()
+        services = services or Services(default_registry(),
+                                        BackendSet(available_backends(settings)), settings)
         project = load_project(args.project, registry=services.registry)
+        import_renders(args.project, open_store(services.settings))  # a shared bundle's renders
     except (ProjectError, SettingsError) as error:
         print(f"previz: {error}", file=sys.stderr)
         return 1
     if args.command == "validate":
         return validate(project, services, sys.stdout)
+    if args.command == "export":
+        return export_command.run(args, services, project)
     return render(project, services, args)
 
 
@@ -119,10 +144,50 @@ def render(project: Project, services: Services, args: argparse.Namespace) -> in
         return 130
     for node_id, message in result.failed.items():
         print(f"{plan.nodes[node_id].label}: failed: {message}", file=sys.stderr)
+    record_models(project, result, args.project, services.registry)
     written = True
     if args.out and not args.node:
         written = write_timeline(project, plan, result, store, args.out)
     return 0 if result.ok and written else 1
+
+
+def record_models(project: Project, result: RunResult, path: Path,
+                  registry: NodeRegistry) -> None:
+    """Write the fingerprint of every model this render used into the project file (DESIGN
+    §8), only if that changes it; the file is read afresh, so nothing else of this run (a
+    ``--backend`` override) is saved."""
+    changed = {model: fingerprint for model, fingerprint in result.models.items()
+               if project.models.get(model) != fingerprint}
+    if not changed:
+        return
+    try:
+        saved = load_project(path, registry=registry)
+        saved.models.update(changed)
+        save_project(saved, path)
+    except (OSError, ProjectError) as error:
+        print(f"previz: could not record the models used in {path}: {error}", file=sys.stderr)
+
+
+def model_command(args: argparse.Namespace, services: Services | None) -> int:
+    """``previz models …`` and ``previz doctor``; neither imports torch in this process."""
+    from previz.backends.diffusers import commands, doctor
+
+    try:
+        settings = services.settings if services else Settings.load()
+    except SettingsError as error:
+        print(f"previz: {error}", file=sys.stderr)
+        return 1
+    if args.command == "doctor":
+        return doctor.doctor(settings, sys.stdout)
+    if args.action == "list":
+        return commands.models_list(settings, sys.stdout)
+    if args.action == "pull":
+        return commands.models_pull(settings, args.repo_id, sys.stdout, args.name)
+    updated = commands.models_scan(settings, args.path, sys.stdout)
+    if updated is None:
+        return 1
+    updated.save(services.settings_file if services else None)
+    return 0
 
 
 def open_store(settings: Settings) -> ClipStore:

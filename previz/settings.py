@@ -19,6 +19,14 @@ class Settings:
     """What a user may configure; environment variables override the settings file.
 
     ``PREVIZ_MODELS`` names the model library folder and ``PREVIZ_CACHE`` the clip store.
+    The model backend reads the rest: ``model_dirs`` (more library folders, added by
+    ``previz models scan``), ``default_model`` (for shots that name none), ``device`` and
+    ``dtype`` (``auto``: CUDA in bfloat16, else Apple MPS, else the CPU in float32; the VAE
+    always decodes in float32), ``offload`` (``none``; ``model`` or ``sequential`` on an
+    accelerator; ``group`` anywhere), ``vae_tiling``, ``step_cache`` (the FirstBlockCache
+    threshold, 0 for off; about 0.05 to 0.2), ``compile`` (``torch.compile`` of the repeated
+    transformer blocks), ``control`` (``depth`` or ``layout``: how a shot's camera reaches a
+    model that takes a control video) and ``expect_gpu`` (``previz doctor`` fails without one).
     """
 
     models_dir: Path = field(default_factory=lambda: Path(platformdirs.user_data_dir(APP_NAME))
@@ -28,6 +36,16 @@ class Settings:
     cache_bytes: int = 20 * GIB
     memory_cache_bytes: int = 1 * GIB
     default_backend: str = "draft"
+    model_dirs: list[str] = field(default_factory=list)
+    default_model: str = ""
+    device: str = "auto"
+    dtype: str = "auto"
+    offload: str = "none"
+    vae_tiling: bool = False
+    step_cache: float = 0.0
+    compile: bool = False
+    control: str = "depth"
+    expect_gpu: bool = False
 
     @classmethod
     def load(cls, path: Path | None = None, environ: dict[str, str] | None = None) -> Settings:
@@ -65,10 +83,29 @@ class Settings:
             value = data[spec.name]
             if isinstance(current, Path) and isinstance(value, str):
                 value = Path(value).expanduser()
-            elif type(value) is not type(current):
+            elif isinstance(current, float) and type(value) is int:
+                value = float(value)
+            elif type(value) is not type(current) or (
+                    isinstance(value, list) and not all(isinstance(v, str) for v in value)):
                 raise SettingsError(f"{path}: {spec.name} should be {type(current).__name__}")
+            if spec.name in CHOICES and value not in CHOICES[spec.name]:
+                raise SettingsError(f"{path}: {spec.name} should be one of"
+                                    f" {', '.join(CHOICES[spec.name])}, not {value!r}")
             setattr(settings, spec.name, value)
         return settings
+
+    def model_folders(self) -> list[Path]:
+        """Every folder of the model library: ``models_dir``, then those added by a scan."""
+        extra = [Path(folder).expanduser() for folder in self.model_dirs]
+        return list(dict.fromkeys([self.models_dir, *extra]))
+
+
+CHOICES = {
+    "device": ("auto", "cuda", "mps", "cpu"),
+    "dtype": ("auto", "bfloat16", "float16", "float32"),
+    "offload": ("none", "model", "sequential", "group"),
+    "control": ("depth", "layout"),
+}
 
 
 class SettingsError(Exception):

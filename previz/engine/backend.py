@@ -85,7 +85,12 @@ class RenderRequest:
     lines a preview may show; ``images`` the decoded conditioning images by asset hash;
     ``mode`` is ``preview`` or, for control videos, ``depth`` or ``layout``. A ``bridge``
     asks for the in-betweens from the ``first_frame`` image to the ``last_frame`` image (the
-    frames themselves are in the clips on either side).
+    frames themselves are in the clips on either side). ``context_frames`` are the last frames
+    of ``source_clip`` that a continuation sees (a sequence that may read them only when a
+    backend asks).
+
+    A backend may also offer ``describe(request) -> Mapping`` (what a clip it rendered should
+    record: family, resolved model, dtype, …); nodes add it to the clip's provenance.
     """
 
     prompt: str
@@ -102,6 +107,7 @@ class RenderRequest:
     conditioning: tuple[ConditioningImage, ...] = ()
     images: Mapping[str, np.ndarray] = field(default_factory=dict)
     source_clip: Clip | None = None
+    context_frames: Sequence[np.ndarray] = ()
     control_video: Sequence[np.ndarray] | None = None
     subjects: tuple[Subject, ...] = ()
     slate: tuple[str, ...] = ()

@@ -1,0 +1,169 @@
+"""The model library: diffusers folders and single-file checkpoints found in the model folders."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from previz.backends.diffusers.families import Family, detect
+from previz.backends.diffusers.files import (
+    ModelFileError,
+    check_component,
+    component_kind,
+    fingerprint_files,
+    folder_size,
+    model_files,
+    read_json,
+)
+from previz.backends.diffusers.single_file import (
+    PACKAGED_CONFIGS,
+    FamilyConfig,
+    matching_config,
+    packaged_configs,
+    read_shape,
+)
+from previz.engine.backend import ModelInfo
+
+#: Families whose text encoder, VAE and image encoder can serve a single-file transformer.
+BASES = {"wan-t2v": ("wan-t2v", "wan-vace", "wan-i2v-fl"), "wan-vace": ("wan-t2v", "wan-vace"),
+         "wan-i2v": ("wan-i2v", "wan-flf2v"), "wan-flf2v": ("wan-flf2v", "wan-i2v"),
+         "wan-i2v-fl": ("wan-i2v-fl",), "ltx": ("ltx",)}
+
+
+@dataclass(frozen=True)
+class LibraryModel:
+    """One model in the library: where it is, its family, size, fingerprint, and whether it
+    loads (``problem`` says why not). A single-file transformer borrows the rest of its
+    pipeline from ``base``, a diffusers folder of a fitting family."""
+
+    id: str
+    path: Path
+    family: Family | None
+    variant: str
+    size_bytes: int
+    fingerprint: str
+    problem: str = ""
+    config: FamilyConfig | None = None
+    base: LibraryModel | None = None
+    components: frozenset[str] = frozenset()
+
+    @property
+    def loads(self) -> bool:
+        """Whether every file the pipeline needs is here."""
+        return not self.problem and self.family is not None
+
+    @property
+    def capabilities(self) -> frozenset[str]:
+        """What the model can do (nothing when it does not load)."""
+        return self.family.capabilities if self.family and self.loads else frozenset()
+
+    def info(self) -> ModelInfo:
+        """The model as the engine sees it."""
+        note = self.problem or self.variant
+        if self.base is not None and not self.problem:
+            note = f"{self.variant}; text encoder and VAE from {self.base.id}"
+        return ModelInfo(self.id, self.family.id if self.family else "unknown", self.fingerprint,
+                         self.capabilities, self.loads, note)
+
+
+class ModelLibrary:
+    """Model folders and checkpoints under the library folders, scanned on demand without torch.
+
+    Fingerprints are cached by each file's size and modification time, so scanning again
+    costs a directory walk.
+    """
+
+    def __init__(self, folders: Sequence[Path], configs: Path = PACKAGED_CONFIGS) -> None:
+        self.folders = [Path(folder) for folder in folders]
+        self.configs = configs
+        self._fingerprints: dict[tuple[Any, ...], str] = {}
+
+    def models(self) -> list[LibraryModel]:
+        """Every model found, folders first; the first of two with one id wins."""
+        folders, files = self._entries()
+        found: dict[str, LibraryModel] = {}
+        for path in folders:
+            found.setdefault(path.name, self._folder_model(path))
+        bases = [model for model in found.values() if model.loads]
+        for path in files:
+            found.setdefault(path.stem, self._file_model(path, bases))
+        return list(found.values())
+
+    def get(self, model_id: str) -> LibraryModel | None:
+        """The model called ``model_id``, if the library has it."""
+        return next((model for model in self.models() if model.id == model_id), None)
+
+    def _entries(self) -> tuple[list[Path], list[Path]]:
+        folders: list[Path] = []
+        files: list[Path] = []
+        for root in self.folders:
+            if (root / "model_index.json").is_file():
+                folders.append(root)
+                continue
+            if not root.is_dir():
+                continue
+            for path in sorted(root.iterdir()):
+                if path.is_dir() and (path / "model_index.json").is_file():
+                    folders.append(path)
+                elif path.is_file() and path.suffix == ".safetensors":
+                    files.append(path)
+        return folders, files
+
+    def _folder_model(self, path: Path) -> LibraryModel:
+        family, variant, problem, components = None, "", "", frozenset[str]()
+        try:
+            index = read_json(path / "model_index.json")
+            components = frozenset(_components(index))
+            detected = detect(index, _config(path, "transformer"), _config(path, "vae"))
+            family, variant, problem = detected.family, detected.variant, detected.problem
+            if not problem:
+                for name, class_name in sorted(_components(index).items()):
+                    check_component(path, name, component_kind(name, class_name))
+        except ModelFileError as error:
+            problem = str(error)
+        return LibraryModel(path.name, path, family, variant, folder_size(path),
+                            self._fingerprint(path, model_files(path)), problem,
+                            components=components)
+
+    def _file_model(self, path: Path, bases: Sequence[LibraryModel]) -> LibraryModel:
+        size = path.stat().st_size
+        try:
+            config = matching_config(read_shape(path), packaged_configs(self.configs))
+        except ModelFileError as error:
+            digest = hashlib.sha256(f"{path.name}\0{size}".encode()).hexdigest()[:16]
+            return LibraryModel(path.stem, path, None, "", size, digest, str(error))
+        base = next((model for model in bases if model.family and "transformer_2" not in
+                     model.components and model.family.id in BASES[config.family.id]), None)
+        problem = "" if base else (
+            f"a single-file {config.family.name} transformer needs a diffusers-format folder of"
+            f" the same family in the library for its text encoder and VAE")
+        files = [*model_files(config.path), path]
+        fingerprint = self._fingerprint(config.path, files, base.fingerprint if base else "")
+        return LibraryModel(path.stem, path, config.family, config.variant, size, fingerprint,
+                            problem, config, base)
+
+    def _fingerprint(self, root: Path, files: list[Path], extra: str = "") -> str:
+        stats = tuple(sorted((str(p), p.stat().st_size, p.stat().st_mtime_ns) for p in files))
+        key = (str(root), extra, stats)
+        if key not in self._fingerprints:
+            self._fingerprints[key] = fingerprint_files(root, files, extra)
+        return self._fingerprints[key]
+
+
+def _config(path: Path, component: str) -> dict[str, Any]:
+    config = path / component / "config.json"
+    return read_json(config) if config.is_file() else {}
+
+
+def _components(index: dict[str, Any]) -> dict[str, str]:
+    """The pipeline's components in ``model_index.json`` (name to class), unset ones left out."""
+    found = {}
+    for name, entry in index.items():
+        if name.startswith("_") or not isinstance(entry, list) or len(entry) != 2:
+            continue
+        if entry[0] is not None and entry[1] is not None:
+            found[name] = str(entry[1])
+    return found
