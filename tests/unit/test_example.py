@@ -109,3 +109,24 @@ def test_render_out_writes_every_timeline_entry(project: Project, tmp_path: Path
         assert set(info.durations) == {info.durations[0]}, movie.name
         assert info.durations[0] * info.time_base == Fraction(1, 24), movie.name
         assert info.duration == Fraction(frames, 24), movie.name
+    _export_reuses_the_renders(project, tmp_path)
+
+
+def _export_reuses_the_renders(project: Project, tmp_path: Path) -> None:
+    """``previz export`` on the same cache renders nothing again and hands editors the cut."""
+    import opentimelineio as otio
+    from pypdf import PdfReader
+
+    out = tmp_path / "export"
+    done = subprocess.run([str(PREVIZ), "export", str(EXAMPLE), "--out", str(out),
+                           "--format", "otio,csv,pdf"], capture_output=True, text=True,
+                          env={**os.environ, "PREVIZ_CACHE": str(tmp_path / "cache")},
+                          timeout=600, check=False)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert "done" not in done.stderr  # every take came from the store: nothing re-rendered
+    timeline = otio.adapters.read_from_file(str(next(out.glob("*.otio"))))
+    clips = list(timeline.find_clips())
+    assert len(clips) == len(project.timeline)
+    assert timeline.global_start_time.to_timecode() == "01:00:00:00"
+    assert len(PdfReader(next(out.glob("*.pdf"))).pages) == math.ceil(len(project.timeline) / 6)
+    assert len(next(out.glob("*.csv")).read_text().strip().splitlines()) == 1 + 7
