@@ -172,11 +172,13 @@ class Backend(Protocol):
 
 @dataclass(frozen=True)
 class BackendInfo:
-    """What the compiler needs to know of one backend: its version and its models."""
+    """What the compiler needs to know of one backend: its version, its models, and the model
+    a shot naming none renders with (``""`` for a backend without models)."""
 
     id: str
     version: str
     models: Mapping[str, ModelInfo] = field(default_factory=dict)
+    default_model: str = ""
 
 
 @dataclass(frozen=True)
@@ -208,6 +210,13 @@ class BackendSet:
         """What the backends are and which models each has, as of now."""
         return Catalog({
             backend_id: BackendInfo(backend_id, backend.version,
-                                    {model.id: model for model in backend.available_models()})
+                                    {model.id: model for model in backend.available_models()},
+                                    _default_model(backend))
             for backend_id, backend in self._backends.items()
         })
+
+
+def _default_model(backend: Backend) -> str:
+    """A backend's default model, for backends that have one (an optional method)."""
+    choose = getattr(backend, "default_model", None)
+    return str(choose()) if callable(choose) else ""

@@ -282,6 +282,8 @@ def _render_target(compiler: _Compiler, spec: NodeSpec, params: Mapping[str, Any
         backend_id, model = "", ""
     backend_id = backend_id or compiler.default_backend
     backend = compiler.catalog.get(backend_id) if compiler.catalog else None
+    if not model and backend is not None:
+        model = backend.default_model  # so changing the default re-keys the shots using it
     version = backend.version if backend else ""
     recorded = compiler.project.models.get(model, "") if model else ""
     local = backend.models[model].fingerprint if backend and model in backend.models else ""

@@ -136,3 +136,18 @@ def test_keys_use_the_fingerprint_the_project_recorded(studio: Studio) -> None:
     assert changed.key != here.key  # stale: the local model is not the one it rendered with
     assert changed.notes == ("model tiny has changed since this project rendered with it:"
                              " re-rendering",)
+
+
+def test_a_shot_naming_no_model_is_keyed_by_the_backends_default(studio: Studio) -> None:
+    project = Project()
+    node = add(project, studio.registry, GENERATE, model="").id
+    models = (ModelInfo("small", "t", "fp-s"), ModelInfo("large", "t", "fp-l"))
+
+    def with_default(model: str) -> PlannedNode:
+        infos = {info.id: info for info in models}
+        return planned(studio, project, node,
+                       catalog=Catalog({"fake": BackendInfo("fake", "1.0", infos, model)}))
+
+    small, large = with_default("small"), with_default("large")
+    assert (small.model, large.model) == ("small", "large")
+    assert small.key != large.key  # a new default model re-renders the shots that use it
