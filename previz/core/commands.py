@@ -14,7 +14,15 @@ from typing import Any
 
 from previz.core.errors import EditRefused
 from previz.core.ports import can_connect
-from previz.core.project import Asset, Link, Node, Project, Settings, TimelineEntry
+from previz.core.project import (
+    EDITORIAL_RATES,
+    Asset,
+    Link,
+    Node,
+    Project,
+    Settings,
+    TimelineEntry,
+)
 from previz.core.registry import NodeRegistry
 
 _MISSING = object()  # not looked at yet
@@ -340,6 +348,12 @@ class SetSettings(Command):
     text = "Change project settings"
 
     def do(self, project: Project) -> None:
+        if self.settings.rate not in EDITORIAL_RATES:
+            rates = ", ".join(str(rate) for rate in EDITORIAL_RATES)
+            raise EditRefused(f"the editorial rate must be one of {rates},"
+                              f" not {self.settings.rate}")
+        if min(self.settings.width, self.settings.height) < 2:
+            raise EditRefused("the frame must be at least 2 pixels wide and high")
         self._old = project.settings
         project.set_settings(copy.deepcopy(self.settings))
 

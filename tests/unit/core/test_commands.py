@@ -221,3 +221,18 @@ def test_paste_adds_nodes_with_their_links_as_one_step(registry: NodeRegistry) -
     assert any(isinstance(e, LinkAdded) for e in events)
     history.undo()
     assert not project.nodes and not project.links
+
+
+def test_settings_refuse_a_rate_editors_do_not_use(registry: NodeRegistry) -> None:
+    from fractions import Fraction
+
+    from previz.core.commands import SetSettings
+    from previz.core.project import Settings
+
+    project = two_shot_project(registry)
+    before = snapshot(project)
+    with pytest.raises(EditRefused, match="editorial rate"):
+        History(project).push(SetSettings(Settings(rate=Fraction(16))))
+    assert snapshot(project) == before
+    History(project).push(SetSettings(Settings(rate=Fraction(24000, 1001))))
+    assert project.settings.rate == Fraction(24000, 1001)
