@@ -14,7 +14,7 @@ from PySide6.QtCore import QByteArray, QEvent, QObject, QPointF, QSettings, Qt, 
 from PySide6.QtGui import QCloseEvent, QDropEvent, QGuiApplication
 from PySide6.QtWidgets import QDockWidget, QMainWindow, QMessageBox, QUndoView, QWidget
 
-from previz._qt import actions
+from previz._qt import actions, sharing
 from previz._qt.autosave import QtAutosave, offer_recovery
 from previz._qt.document import (
     QtDocument,
@@ -24,13 +24,16 @@ from previz._qt.document import (
 )
 from previz._qt.inspector.qt_inspector import QtInspector
 from previz._qt.node_editor.qt_node_editor import QtNodeEditor
+from previz._qt.qt_export_dialog import QtExportDialog
 from previz._qt.qt_log import QtLogPanel
 from previz._qt.qt_render_queue import QtRenderQueue
+from previz._qt.recipe_drop import drop_file, droppable, open_exported
 from previz._qt.selection import QtSelection
+from previz._qt.timeline.qt_timeline import QtTimeline
+from previz._qt.viewer.qt_thumbnails import QtThumbnails
+from previz._qt.viewer.qt_viewer import QtViewer
 from previz.cli import Services
 from previz.core.errors import ProjectError
-from previz.core.project import Asset
-from previz.core.project_json import ASSET_EXTENSIONS
 from previz.core.values import Clip
 from previz.settings import APP_NAME
 
@@ -64,8 +67,12 @@ class QtMainWindow(QMainWindow):
         self.history.setEmptyLabel("Opened")
         self.queue = QtRenderQueue(self.document, services)
         self.log_panel = QtLogPanel()
+        self.thumbnails = QtThumbnails(self.queue.store, self)
+        self.viewer = QtViewer(self.document, self.selection, self.queue, self.thumbnails)
+        self.timeline = QtTimeline(self.document, self.selection, self.queue, self.thumbnails)
         self.autosave = QtAutosave(self.document, parent=self)
         self.docks: dict[str, QDockWidget] = {}
+        self.export_dialog: QtExportDialog | None = None
         self._build_docks()
         self.action_by_id = actions.build_actions(self, self._handlers(), {"canvas": self.editor})
         self.menus = actions.build_menus(self.menuBar(), self.action_by_id)
@@ -108,7 +115,16 @@ class QtMainWindow(QMainWindow):
             return False
         self.remember_recent(Path(path))
         log.info("opened %s", self.document.path)
+        sharing.receive_bundle(self, Path(path))
         return True
+
+    def show_export(self) -> QtExportDialog:
+        """Open the Export dialog (one per window, kept between uses)."""
+        if self.export_dialog is None:
+            self.export_dialog = QtExportDialog(self.document, self.queue, self)
+        self.export_dialog.show()
+        self.export_dialog.raise_()
+        return self.export_dialog
 
     def recent_paths(self) -> list[Path]:
         """Projects opened or saved lately, newest first, those that still exist."""
@@ -140,6 +156,9 @@ class QtMainWindow(QMainWindow):
             event.ignore()
             return
         self.queue.shutdown()
+        self.thumbnails.close()
+        self.viewer.shutdown()
+        self.timeline.shutdown()
         self.autosave.close(discard=True)
         self.save_layout()
         self.log_panel.detach()
@@ -190,6 +209,10 @@ class QtMainWindow(QMainWindow):
             "render.render": self.render,
             "render.render_selected": lambda: self.render(selected=True),
             "render.cancel": self.queue.cancel,
+            "file.export": self.show_export,
+            "file.open_exported": lambda: open_exported(self),
+            "file.share": lambda: sharing.share_interactively(self),
+            "render.use_draft": lambda: sharing.switch_to_draft(self),
         }
 
     # --- wiring --------------------------------------------------------------------------
@@ -201,10 +224,13 @@ class QtMainWindow(QMainWindow):
         self.add_panel("inspector", "Inspector", self.inspector, Area.RightDockWidgetArea)
         self.add_panel("history", "History", self.history, Area.RightDockWidgetArea,
                        tab_with="inspector")
+        self.add_panel("viewer", "Viewer", self.viewer, Area.RightDockWidgetArea)
         self.add_panel("queue", "Render Queue", self.queue, Area.BottomDockWidgetArea)
+        self.add_panel("timeline", "Timeline", self.timeline, Area.BottomDockWidgetArea,
+                       tab_with="queue")
         self.add_panel("log", "Log", self.log_panel, Area.BottomDockWidgetArea, tab_with="queue")
         self.docks["inspector"].raise_()
-        self.docks["queue"].raise_()
+        self.docks["timeline"].raise_()
         self.resizeDocks([self.docks["nodeEditor"], self.docks["inspector"]], [1100, 380],
                          Qt.Orientation.Horizontal)
         self.resizeDocks([self.docks["nodeEditor"], self.docks["queue"]], [640, 240],
@@ -229,7 +255,7 @@ class QtMainWindow(QMainWindow):
     def _show_project(self, project: object) -> None:
         self.editor.set_project(project)
         self.inspector.set_project(project)
-        QTimer.singleShot(0, self.editor.frame_all)  # once the docks have their sizes
+        QTimer.singleShot(0, self.editor, self.editor.frame_all)  # once the docks have sizes
 
     def _update_title(self) -> None:
         self.setWindowTitle(self.document.title)
@@ -271,14 +297,15 @@ def _with_step(verb: str, step: str) -> str:
 
 
 class QtImageDrop(QObject):
-    """Image files dropped on the node editor become Image nodes (their assets added too)."""
+    """Files dropped on the node editor: images become Image nodes (their assets added too),
+    exported movies and PNGs bring back the sub-graph of their recipe (``recipe_drop``)."""
 
     def __init__(self, window: QtMainWindow) -> None:
         super().__init__(window)
         self.window = window
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
-        """Accept drags of image files; on drop, add one Image node per file."""
+        """Accept drags of image and movie files; on drop, bring each one in."""
         if isinstance(event, QDropEvent) and image_paths(event):  # enter, move and drop
             if event.type() == QEvent.Type.Drop:
                 self.drop(image_paths(event), event)
@@ -287,27 +314,19 @@ class QtImageDrop(QObject):
         return super().eventFilter(watched, event)
 
     def drop(self, paths: list[Path], event: QDropEvent) -> None:
-        """Add each image at the drop point, a little apart."""
-        editor = self.window.editor
-        at = editor.mapToScene(event.position().toPoint())
+        """Bring each file in at the drop point, a little apart."""
+        at = self.window.editor.mapToScene(event.position().toPoint())
         for offset, path in enumerate(paths):
-            try:
-                data = path.read_bytes()
-            except OSError as error:
-                log.error("could not read %s: %s", path, error)
-                continue
-            asset = Asset.from_bytes(data, path.name, path.suffix)
-            editor.add_image_node(asset, at + QPointF(offset * 30.0, offset * 30.0))
-            log.info("added %s as an Image node", path.name)
+            drop_file(self.window, path, at + QPointF(offset * 30.0, offset * 30.0))
 
 
 def image_paths(event: QDropEvent) -> list[Path]:
-    """The local image files a drag carries."""
+    """The local image and movie files a drag carries."""
     mime = event.mimeData()
     if mime is None or not mime.hasUrls():
         return []
     paths = [Path(url.toLocalFile()) for url in mime.urls() if url.isLocalFile()]
-    return [path for path in paths if path.suffix.lower().lstrip(".") in ASSET_EXTENSIONS]
+    return [path for path in paths if droppable(path)]
 
 
 def open_main_window(services: Services, project: Path | None = None) -> QtMainWindow:

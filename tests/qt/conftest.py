@@ -81,6 +81,8 @@ def make_window(qtbot: Any, services: Services, loop: asyncio.AbstractEventLoop
             window.document.undo_stack.setClean()
             window.document.replace(window.document.project, window.document.path)
             window.close()
+        for dock in window.docks.values():  # a floating dock outlives its window's close
+            dock.hide()
         if window.queue.is_running:
             loop.run_until_complete(window.queue.wait())
         window.deleteLater()

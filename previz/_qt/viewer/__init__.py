@@ -1,0 +1,1 @@
+"""The viewer dock: the selected node's clip with guides, transport and its takes."""
