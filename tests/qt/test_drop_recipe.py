@@ -6,43 +6,20 @@ from __future__ import annotations
 
 import json
 import subprocess
-import warnings
 from pathlib import Path
 from typing import Any
 
 import imageio_ffmpeg
 import networkx as nx
 import pytest
-from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt, QUrl
-from PySide6.QtGui import QDragEnterEvent, QDragMoveEvent, QDropEvent
-from PySide6.QtWidgets import QApplication
+from PySide6.QtCore import QPoint
+from qt_drops import drop_files
 from tiny_cut import save_tiny
 
 from previz._qt import recipe_drop
 from previz._qt.qt_main_window import QtMainWindow
 from previz.core.project import Project
 from previz.export import ExportOptions, export_project
-
-
-def drop_files(window: QtMainWindow, paths: list[Path], at: QPoint) -> bool:
-    """Drag ``paths`` onto the canvas and drop them at ``at`` (viewport): enter, move, drop.
-    Whether the canvas took the drop."""
-    mime = QMimeData()
-    mime.setUrls([QUrl.fromLocalFile(str(path)) for path in paths])
-    viewport = window.editor.viewport()
-    copy, no_button = Qt.DropAction.CopyAction, Qt.MouseButton.NoButton
-    no_keys = Qt.KeyboardModifier.NoModifier
-    with warnings.catch_warnings():  # Qt 6 keeps only the QPoint form of these two
-        warnings.simplefilter("ignore", DeprecationWarning)
-        enter = QDragEnterEvent(at, copy, mime, no_button, no_keys)
-        move = QDragMoveEvent(at, copy, mime, no_button, no_keys)
-    enter.setAccepted(False)
-    QApplication.sendEvent(viewport, enter)
-    QApplication.sendEvent(viewport, move)
-    drop = QDropEvent(QPointF(at), copy, mime, no_button, no_keys)
-    drop.setAccepted(False)
-    QApplication.sendEvent(viewport, drop)
-    return bool(enter.isAccepted() and drop.isAccepted())
 
 
 def graph_of(project: Project, node_ids: set[str]) -> nx.MultiDiGraph:

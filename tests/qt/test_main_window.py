@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-import warnings
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
-from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt, QUrl
-from PySide6.QtGui import QAction, QDragEnterEvent, QDragMoveEvent, QDropEvent
+from PySide6.QtCore import QPoint, Qt
+from PySide6.QtGui import QAction
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QDockWidget, QFileDialog, QMessageBox
+from qt_drops import drop_files
 
 from previz._qt import actions, document
 from previz._qt.qt_main_window import QtMainWindow, open_main_window
@@ -195,26 +195,6 @@ def test_a_bad_file_is_refused_with_a_message(window: QtMainWindow, tmp_path: Pa
     assert any("could not open" in line for line in window.log_panel.lines())
 
 
-def drop_files(window: QtMainWindow, paths: list[Path], at: QPoint) -> bool:
-    """Drag files onto the node editor's canvas and drop them at ``at`` (viewport), as Qt
-    delivers a drag: enter, move, drop (a drop goes only where an enter was accepted).
-    Whether the canvas took the drop."""
-    mime = QMimeData()
-    mime.setUrls([QUrl.fromLocalFile(str(path)) for path in paths])
-    viewport = window.editor.viewport()
-    copy, no_button = Qt.DropAction.CopyAction, Qt.MouseButton.NoButton
-    no_keys = Qt.KeyboardModifier.NoModifier
-    with warnings.catch_warnings():  # Qt 6 keeps only the QPoint form of these two
-        warnings.simplefilter("ignore", DeprecationWarning)
-        enter = QDragEnterEvent(at, copy, mime, no_button, no_keys)
-        move = QDragMoveEvent(at, copy, mime, no_button, no_keys)
-    enter.setAccepted(False)
-    QApplication.sendEvent(viewport, enter)
-    QApplication.sendEvent(viewport, move)
-    drop = QDropEvent(QPointF(at), copy, mime, no_button, no_keys)
-    drop.setAccepted(False)
-    QApplication.sendEvent(viewport, drop)
-    return bool(enter.isAccepted() and drop.isAccepted())
 
 
 def test_an_image_dropped_on_the_canvas_becomes_an_image_node(
