@@ -4,42 +4,21 @@ recipe is left out with a message."""
 
 from __future__ import annotations
 
-import json
 import subprocess
 from pathlib import Path
 from typing import Any
 
 import imageio_ffmpeg
-import networkx as nx
 import pytest
 from PySide6.QtCore import QPoint
 from qt_drops import drop_files
+from subgraphs import graph_of, same_graph
 from tiny_cut import save_tiny
 
 from previz._qt import recipe_drop
 from previz._qt.qt_main_window import QtMainWindow
 from previz.core.project import Project
 from previz.export import ExportOptions, export_project
-
-
-def graph_of(project: Project, node_ids: set[str]) -> nx.MultiDiGraph:
-    """Node types, versions and params, and links by port; ids and positions left out."""
-    graph = nx.MultiDiGraph()
-    for node_id in node_ids:
-        node = project.nodes[node_id]
-        graph.add_node(node_id, data=json.dumps([node.type, node.version, node.params],
-                                                sort_keys=True))
-    for link in project.links.values():
-        if link.source.node in node_ids and link.target.node in node_ids:
-            graph.add_edge(link.source.node, link.target.node,
-                           ports=(link.source.port, link.target.port))
-    return graph
-
-
-def same_graph(a: nx.MultiDiGraph, b: nx.MultiDiGraph) -> bool:
-    return nx.is_isomorphic(a, b, node_match=lambda x, y: x["data"] == y["data"],
-                            edge_match=lambda x, y: sorted(e["ports"] for e in x.values())
-                            == sorted(e["ports"] for e in y.values()))
 
 
 @pytest.fixture

@@ -3,12 +3,12 @@ the sub-graph that made it, equal up to new ids and positions."""
 
 from __future__ import annotations
 
-import json
 from fractions import Fraction
 
 import networkx as nx
 import pytest
 from PIL import Image, PngImagePlugin
+from subgraphs import graph_of, same_graph
 
 from previz.core.commands import History
 from previz.core.ids import new_id
@@ -18,28 +18,6 @@ from previz.core.registry import NodeRegistry
 from previz.core.spec import NodeSpec, NodeType, Output, Param, ParamKind
 from previz.core.values import Clip
 from previz.export import RecipeError, missing_assets, read_recipe, recipe_for, restore_recipe
-
-
-def graph_of(project: Project, node_ids: set[str]) -> nx.MultiDiGraph:
-    """The sub-graph as data a user would recognise: types, params, takes, extra fields and
-    ports; ids and positions left out."""
-    graph = nx.MultiDiGraph()
-    for node_id in node_ids:
-        node = project.nodes[node_id]
-        graph.add_node(node_id, data=json.dumps([node.type, node.version, node.params,
-                                                 node.circled_take, node.extra],
-                                                sort_keys=True))
-    for link in project.links.values():
-        if link.source.node in node_ids and link.target.node in node_ids:
-            graph.add_edge(link.source.node, link.target.node,
-                           ports=(link.source.port, link.target.port))
-    return graph
-
-
-def same_graph(a: nx.MultiDiGraph, b: nx.MultiDiGraph) -> bool:
-    return nx.is_isomorphic(a, b, node_match=lambda x, y: x["data"] == y["data"],
-                            edge_match=lambda x, y: sorted(e["ports"] for e in x.values())
-                            == sorted(e["ports"] for e in y.values()))
 
 
 def source_graph(scene, node_name: str) -> tuple[set[str], nx.MultiDiGraph]:
