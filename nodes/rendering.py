@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 from collections import deque
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from fractions import Fraction
@@ -20,6 +19,7 @@ from previz.api import (
     PromptValue,
     RenderRequest,
     describe_moves,
+    frames_in,
     moves_label,
 )
 
@@ -40,7 +40,7 @@ def backend_of(ctx: ExecuteContext) -> Backend:
 
 def frame_count(seconds: float, fps: Fraction) -> int:
     """Frames in ``seconds`` at ``fps``, halves rounding up, at least one."""
-    return max(math.floor(Fraction(str(seconds)) * fps + Fraction(1, 2)), 1)
+    return frames_in(seconds, fps)
 
 
 def prompt_text(prompt: PromptValue) -> str:

@@ -25,6 +25,7 @@ from previz.core.spec import (
     parse_fraction,
 )
 from previz.core.subjects import SUBJECT_KINDS, Subject, parse_subjects
+from previz.core.timing import frames_in
 from previz.core.values import Clip, ConditioningImage, MoveValue, PromptValue
 from previz.engine.backend import (
     Backend,
@@ -67,6 +68,7 @@ __all__ = [
     "continue_path",
     "describe_moves",
     "format_fraction",
+    "frames_in",
     "interpolate_poses",
     "moves_label",
     "parse_fraction",

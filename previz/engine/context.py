@@ -82,6 +82,9 @@ class MediaServices:
 class ExecuteContext:
     """What a running node sees: its resolved params, its take and seed, and the services.
 
+    Nothing else: a node reads the project's rate or size through params that inherit them,
+    so whatever ``execute`` can read is in the take's key (DESIGN §8).
+
     A node that makes a clip writes it through ``new_clip``; the take's key is already chosen,
     and a failure or cancellation before ``finish`` leaves nothing in the store.
     """
@@ -97,9 +100,6 @@ class ExecuteContext:
     cancel: CancelToken
     backend: Backend | None = None
     model: str = ""
-    rate: Fraction = Fraction(24)
-    width: int = 1280
-    height: int = 720
     report: Callable[[int, int], None] = field(default=lambda index, total: None)
     provenance: Mapping[str, Any] = field(default_factory=dict)
     _writers: list[ClipWriter] = field(default_factory=list, init=False, repr=False)

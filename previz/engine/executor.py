@@ -346,14 +346,12 @@ class _Run:
         seed = planned.params.get("seed")
         seed = seed + take if isinstance(seed, int) else None
         node_id = planned.node_id
-        settings = self.project.settings
         return ExecuteContext(
             node_id=node_id, label=planned.label, params=planned.params, take=take, seed=seed,
             key=planned.keys[take] if planned.keys else "", store=self.executor.store,
             media=self.media, cancel=self.cancel,
             backend=self.executor.backends.get(planned.backend) if planned.backend else None,
-            model=planned.model, rate=settings.rate, width=settings.width,
-            height=settings.height,
+            model=planned.model,
             report=lambda index, total: self.emit_threadsafe(Step(node_id, take, index, total)),
             provenance=_provenance(planned, take, seed),
         )

@@ -9,7 +9,6 @@ sidecar. In front of the disk sits a small in-memory LRU of decoded frames.
 from __future__ import annotations
 
 import contextlib
-import json
 import logging
 import os
 import shutil
@@ -26,20 +25,26 @@ from typing import Any
 
 import numpy as np
 
-from previz.core.spec import parse_fraction
 from previz.core.values import Clip
 from previz.engine.backend import CancelToken
+from previz.engine.sidecar import (
+    FRAMES,
+    SIDECAR,
+    StoreError,
+    check_seal,
+    clip_from_sidecar,
+    read_json,
+    seal_from_sidecar,
+    seal_of,
+    write_sidecar,
+)
 from previz.media import FrameWriter, MediaError, open_reader, open_writer, read_frame
 
 log = logging.getLogger(__name__)
 
-SIDECAR = "clip.json"
-FRAMES = "frames.mkv"
 INCOMING = ".incoming"
-
-
-class StoreError(Exception):
-    """A store entry that cannot be written or read, naming the key and the file."""
+__all__ = ["FRAMES", "INCOMING", "SIDECAR", "ClipStore", "ClipWriter", "StoreEntry",
+           "StoreError", "clip_from_sidecar"]
 
 
 @dataclass(frozen=True)
@@ -60,38 +65,86 @@ class ClipStore:
         self.max_bytes = max_bytes
         self._memory = _FrameCache(memory_bytes)
         self._clips: OrderedDict[str, Clip] = OrderedDict()
+        self._sealed: dict[str, tuple[int, int, int]] = {}  # key: frames (size, mtime, inode)
         self._lock = threading.Lock()
+        self.remove_leftovers()
 
     def path_of(self, key: str) -> Path:
         """The folder of an entry (it exists once the entry is complete)."""
         return self.root / key[:2] / key
 
     def has(self, key: str) -> bool:
-        """Whether a complete entry for ``key`` is in the store."""
-        return (self.path_of(key) / SIDECAR).is_file()
+        """Whether a complete, undamaged entry for ``key`` is in the store."""
+        return self._load(key, touch=False) is not None
 
     def clip(self, key: str) -> Clip | None:
-        """The clip stored under ``key``, or ``None``; reading it counts as a use."""
-        sidecar = self.path_of(key) / SIDECAR
-        with self._lock:
-            if key in self._clips and sidecar.is_file():
-                self._clips.move_to_end(key)
-                _touch(sidecar)
-                return self._clips[key]
+        """The clip stored under ``key``, or ``None``; reading it counts as a use.
+
+        An entry whose frames are missing, short or damaged, or whose sidecar is unreadable
+        or records no digest, is removed (and logged) and counts as absent: it renders again.
+        """
+        return self._load(key, touch=True)
+
+    def _load(self, key: str, *, touch: bool) -> Clip | None:
+        folder = self.path_of(key)
+        sidecar = folder / SIDECAR
         if not sidecar.is_file():
+            if folder.is_dir():  # entries arrive whole by rename: this one was damaged
+                self._discard(key, f"clip {key[:12]} has no {SIDECAR}")
             return None
-        try:
-            clip = clip_from_sidecar(key, _read_json(sidecar))
-        except StoreError:
-            log.warning("dropping a damaged store entry", exc_info=True)
-            shutil.rmtree(self.path_of(key), ignore_errors=True)
-            return None  # a damaged entry is a missing one: the take renders again
-        _touch(sidecar)
         with self._lock:
-            self._clips[key] = clip
-            while len(self._clips) > 1024:
-                self._clips.popitem(last=False)
-        return clip
+            cached = self._clips.get(key)
+        if cached is None or not self._still_sealed(key):
+            try:
+                data = read_json(sidecar)
+                cached = clip_from_sidecar(key, data)
+                check_seal(key, folder, seal_from_sidecar(key, data))
+            except StoreError as error:
+                self._discard(key, str(error))
+                return None
+            self._remember(key, cached)
+        if touch:
+            _touch(sidecar)
+        return cached
+
+    def _still_sealed(self, key: str) -> bool:
+        """Whether the frames file is the one checked against its digest in this process."""
+        try:
+            stat = (self.path_of(key) / FRAMES).stat()
+        except OSError:
+            return False
+        with self._lock:
+            return self._sealed.get(key) == (stat.st_size, stat.st_mtime_ns, stat.st_ino)
+
+    def _remember(self, key: str, clip: Clip) -> None:
+        with contextlib.suppress(OSError):
+            stat = (self.path_of(key) / FRAMES).stat()
+            with self._lock:
+                self._sealed[key] = (stat.st_size, stat.st_mtime_ns, stat.st_ino)
+                self._clips[key] = clip
+                self._clips.move_to_end(key)
+                while len(self._clips) > 1024:
+                    dropped, _ = self._clips.popitem(last=False)
+                    self._sealed.pop(dropped, None)
+
+    def _discard(self, key: str, why: str) -> None:
+        """Take a damaged entry out of the store (moved aside first, so no reader sees half)."""
+        log.warning("store entry %s is damaged and renders again: %s", key[:12], why)
+        self._forget(key)
+        aside = self.root / INCOMING / f"{key}.damaged.{uuid.uuid4().hex[:8]}"
+        try:
+            aside.parent.mkdir(parents=True, exist_ok=True)
+            os.rename(self.path_of(key), aside)
+        except OSError:
+            aside = self.path_of(key)
+        shutil.rmtree(aside, ignore_errors=True)
+
+    def incoming_folder(self, key: str) -> Path:
+        """A new, empty folder in which an entry for ``key`` is put together; it names this
+        process, so ``remove_leftovers`` in another process knows whether it is still live."""
+        folder = self.root / INCOMING / f"{key}.{os.getpid()}.{uuid.uuid4().hex[:8]}"
+        folder.mkdir(parents=True)
+        return folder
 
     def writer(self, key: str, width: int, height: int, fps: Fraction, *,
                cancel: CancelToken | None = None,
@@ -100,8 +153,7 @@ class ClipStore:
 
         ``provenance`` is merged under what ``finish`` is given.
         """
-        incoming = self.root / INCOMING / f"{key}.{uuid.uuid4().hex[:8]}"
-        incoming.mkdir(parents=True)
+        incoming = self.incoming_folder(key)
         try:
             frames = open_writer(incoming / FRAMES, width, height, fps, "lossless")
         except (MediaError, ValueError):
@@ -175,15 +227,30 @@ class ClipStore:
             removed.append(entry.key)
         return removed
 
-    def remove_incoming(self) -> None:
-        """Clear half-written entries left by a process that died mid-render."""
-        shutil.rmtree(self.root / INCOMING, ignore_errors=True)
+    def remove_leftovers(self) -> list[Path]:
+        """Remove what killed processes left: half-written entries in the incoming folder
+        (those of live processes stay) and entry folders without a sidecar. What was removed."""
+        removed: list[Path] = []
+        incoming = self.root / INCOMING
+        with contextlib.suppress(OSError):
+            for folder in incoming.iterdir():
+                if not _writer_alive(folder.name):
+                    shutil.rmtree(folder, ignore_errors=True)
+                    removed.append(folder)
+        for folder in self.root.glob("??/*"):
+            if folder.is_dir() and not (folder / SIDECAR).exists():
+                shutil.rmtree(folder, ignore_errors=True)
+                removed.append(folder)
+        if removed:
+            log.info("removed %d leftovers of killed renders from %s", len(removed), self.root)
+        return removed
 
     def _commit(self, key: str, incoming: Path, clip: Clip) -> Clip:
-        (incoming / SIDECAR).write_text(json.dumps(clip_to_sidecar(clip), sort_keys=True,
-                                                   indent=2) + "\n", encoding="utf-8")
+        write_sidecar(incoming, clip, seal_of(incoming / FRAMES))
         final = self.path_of(key)
         final.parent.mkdir(parents=True, exist_ok=True)
+        if final.exists():
+            self._load(key, touch=False)  # a damaged entry in the way is removed
         try:
             os.rename(incoming, final)
         except OSError:
@@ -196,6 +263,7 @@ class ClipStore:
     def _forget(self, key: str) -> None:
         with self._lock:
             self._clips.pop(key, None)
+            self._sealed.pop(key, None)
         self._memory.drop(key)
 
     def _frames_path(self, key: str) -> Path:
@@ -259,34 +327,24 @@ class ClipWriter:
         self.abort()
 
 
-def clip_to_sidecar(clip: Clip) -> dict[str, Any]:
-    """The ``Clip.1`` sidecar of a stored clip."""
-    return {"schema": "Clip.1", "fps": str(clip.fps), "width": clip.width,
-            "height": clip.height, "frame_count": clip.frame_count, "prompt": clip.prompt,
-            "camera": clip.camera, "provenance": clip.provenance, "frames": FRAMES}
-
-
-def clip_from_sidecar(key: str, data: Any) -> Clip:
-    """A clip from its sidecar; ``StoreError`` if the sidecar is not one."""
+def _writer_alive(name: str) -> bool:
+    """Whether the incoming folder ``name`` (``<key>.<pid>.<random>``) belongs to a process
+    still running; folders of other shapes (damaged entries moved aside, older names) do not."""
+    parts = name.split(".")
+    if len(parts) != 3 or not parts[1].isdigit():
+        return False
+    pid = int(parts[1])
+    if pid == os.getpid():
+        return True
+    if os.name != "posix":
+        return True  # no safe liveness probe: leave it
     try:
-        if data["schema"] != "Clip.1":
-            raise StoreError(f"clip {key[:12]}: unknown sidecar schema {data['schema']!r}")
-        clip = Clip(key, parse_fraction(data["fps"]), int(data["width"]), int(data["height"]),
-                    int(data["frame_count"]), str(data.get("prompt", "")), data.get("camera"),
-                    dict(data.get("provenance") or {}))
-    except (KeyError, TypeError, ValueError, ZeroDivisionError) as error:
-        raise StoreError(f"clip {key[:12]}: malformed sidecar: {error}") from error
-    if min(clip.fps, clip.width, clip.height, clip.frame_count) <= 0:
-        raise StoreError(f"clip {key[:12]}: malformed sidecar: rate, size and frame count must"
-                         " be above zero")
-    return clip
-
-
-def _read_json(path: Path) -> Any:
-    try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError) as error:
-        raise StoreError(f"{path}: cannot read: {error}") from error
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True  # alive, another user's
+    return True
 
 
 class _UseClock:

@@ -14,7 +14,6 @@ from __future__ import annotations
 import os
 import re
 import shutil
-import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,14 +23,18 @@ from previz.core.ports import PortType
 from previz.core.project import Project
 from previz.engine.backend import Catalog
 from previz.engine.plan import ExecutionPlan, PlannedNode
-from previz.engine.store import (
+from previz.engine.sidecar import (
     FRAMES,
-    INCOMING,
     SIDECAR,
-    ClipStore,
     StoreError,
+    check_media,
+    check_seal,
     clip_from_sidecar,
+    seal_from_sidecar,
+    seal_of,
+    write_sidecar,
 )
+from previz.engine.store import ClipStore
 from previz.io.archive import Archive, LoadLimits, RenderEntry, open_archive
 from previz.io.save import save_project
 from previz.io.strict_json import parse_json
@@ -174,15 +177,20 @@ def _check_sidecar(archive: Archive, key: str, entry: RenderEntry) -> None:
 
 def _unpack(archive: Archive, files: dict[str, RenderEntry], store: ClipStore,
             key: str) -> bool:
-    """Unpack one render into the store; whether it was added (not there already)."""
-    incoming = store.root / INCOMING / f"{key}.{uuid.uuid4().hex[:8]}"
-    incoming.mkdir(parents=True)
+    """Unpack one render into the store; whether it was added (not there already).
+
+    The frames are checked against the sidecar (size, frame count and rate read back from
+    the video, and the sender's digest where it recorded one) and sealed afresh, so the store
+    trusts the entry no more than what was read back.
+    """
+    incoming = store.incoming_folder(key)
     try:
-        for name in (FRAMES, SIDECAR):  # the sidecar last: it marks the entry complete
+        for name in (FRAMES, SIDECAR):
             info = archive.entry(files[name].name)
             assert info is not None
             with open(incoming / name, "xb") as target:
                 archive.copy(info, target)
+        _check_media(archive.where(files[FRAMES].name), key, incoming)
         final = store.path_of(key)
         final.parent.mkdir(parents=True, exist_ok=True)
         try:
@@ -194,6 +202,22 @@ def _unpack(archive: Archive, files: dict[str, RenderEntry], store: ClipStore,
         return True
     finally:
         shutil.rmtree(incoming, ignore_errors=True)
+
+
+def _check_media(where: str, key: str, folder: Path) -> None:
+    """Refuse a render whose frames are not what its sidecar says; reseal the sidecar."""
+    data = parse_json((folder / SIDECAR).read_bytes(), where, 100)
+    clip = clip_from_sidecar(key, data)
+    if "frames_sha256" in data:
+        try:
+            check_seal(key, folder, seal_from_sidecar(key, data))
+        except StoreError as error:
+            raise ProjectError(str(error), where) from None
+    try:
+        check_media(key, folder, clip)
+    except StoreError as error:
+        raise ProjectError(f"a bundled render {error}", where) from None
+    write_sidecar(folder, clip, seal_of(folder / FRAMES))
 
 
 def _existing_folder(folder: Path) -> Path:

@@ -19,6 +19,7 @@ from previz.cli import Services
 from previz.core.project import Project, TimelineEntry
 from previz.core.spec import parse_fraction
 from previz.core.timeline import entry_frames
+from previz.core.timing import frames_in
 from previz.core.values import Clip
 from previz.engine.store import ClipStore
 
@@ -111,6 +112,6 @@ def _expected_fps(params: dict[str, Any], rate: Fraction) -> Fraction:
 def _expected_frames(entry: TimelineEntry, params: dict[str, Any], fps: Fraction) -> range:
     seconds = next((Fraction(str(params[name])) for name in _DURATION_PARAMS
                     if isinstance(params.get(name), int | float)), DEFAULT_SECONDS)
-    natural = max(1, round(seconds * fps))
+    natural = frames_in(seconds, fps)
     out = natural if entry.out_frame is None else entry.out_frame
     return range(min(entry.in_frame, out - 1), out)

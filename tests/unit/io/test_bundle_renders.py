@@ -10,7 +10,6 @@ from __future__ import annotations
 import asyncio
 import io
 import json
-import os
 import shutil
 import tracemalloc
 import zipfile
@@ -195,13 +194,22 @@ def test_saving_with_renders_is_deterministic_and_streams(tmp_path):
     assert load_project(first).models == {"tiny": "fp-tiny"}
 
 
+def real_entry(store: ClipStore, key: str, frames: int, size: int = 8,
+               noise: int = 0) -> Path:
+    """A real store entry of ``frames`` frames (random pixels when ``noise`` seeds them)."""
+    random = np.random.default_rng(noise)
+    with store.writer(key, size, size, Fraction(24)) as writer:
+        for _ in range(frames):
+            writer.write(random.integers(0, 256, (size, size, 3), np.uint8))
+        writer.finish()
+    return store.path_of(key)
+
+
 def test_renders_stream_through_save_and_import(tmp_path, make_project):
     key = "a" * 64
-    entry = tmp_path / "store" / key[:2] / key
-    entry.mkdir(parents=True)
-    frames = os.urandom(40 << 20)
-    (entry / "frames.mkv").write_bytes(frames)
-    (entry / "clip.json").write_text(json.dumps(sidecar()))
+    entry = real_entry(ClipStore(tmp_path / "store", 1 << 30), key, 48, size=256, noise=1)
+    frames = (entry / "frames.mkv").read_bytes()
+    assert len(frames) > 8 << 20
     tracemalloc.start()
     try:
         save_project(make_project(), tmp_path / "big.previz", renders={key: entry})
@@ -210,8 +218,9 @@ def test_renders_stream_through_save_and_import(tmp_path, make_project):
         _, peak = tracemalloc.get_traced_memory()
     finally:
         tracemalloc.stop()
-    assert peak < len(frames) // 8
+    assert peak < len(frames) // 4
     assert (store.path_of(key) / "frames.mkv").read_bytes() == frames
+    assert store.has(key)
 
 
 def sidecar(**changes) -> dict:
@@ -268,14 +277,13 @@ def test_damaged_frames_leave_nothing_half_imported(tmp_path, make_project):
 
 
 def test_keys_already_in_the_store_are_kept(tmp_path, make_project):
-    path = bundle(tmp_path, make_project, {f"{KEY}/clip.json": GOOD,
-                                           f"{KEY}/frames.mkv": b"theirs"})
+    theirs = real_entry(ClipStore(tmp_path / "sender", 1 << 30), KEY, 3, noise=1)
+    path = tmp_path / "p.previz"
+    save_project(make_project(), path, renders={KEY: theirs})
     store = ClipStore(tmp_path / "store", 1 << 30)
-    store.path_of(KEY).mkdir(parents=True)
-    (store.path_of(KEY) / "clip.json").write_bytes(GOOD)
-    (store.path_of(KEY) / "frames.mkv").write_bytes(b"mine")
+    mine = real_entry(store, KEY, 2, noise=2).joinpath("frames.mkv").read_bytes()
     assert import_renders(path, store) == []
-    assert (store.path_of(KEY) / "frames.mkv").read_bytes() == b"mine"
+    assert (store.path_of(KEY) / "frames.mkv").read_bytes() == mine
 
 
 def test_a_save_whose_render_vanished_leaves_the_old_file(tmp_path, make_project):
