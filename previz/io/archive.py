@@ -49,7 +49,7 @@ class LoadLimits:
     max_entries: int = 20_000
     max_directory_bytes: int = 16 * MiB
     max_name_length: int = 1024
-    max_project_json_bytes: int = 16 * MiB
+    max_project_json_bytes: int = 64 * MiB
     max_asset_bytes: int = 200 * MiB
     max_total_asset_bytes: int = 2048 * MiB
     max_ratio: int = 200

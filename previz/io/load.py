@@ -12,14 +12,15 @@ from previz.core.project import Project
 from previz.core.project_json import project_from_dict
 from previz.core.registry import NodeRegistry
 from previz.io.archive import PROJECT_JSON, Archive, LoadLimits, RenderEntry, open_archive
-from previz.io.strict_json import parse_json
+from previz.io.limits import check_project_json, refuse_slow_input
 from previz.io.upgrades import Upgrades, default_upgrades
 
-_MAX_RATE_TEXT = 32
-
+DAMAGED_NODE = "previz.damaged_node"
+MAX_DAMAGED_NODES = 100
 
 def load_project(path: str | os.PathLike[str], *, registry: NodeRegistry | None = None,
-                 upgrades: Upgrades | None = None, limits: LoadLimits | None = None) -> Project:
+                 upgrades: Upgrades | None = None, limits: LoadLimits | None = None,
+                 damaged: list[ProjectError] | None = None) -> Project:
     """The project saved at ``path``, with every asset's bytes; nothing is written anywhere.
 
     Every problem is a ``ProjectError`` naming the file and the entry or field. Objects saved
@@ -27,21 +28,55 @@ def load_project(path: str | os.PathLike[str], *, registry: NodeRegistry | None 
     ``registry``, a node saved by an older version of its type has its params upgraded by the
     type's spec; node types the registry lacks are kept as they are. Renders bundled under
     ``renders/`` are checked but not read: ``list_renders`` names them.
+
+    A node that cannot be read (a damaged params object, a position that is no number) does
+    not refuse the file: it is kept, as it was, inside an unknown node of type
+    ``DAMAGED_NODE`` (written back unchanged, reported by the compiler as unknown), and its
+    problem is added to ``damaged`` when given.
     """
     limits = limits or LoadLimits()
     with open_archive(path, limits) as archive:
         raw = _project_json(archive, limits)
         raw = (upgrades or default_upgrades()).apply(raw, archive.where(PROJECT_JSON))
-        _refuse_slow_input(raw, limits, archive.where(PROJECT_JSON))
-        try:
-            project = project_from_dict(raw)
-        except ProjectError as error:
-            field = () if error.where in ("", PROJECT_JSON) else (error.where,)
-            raise ProjectError(error.what, archive.where(PROJECT_JSON, *field)) from None
+        refuse_slow_input(raw, limits, archive.where(PROJECT_JSON))
+        project = _project(raw, archive, damaged if damaged is not None else [])
         _attach_assets(project, archive, limits)
         if registry is not None:
             _upgrade_node_params(project, registry, archive)
     return project
+
+
+def _project(raw: Any, archive: Archive, damaged: list[ProjectError]) -> Project:
+    """The project in ``raw``, with nodes that cannot be read kept aside as damaged ones."""
+    while True:
+        try:
+            return project_from_dict(raw)
+        except ProjectError as error:
+            field = () if error.where in ("", PROJECT_JSON) else (error.where,)
+            refusal = ProjectError(error.what, archive.where(PROJECT_JSON, *field))
+            node_id = _damaged_node(raw, error.where)
+            if node_id is None or len(damaged) >= MAX_DAMAGED_NODES:
+                raise refusal from None
+            raw["nodes"][node_id] = _quarantined(raw["nodes"][node_id], error)
+            damaged.append(refusal)
+
+
+def _damaged_node(raw: Any, where: str) -> str | None:
+    """The id of the node a problem at ``where`` lies in, if it can be set aside."""
+    parts = where.split(".")
+    if len(parts) < 2 or parts[0] != "nodes" or not isinstance(raw, dict):
+        return None
+    nodes = raw.get("nodes")
+    node = nodes.get(parts[1]) if isinstance(nodes, dict) else None
+    if node is None or (isinstance(node, dict) and node.get("type") == DAMAGED_NODE):
+        return None  # the id itself is bad, or a damaged node is damaged: refuse the file
+    return parts[1]
+
+
+def _quarantined(node: Any, error: ProjectError) -> dict[str, Any]:
+    return {"schema": "Node.1", "type": DAMAGED_NODE, "version": 1, "params": {},
+            "position": [0.0, 0.0], "circled_take": 0,
+            "damaged": {"problem": f"{error.where}: {error.what}", "node": node}}
 
 
 def list_renders(path: str | os.PathLike[str], *,
@@ -57,24 +92,7 @@ def _project_json(archive: Archive, limits: LoadLimits) -> Any:
         raise ProjectError(f"not a Previz project: no {PROJECT_JSON} in the archive",
                            archive.path)
     data = archive.read(info, limits.max_project_json_bytes)
-    return parse_json(data, archive.where(PROJECT_JSON), limits.max_json_depth)
-
-
-def _refuse_slow_input(raw: Any, limits: LoadLimits, where: str) -> None:
-    # project_from_dict compares timeline ids pairwise and parses the rate with Fraction,
-    # which expands exponents ("1e999999999"): cheap for any real project, a hang for a
-    # hostile one.
-    if not isinstance(raw, dict):
-        return
-    timeline = raw.get("timeline")
-    if isinstance(timeline, list) and len(timeline) > limits.max_timeline_entries:
-        raise ProjectError(f"{len(timeline)} timeline entries, over the limit of"
-                           f" {limits.max_timeline_entries}", f"{where}: timeline")
-    settings = raw.get("settings")
-    rate = settings.get("rate") if isinstance(settings, dict) else None
-    if isinstance(rate, str) and (len(rate) > _MAX_RATE_TEXT or "e" in rate.lower()):
-        raise ProjectError(f"editorial rate {rate[:_MAX_RATE_TEXT]!r} is not a frame rate"
-                           " such as 24000/1001", f"{where}: settings.rate")
+    return check_project_json(data, limits, archive.where(PROJECT_JSON))
 
 
 def _attach_assets(project: Project, archive: Archive, limits: LoadLimits) -> None:

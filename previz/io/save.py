@@ -21,7 +21,14 @@ from previz.core.errors import ProjectError
 from previz.core.project import Project
 from previz.core.project_json import project_to_dict
 from previz.engine.store import FRAMES, SIDECAR
-from previz.io.archive import ASSETS_FOLDER, CHUNK_BYTES, PROJECT_JSON, RENDERS_FOLDER
+from previz.io.archive import (
+    ASSETS_FOLDER,
+    CHUNK_BYTES,
+    PROJECT_JSON,
+    RENDERS_FOLDER,
+    LoadLimits,
+)
+from previz.io.limits import check_savable
 
 STALE_TEMP_SECONDS = 3600
 _ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)
@@ -41,7 +48,8 @@ class _Entry:
 
 
 def save_project(project: Project, path: str | os.PathLike[str], *,
-                 renders: Mapping[str, Path] | None = None) -> None:
+                 renders: Mapping[str, Path] | None = None,
+                 limits: LoadLimits | None = None) -> None:
     """Write ``project`` to ``path`` as a .previz zip, atomically.
 
     ``renders`` maps take keys to clip-store entry folders to bundle as ``renders/<key>/``
@@ -51,12 +59,15 @@ def save_project(project: Project, path: str | os.PathLike[str], *,
     beside the target, synced and renamed over it: a failure leaves the old file as it was
     and removes the temporary file; a killed process may leave one, which a later save
     removes once it is ``STALE_TEMP_SECONDS`` old (``leftover_temp_files`` lists them).
-    An asset without its bytes, or a value JSON cannot hold, is a ``ProjectError`` raised
-    before anything is written; the file system's own failures are ``OSError``.
+    An asset without its bytes, a value JSON cannot hold, or a project that ``load_project``
+    would refuse under the same ``limits`` (nesting, numbers, sizes: so whatever saves opens)
+    is a ``ProjectError`` raised before anything is written; the file system's own failures
+    are ``OSError``.
     """
     target = Path(path)
-    entries = [_Entry(PROJECT_JSON, project_json_bytes(project, str(target)),
-                      zipfile.ZIP_DEFLATED)]
+    data = project_json_bytes(project, str(target))
+    check_savable(project, data, limits or LoadLimits(), f"cannot save {target}")
+    entries = [_Entry(PROJECT_JSON, data, zipfile.ZIP_DEFLATED)]
     entries += _asset_entries(project, str(target))
     entries += _render_entries(renders or {}, str(target))
     _replace_atomically(target, lambda file: _write_zip(file, entries))
@@ -70,7 +81,13 @@ def project_json_bytes(project: Project, where: str = "") -> bytes:
                           ensure_ascii=False, allow_nan=False)
         return (text + "\n").encode("utf-8")
     except (TypeError, ValueError, RecursionError) as error:
-        raise ProjectError(f"the project cannot be written as JSON ({error})", where) from None
+        raise ProjectError(f"the project cannot be written as JSON ({_brief(error)})",
+                           where) from None
+
+
+def _brief(error: BaseException) -> str:
+    text = str(error)
+    return text if len(text) <= 200 else text[:200] + "…"
 
 
 def leftover_temp_files(path: str | os.PathLike[str]) -> list[Path]:

@@ -154,8 +154,8 @@ def test_size_caps_per_kind_of_entry():
     small_ratio_ok = Info("assets/x.png", 300 << 20, 300 << 20, zipfile.ZIP_STORED)
     with pytest.raises(ProjectError, match="over the limit of 209715200"):
         check_sizes([small_ratio_ok], limits, None, "p.previz")
-    json_info = Info("project.json", 17 << 20, 1 << 20, zipfile.ZIP_DEFLATED)
-    with pytest.raises(ProjectError, match="over the limit of 16777216"):
+    json_info = Info("project.json", 65 << 20, 1 << 20, zipfile.ZIP_DEFLATED)
+    with pytest.raises(ProjectError, match="over the limit of 67108864"):
         check_sizes([json_info], limits, None, "p.previz")
     flat_white_bmp = Info("assets/x.bmp", 24 << 20, 24 << 10, zipfile.ZIP_DEFLATED)
     check_sizes([flat_white_bmp], limits, None, "p.previz")

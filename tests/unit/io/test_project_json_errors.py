@@ -94,9 +94,18 @@ def test_structure_errors_name_the_field(tmp_path, make_project):
     data = saved_dict(tmp_path, make_project)
     node_id = next(iter(data["nodes"]))
     data["nodes"][node_id]["type"] = 7
-    path = project_file(tmp_path, json.dumps(data))
-    assert message(path) == (f"{path}: project.json: nodes.{node_id}.type: expected text,"
-                             " found a number")
+    with zipfile.ZipFile(tmp_path / "source.previz") as source:
+        assets = [(name, source.read(name)) for name in source.namelist()
+                  if name.startswith("assets/")]
+    path = project_file(tmp_path, json.dumps(data), assets)
+    damaged: list[ProjectError] = []
+    load_project(path, damaged=damaged)  # the node is kept aside, the rest opens
+    assert [str(problem) for problem in damaged] == [
+        f"{path}: project.json: nodes.{node_id}.type: expected text, found a number"]
+    data["settings"]["width"] = "wide"
+    path = project_file(tmp_path, json.dumps(data), assets)
+    assert message(path) == (f"{path}: project.json: settings.width: expected a whole number,"
+                             " found text")
 
 
 def test_a_dangling_link_is_refused(tmp_path, make_project):
