@@ -6,7 +6,7 @@ import argparse
 import asyncio
 import re
 import sys
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
@@ -24,7 +24,7 @@ from previz.engine.plan import ExecutionPlan, compile_plan
 from previz.engine.progress import ProgressBar
 from previz.engine.store import ClipStore, StoreError
 from previz.export import command as export_command
-from previz.io import import_renders, load_project, save_project
+from previz.io import import_renders, list_renders, load_project, save_project
 from previz.media import MediaError, open_writer
 from previz.settings import Settings, SettingsError
 
@@ -96,23 +96,30 @@ def main(argv: Sequence[str] | None = None, services: Services | None = None) ->
         settings = services.settings if services else Settings.load()
         services = services or Services(default_registry(),
                                         BackendSet(available_backends(settings)), settings)
-        project = load_project(args.project, registry=services.registry)
+        damaged: list[ProjectError] = []
+        project = load_project(args.project, registry=services.registry, damaged=damaged)
+        for problem in damaged:
+            print(f"previz: warning: a damaged node is kept aside: {problem}", file=sys.stderr)
+        if args.command == "validate":  # reads the store, never writes to it
+            bundled = {entry.key for entry in list_renders(args.project)}
+            return validate(project, services, sys.stdout, bundled)
         import_renders(args.project, open_store(services.settings))  # a shared bundle's renders
     except (ProjectError, SettingsError) as error:
         print(f"previz: {error}", file=sys.stderr)
         return 1
-    if args.command == "validate":
-        return validate(project, services, sys.stdout)
     if args.command == "export":
         return export_command.run(args, services, project)
     return render(project, services, args)
 
 
-def validate(project: Project, services: Services, out: TextIO) -> int:
-    """Print every problem of every node; 1 if there is any."""
+def validate(project: Project, services: Services, out: TextIO,
+             bundled: Collection[str] = ()) -> int:
+    """Print every problem of every node; 1 if there is any. Renders in the store or
+    ``bundled`` with the project count as rendered (their model need not be here)."""
     store = open_store(services.settings)
     plan = compile_plan(project, list(project.nodes), registry=services.registry,
-                        catalog=services.backends.catalog(), is_cached=store.has,
+                        catalog=services.backends.catalog(),
+                        is_cached=lambda key: key in bundled or store.has(key),
                         default_backend=services.settings.default_backend)
     for problem in plan.problems:
         print(problem, file=out)

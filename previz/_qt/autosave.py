@@ -2,24 +2,18 @@
 
 Unsaved work is written, shortly after each change and again on a timer while it stays
 unsaved, to a recovery file in the platform's state folder (``~/.local/state/previz/recovery``
-on Linux): one per project file, named after it and a hash of its path, or ``untitled-…`` for
-a project without a file. Saving, discarding or closing cleanly removes it, so a recovery
-file that outlives its process, and is newer than its project, means the app did not end
-well. The file is a ``.previz`` written by ``save_project`` from a copy of the project taken
-on the GUI thread; the zip is made in a worker thread.
+on Linux; naming and finding them is ``previz.io.recovery``). Saving, discarding or closing
+cleanly removes it. The snapshot is taken on the GUI thread; the zip is made in a worker
+thread. A failed write is reported once through ``failed`` until a write succeeds again.
 """
 
 from __future__ import annotations
 
 import asyncio
-import copy
-import dataclasses
-import hashlib
 import logging
 import time
 import uuid
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
 from pathlib import Path
 
 import platformdirs
@@ -28,11 +22,12 @@ from PySide6.QtWidgets import QMessageBox, QWidget
 
 from previz._qt.document import QtDocument
 from previz.core.errors import ProjectError
-from previz.core.project import Project
-from previz.io import load_project, save_project
+from previz.io import load_project, recovery
+from previz.io.recovery import Recovery, recovery_name, snapshot, write_recovery
 from previz.settings import APP_NAME
 
-UNTITLED = "untitled"
+__all__ = ["QtAutosave", "Recovery", "find_recovery", "offer_recovery", "recovery_dir",
+           "recovery_name", "snapshot"]
 log = logging.getLogger(__name__)
 
 
@@ -41,58 +36,17 @@ def recovery_dir() -> Path:
     return Path(platformdirs.user_state_dir(APP_NAME)) / "recovery"
 
 
-def recovery_name(project_path: Path | None, session: str) -> str:
-    """The recovery file's name: the project's name and a hash of its full path."""
-    if project_path is None:
-        return f"{UNTITLED}-{session}.previz"
-    resolved = str(Path(project_path).resolve())
-    digest = hashlib.sha256(resolved.encode("utf-8")).hexdigest()[:12]
-    return f"{Path(project_path).stem}-{digest}.previz"
-
-
-@dataclass(frozen=True)
-class Recovery:
-    """A recovery file left by an app that did not close: for ``project`` (None: untitled)."""
-
-    path: Path
-    project: Path | None
-    written: float
-
-
 def find_recovery(project_path: Path | None, directory: Path | None = None) -> Recovery | None:
-    """The recovery file for ``project_path`` if it is newer than the project; for no project,
-    the newest untitled one."""
-    folder = directory or recovery_dir()
-    if project_path is None:
-        found = sorted(folder.glob(f"{UNTITLED}-*.previz"), key=lambda p: p.stat().st_mtime)
-        return Recovery(found[-1], None, found[-1].stat().st_mtime) if found else None
-    candidate = folder / recovery_name(project_path, "")
-    if not candidate.is_file():
-        return None
-    written = candidate.stat().st_mtime
-    project = Path(project_path)
-    if project.is_file() and project.stat().st_mtime >= written:
-        return None
-    return Recovery(candidate, project.resolve(), written)
-
-
-def snapshot(project: Project) -> Project:
-    """A copy of the project's content for a worker to save, sharing only asset bytes."""
-    copied = Project(copy.deepcopy(project.settings))
-    copied.nodes = copy.deepcopy(project.nodes)
-    copied.links = copy.deepcopy(project.links)
-    copied.timeline = copy.deepcopy(project.timeline)
-    copied.assets = {sha: dataclasses.replace(asset, extra=copy.deepcopy(asset.extra))
-                     for sha, asset in project.assets.items()}
-    copied.models = dict(project.models)
-    copied.extra = copy.deepcopy(project.extra)
-    return copied
+    """The recovery file for ``project_path`` in ``directory`` (default: ``recovery_dir()``)."""
+    return recovery.find_recovery(project_path, directory or recovery_dir())
 
 
 class QtAutosave(QObject):
-    """Keeps a recovery file of the document's unsaved work; ``saved(path)`` after each write."""
+    """Keeps a recovery file of the document's unsaved work; ``saved(path)`` after each write,
+    ``failed(message)`` when a write fails (once, until one succeeds again)."""
 
     saved = Signal(object)
+    failed = Signal(str)
 
     def __init__(self, document: QtDocument, directory: Path | None = None, *,
                  delay_ms: int = 1500, interval_ms: int = 60_000,
@@ -105,6 +59,7 @@ class QtAutosave(QObject):
         self._pending = False
         self._again = False
         self._closed = False
+        self._failing = False
         self._task: asyncio.Task[None] | None = None
         self._worker = ThreadPoolExecutor(1, thread_name_prefix="autosave")
         self._soon = _timer(self, delay_ms, single=True)
@@ -137,11 +92,15 @@ class QtAutosave(QObject):
         target, project = self.target, snapshot(self.document.project)
         loop = asyncio.get_running_loop()
         try:
-            await loop.run_in_executor(self._worker, _write, project, target)
+            await loop.run_in_executor(self._worker, write_recovery, project, target)
         except (OSError, ProjectError) as error:
             log.warning("autosave failed: %s", error)
             self._pending = True
+            if not self._failing and not self._closed:
+                self._failing = True
+                self.failed.emit(f"Autosave failed, unsaved work is not kept: {error}")
             return None
+        self._failing = False
         self._adopt(target)
         if self._again:
             self._again = False
@@ -198,11 +157,6 @@ def _timer(autosave: QtAutosave, interval_ms: int, *, single: bool) -> QTimer:
     timer.setSingleShot(single)
     timer.timeout.connect(autosave.schedule if single else autosave._on_timer)
     return timer
-
-
-def _write(project: Project, target: Path) -> None:
-    target.parent.mkdir(parents=True, exist_ok=True)
-    save_project(project, target)
 
 
 def offer_recovery(parent: QWidget, document: QtDocument, project_path: Path | None,

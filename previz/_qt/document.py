@@ -15,6 +15,7 @@ from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QUndoStack
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
+from previz.core.errors import ProjectError
 from previz.core.project import Project
 from previz.core.registry import NodeRegistry
 from previz.io import load_project, save_project
@@ -66,10 +67,15 @@ class QtDocument(QObject):
         """Start an empty, untitled project."""
         self.replace(Project(), None)
 
-    def open(self, path: Path) -> None:
-        """Read the project at ``path``; a ``ProjectError`` or ``OSError`` leaves all as it was."""
-        project = load_project(path, registry=self.registry)
+    def open(self, path: Path) -> list[ProjectError]:
+        """Read the project at ``path``; a ``ProjectError`` or ``OSError`` leaves all as it was.
+
+        The nodes that could not be read (kept aside as damaged nodes) are returned.
+        """
+        damaged: list[ProjectError] = []
+        project = load_project(path, registry=self.registry, damaged=damaged)
         self.replace(project, Path(path).resolve())
+        return damaged
 
     def replace(self, project: Project, path: Path | None, *, dirty: bool = False) -> None:
         """Edit ``project`` from now on, saved at ``path``; ``dirty`` if it differs from it."""
@@ -130,7 +136,11 @@ def confirm_discard(parent: QWidget, document: QtDocument, doing: str) -> bool:
 
 
 def save_interactively(parent: QWidget, document: QtDocument, *, ask_name: bool) -> bool:
-    """Save, asking where when ``ask_name`` or when the project has no file; whether it saved."""
+    """Save, asking where when ``ask_name`` or when the project has no file; whether it saved.
+
+    A save that cannot be made says why in a dialog and changes nothing: the file keeps its
+    last good contents and the project stays unsaved.
+    """
     path = document.path
     if ask_name or path is None:
         path = ask_save_path(parent, document)
@@ -138,7 +148,7 @@ def save_interactively(parent: QWidget, document: QtDocument, *, ask_name: bool)
             return False
     try:
         document.save(path)
-    except (OSError, ValueError) as error:
+    except (OSError, ValueError, ProjectError) as error:
         log.error("could not save %s: %s", path, error)
         QMessageBox.critical(parent, "Not saved", f"Could not save {path}:\n{error}")
         return False

@@ -71,6 +71,7 @@ class QtMainWindow(QMainWindow):
         self.viewer = QtViewer(self.document, self.selection, self.queue, self.thumbnails)
         self.timeline = QtTimeline(self.document, self.selection, self.queue, self.thumbnails)
         self.autosave = QtAutosave(self.document, parent=self)
+        self.autosave.failed.connect(lambda message: self.statusBar().showMessage(message))
         self.docks: dict[str, QDockWidget] = {}
         self.export_dialog: QtExportDialog | None = None
         self._build_docks()
@@ -108,11 +109,13 @@ class QtMainWindow(QMainWindow):
     def open_path(self, path: Path) -> bool:
         """Open the project at ``path`` (the current one must be dealt with first)."""
         try:
-            self.document.open(path)
+            damaged = self.document.open(path)
         except (ProjectError, OSError) as error:
             log.error("could not open %s: %s", path, error)
             QMessageBox.critical(self, "Could not open", f"Could not open {path}:\n{error}")
             return False
+        if damaged:
+            report_damaged(self, path, damaged)
         self.remember_recent(Path(path))
         log.info("opened %s", self.document.path)
         sharing.receive_bundle(self, Path(path))
@@ -327,6 +330,17 @@ def image_paths(event: QDropEvent) -> list[Path]:
         return []
     paths = [Path(url.toLocalFile()) for url in mime.urls() if url.isLocalFile()]
     return [path for path in paths if droppable(path)]
+
+
+def report_damaged(parent: QWidget, path: Path, damaged: list[ProjectError]) -> None:
+    """Say which nodes of ``path`` could not be read (they are kept as damaged nodes)."""
+    for problem in damaged:
+        log.error("damaged node in %s: %s", path, problem)
+    lines = "\n".join(str(problem)[-300:] for problem in damaged[:5])
+    more = f"\n… and {len(damaged) - 5} more" if len(damaged) > 5 else ""
+    QMessageBox.warning(parent, "Damaged nodes",
+                        f"{len(damaged)} node(s) of {path.name} could not be read; the rest"
+                        f" opened. They are kept, unchanged, as damaged nodes:\n{lines}{more}")
 
 
 def open_main_window(services: Services, project: Path | None = None) -> QtMainWindow:
