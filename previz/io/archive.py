@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import os
 import shutil
 import stat
@@ -32,6 +33,7 @@ _END_SIGNATURE = b"PK\x05\x06"
 _ZIP64_LOCATOR = struct.Struct("<4sLQL")
 _ZIP64_END_RECORD = struct.Struct("<4sQ2H2L4Q")
 _MAX_COMMENT = 1 << 16
+_LOCAL_HEADER = 30
 _METHODS = (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED)
 
 
@@ -197,8 +199,23 @@ def checked_entries(infos: Sequence[zipfile.ZipInfo], limits: LoadLimits,
         _check_method(info, entry_where)
         if not info.is_dir():
             entries[info.filename] = info
+    check_no_overlap(infos, where)
     check_sizes(infos, limits, free_bytes, where)
     return entries
+
+
+def check_no_overlap(infos: Sequence[zipfile.ZipInfo], where: str) -> None:
+    """Refuse entries whose bytes overlap (each entry's local header, name and data must end
+    before the next begins): overlapping entries let a small file unpack to many times its
+    size while each entry alone looks fair."""
+    ordered = sorted(infos, key=lambda info: info.header_offset)
+    for first, second in itertools.pairwise(ordered):
+        name = first.orig_filename.encode("utf-8" if first.flag_bits & 0x800 else "cp437",
+                                          errors="replace")
+        end = first.header_offset + _LOCAL_HEADER + len(name) + first.compress_size
+        if second.header_offset < end:
+            raise ProjectError(f"entries {first.orig_filename!r} and"
+                               f" {second.orig_filename!r} overlap in the archive", where)
 
 
 def check_sizes(infos: Sequence[zipfile.ZipInfo], limits: LoadLimits, free_bytes: int | None,
