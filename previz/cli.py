@@ -22,7 +22,7 @@ from previz.engine.events import RenderEvent
 from previz.engine.executor import Executor, RunResult
 from previz.engine.plan import ExecutionPlan, compile_plan
 from previz.engine.progress import ProgressBar
-from previz.engine.store import ClipStore, StoreError
+from previz.engine.store import ClipStore, StoreError, lane_of
 from previz.export import command as export_command
 from previz.io import import_renders, list_renders, load_project, save_project
 from previz.media import MediaError, open_writer
@@ -136,7 +136,7 @@ def render(project: Project, services: Services, args: argparse.Namespace) -> in
         return 1
     if args.backend:
         use_backend(project, services.registry, args.backend)
-    store = open_store(services.settings)
+    store = open_store(services.settings, args.project)
     plan = compile_plan(project, args.node or None, registry=services.registry,
                         catalog=services.backends.catalog(), is_cached=store.has,
                         default_backend=args.backend or services.settings.default_backend)
@@ -197,9 +197,11 @@ def model_command(args: argparse.Namespace, services: Services | None) -> int:
     return 0
 
 
-def open_store(settings: Settings) -> ClipStore:
-    """The clip store the settings name, bounded as they say."""
-    return ClipStore(settings.cache_dir, settings.cache_bytes, settings.memory_cache_bytes)
+def open_store(settings: Settings, project_path: Path | None = None) -> ClipStore:
+    """The clip store the settings name, bounded as they say; with ``project_path``, in the
+    lane of that project (the renders that came with it are served to it)."""
+    return ClipStore(settings.cache_dir, settings.cache_bytes, settings.memory_cache_bytes,
+                     lane=lane_of(project_path) if project_path is not None else "")
 
 
 def use_backend(project: Project, registry: NodeRegistry, backend: str) -> None:

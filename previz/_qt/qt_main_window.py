@@ -35,6 +35,7 @@ from previz._qt.viewer.qt_viewer import QtViewer
 from previz.cli import Services
 from previz.core.errors import ProjectError
 from previz.core.values import Clip
+from previz.engine.store import lane_of
 from previz.settings import APP_NAME
 
 Area = Qt.DockWidgetArea
@@ -108,9 +109,11 @@ class QtMainWindow(QMainWindow):
 
     def open_path(self, path: Path) -> bool:
         """Open the project at ``path`` (the current one must be dealt with first)."""
+        previous, self.queue.store.lane = self.queue.store.lane, lane_of(path)
         try:
             damaged = self.document.open(path)
         except (ProjectError, OSError) as error:
+            self.queue.store.lane = previous
             log.error("could not open %s: %s", path, error)
             QMessageBox.critical(self, "Could not open", f"Could not open {path}:\n{error}")
             return False
@@ -172,6 +175,7 @@ class QtMainWindow(QMainWindow):
     def new_project(self) -> None:
         """Start an empty project, once unsaved work is dealt with."""
         if confirm_discard(self, self.document, "starting a new project"):
+            self.queue.store.lane = ""  # no project's shared renders are served to a new one
             self.document.new()
 
     def open_project(self, path: Path | None = None) -> None:

@@ -9,6 +9,7 @@ sidecar. In front of the disk sits a small in-memory LRU of decoded frames.
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import logging
 import os
 import shutil
@@ -43,7 +44,8 @@ from previz.media import FrameWriter, MediaError, open_reader, open_writer, read
 log = logging.getLogger(__name__)
 
 INCOMING = ".incoming"
-__all__ = ["FRAMES", "INCOMING", "SIDECAR", "ClipStore", "ClipWriter", "StoreEntry",
+SHARED = "shared"
+__all__ = ["FRAMES", "INCOMING", "SHARED", "SIDECAR", "ClipStore", "ClipWriter", "StoreEntry",
            "StoreError", "clip_from_sidecar"]
 
 
@@ -60,83 +62,108 @@ class StoreEntry:
 class ClipStore:
     """Rendered takes by key, bounded in bytes with least-recently-used eviction."""
 
-    def __init__(self, root: Path, max_bytes: int, memory_bytes: int = 512 * 1024**2) -> None:
+    def __init__(self, root: Path, max_bytes: int, memory_bytes: int = 512 * 1024**2, *,
+                 lane: str = "") -> None:
         self.root = Path(root)
         self.max_bytes = max_bytes
+        self.lane = lane
         self._memory = _FrameCache(memory_bytes)
-        self._clips: OrderedDict[str, Clip] = OrderedDict()
-        self._sealed: dict[str, tuple[int, int, int]] = {}  # key: frames (size, mtime, inode)
+        self._clips: OrderedDict[Path, Clip] = OrderedDict()
+        self._sealed: dict[Path, tuple[int, int, int]] = {}  # frames (size, mtime, inode)
         self._lock = threading.Lock()
         self.remove_leftovers()
 
     def path_of(self, key: str) -> Path:
-        """The folder of an entry (it exists once the entry is complete)."""
+        """The folder of an entry rendered here (it exists once the entry is complete)."""
         return self.root / key[:2] / key
 
+    def shared_path_of(self, key: str, lane: str) -> Path:
+        """The folder of an entry that came with the project of ``lane`` (see ``lane_of``)."""
+        return self.root / SHARED / lane / key[:2] / key
+
     def has(self, key: str) -> bool:
-        """Whether a complete, undamaged entry for ``key`` is in the store."""
+        """Whether a complete, undamaged entry for ``key`` is in the store (rendered here, or
+        shared by the project of this store's lane)."""
         return self._load(key, touch=False) is not None
 
     def clip(self, key: str) -> Clip | None:
         """The clip stored under ``key``, or ``None``; reading it counts as a use.
 
-        An entry whose frames are missing, short or damaged, or whose sidecar is unreadable
-        or records no digest, is removed (and logged) and counts as absent: it renders again.
+        An entry rendered here comes first; else one that came with the project of this
+        store's ``lane`` (a shared render, marked ``"shared"`` in its provenance), never one
+        that came with another project. An entry whose frames are missing, short or damaged,
+        or whose sidecar is unreadable or records no digest, is removed (and logged) and
+        counts as absent: it renders again.
         """
         return self._load(key, touch=True)
 
+    def _folders(self, key: str) -> list[Path]:
+        local = self.path_of(key)
+        return [local, self.shared_path_of(key, self.lane)] if self.lane else [local]
+
+    def _folder_of(self, key: str) -> Path:
+        """The folder a clip's frames are read from: the first of its folders that has them."""
+        folders = self._folders(key)
+        return next((folder for folder in folders if (folder / SIDECAR).is_file()), folders[0])
+
     def _load(self, key: str, *, touch: bool) -> Clip | None:
-        folder = self.path_of(key)
+        for folder in self._folders(key):
+            clip = self._load_at(key, folder, touch=touch)
+            if clip is not None:
+                return clip
+        return None
+
+    def _load_at(self, key: str, folder: Path, *, touch: bool) -> Clip | None:
         sidecar = folder / SIDECAR
         if not sidecar.is_file():
             if folder.is_dir():  # entries arrive whole by rename: this one was damaged
-                self._discard(key, f"clip {key[:12]} has no {SIDECAR}")
+                self._discard(folder, f"clip {key[:12]} has no {SIDECAR}")
             return None
         with self._lock:
-            cached = self._clips.get(key)
-        if cached is None or not self._still_sealed(key):
+            cached = self._clips.get(folder)
+        if cached is None or not self._still_sealed(folder):
             try:
                 data = read_json(sidecar)
                 cached = clip_from_sidecar(key, data)
                 check_seal(key, folder, seal_from_sidecar(key, data))
             except StoreError as error:
-                self._discard(key, str(error))
+                self._discard(folder, str(error))
                 return None
-            self._remember(key, cached)
+            self._remember(folder, cached)
         if touch:
             _touch(sidecar)
         return cached
 
-    def _still_sealed(self, key: str) -> bool:
+    def _still_sealed(self, folder: Path) -> bool:
         """Whether the frames file is the one checked against its digest in this process."""
         try:
-            stat = (self.path_of(key) / FRAMES).stat()
+            stat = (folder / FRAMES).stat()
         except OSError:
             return False
         with self._lock:
-            return self._sealed.get(key) == (stat.st_size, stat.st_mtime_ns, stat.st_ino)
+            return self._sealed.get(folder) == (stat.st_size, stat.st_mtime_ns, stat.st_ino)
 
-    def _remember(self, key: str, clip: Clip) -> None:
+    def _remember(self, folder: Path, clip: Clip) -> None:
         with contextlib.suppress(OSError):
-            stat = (self.path_of(key) / FRAMES).stat()
+            stat = (folder / FRAMES).stat()
             with self._lock:
-                self._sealed[key] = (stat.st_size, stat.st_mtime_ns, stat.st_ino)
-                self._clips[key] = clip
-                self._clips.move_to_end(key)
+                self._sealed[folder] = (stat.st_size, stat.st_mtime_ns, stat.st_ino)
+                self._clips[folder] = clip
+                self._clips.move_to_end(folder)
                 while len(self._clips) > 1024:
                     dropped, _ = self._clips.popitem(last=False)
                     self._sealed.pop(dropped, None)
 
-    def _discard(self, key: str, why: str) -> None:
+    def _discard(self, folder: Path, why: str) -> None:
         """Take a damaged entry out of the store (moved aside first, so no reader sees half)."""
-        log.warning("store entry %s is damaged and renders again: %s", key[:12], why)
-        self._forget(key)
-        aside = self.root / INCOMING / f"{key}.damaged.{uuid.uuid4().hex[:8]}"
+        log.warning("store entry %s is damaged and renders again: %s", folder.name[:12], why)
+        self._forget(folder)
+        aside = self.root / INCOMING / f"{folder.name}.damaged.{uuid.uuid4().hex[:8]}"
         try:
             aside.parent.mkdir(parents=True, exist_ok=True)
-            os.rename(self.path_of(key), aside)
+            os.rename(folder, aside)
         except OSError:
-            aside = self.path_of(key)
+            aside = folder
         shutil.rmtree(aside, ignore_errors=True)
 
     def incoming_folder(self, key: str) -> Path:
@@ -167,37 +194,41 @@ class ClipStore:
 
         Frames are read-only: the in-memory LRU hands the same arrays to every reader.
         """
-        cached = self._memory.get(clip.key)
+        path = self._frames_path(clip.key)
+        cached = self._memory.get(str(path))
         if cached is not None:
             yield from cached
             return
         keep = self._memory.fits(clip)
         kept: list[np.ndarray] = []
-        with open_reader(self._frames_path(clip.key)) as reader:
+        with open_reader(path) as reader:
             for frame in reader:
                 frame.flags.writeable = False
                 if keep:
                     kept.append(frame)
                 yield frame
         if keep and len(kept) == clip.frame_count:
-            self._memory.put(clip.key, kept)
+            self._memory.put(str(path), kept)
 
     def frame(self, clip: Clip, index: int) -> np.ndarray:
         """One frame of a stored clip, read-only."""
         if not 0 <= index < clip.frame_count:
             raise IndexError(f"frame {index} is outside clip {clip.key[:12]} of"
                              f" {clip.frame_count} frames")
-        cached = self._memory.get(clip.key)
+        path = self._frames_path(clip.key)
+        cached = self._memory.get(str(path))
         if cached is not None:
             return cached[index]
-        frame = read_frame(self._frames_path(clip.key), index)
+        frame = read_frame(path, index)
         frame.flags.writeable = False
         return frame
 
     def entries(self) -> list[StoreEntry]:
         """Every complete entry, least recently used first."""
         found = []
-        for sidecar in self.root.glob(f"??/*/{SIDECAR}"):
+        sidecars = [*self.root.glob(f"??/*/{SIDECAR}"),
+                    *self.root.glob(f"{SHARED}/*/??/*/{SIDECAR}")]
+        for sidecar in sidecars:
             folder = sidecar.parent
             try:
                 size = sum(f.stat().st_size for f in folder.iterdir())
@@ -222,7 +253,7 @@ class ClipStore:
             if entry.key == keep:
                 continue
             shutil.rmtree(entry.path, ignore_errors=True)
-            self._forget(entry.key)
+            self._forget(entry.path)
             total -= entry.size
             removed.append(entry.key)
         return removed
@@ -237,7 +268,7 @@ class ClipStore:
                 if not _writer_alive(folder.name):
                     shutil.rmtree(folder, ignore_errors=True)
                     removed.append(folder)
-        for folder in self.root.glob("??/*"):
+        for folder in [*self.root.glob("??/*"), *self.root.glob(f"{SHARED}/*/??/*")]:
             if folder.is_dir() and not (folder / SIDECAR).exists():
                 shutil.rmtree(folder, ignore_errors=True)
                 removed.append(folder)
@@ -250,7 +281,7 @@ class ClipStore:
         final = self.path_of(key)
         final.parent.mkdir(parents=True, exist_ok=True)
         if final.exists():
-            self._load(key, touch=False)  # a damaged entry in the way is removed
+            self._load_at(key, final, touch=False)  # a damaged entry in the way is removed
         try:
             os.rename(incoming, final)
         except OSError:
@@ -260,14 +291,14 @@ class ClipStore:
         self.evict(keep=key)
         return self.clip(key) or clip
 
-    def _forget(self, key: str) -> None:
+    def _forget(self, folder: Path) -> None:
         with self._lock:
-            self._clips.pop(key, None)
-            self._sealed.pop(key, None)
-        self._memory.drop(key)
+            self._clips.pop(folder, None)
+            self._sealed.pop(folder, None)
+        self._memory.drop(str(folder / FRAMES))
 
     def _frames_path(self, key: str) -> Path:
-        path = self.path_of(key) / FRAMES
+        path = self._folder_of(key) / FRAMES
         if not path.is_file():
             raise StoreError(f"clip {key[:12]} is not in the store at {self.root}")
         return path
@@ -325,6 +356,13 @@ class ClipWriter:
     def __exit__(self, kind: type[BaseException] | None, error: BaseException | None,
                  trace: TracebackType | None) -> None:
         self.abort()
+
+
+def lane_of(project_path: str | os.PathLike[str]) -> str:
+    """The lane of the project saved at ``project_path``: renders that came with it are kept
+    there and served to it alone (a planted render never reaches another project)."""
+    resolved = str(Path(project_path).resolve())
+    return hashlib.sha256(resolved.encode("utf-8", "surrogateescape")).hexdigest()[:16]
 
 
 def _writer_alive(name: str) -> bool:

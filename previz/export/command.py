@@ -22,7 +22,7 @@ from previz.engine.events import RenderEvent
 from previz.engine.executor import Executor, RunResult
 from previz.engine.plan import ExecutionPlan, compile_plan
 from previz.engine.progress import ProgressBar
-from previz.engine.store import ClipStore, StoreError
+from previz.engine.store import ClipStore, StoreError, lane_of
 from previz.export.cut import ExportError
 from previz.export.delivery import FORMATS, ExportOptions, export_project, parse_formats
 from previz.export.editors import EditorExportError
@@ -77,7 +77,7 @@ def run(args: argparse.Namespace, services: ExportServices, project: Project) ->
         print("previz: the timeline is empty: nothing to export", file=sys.stderr)
         return 1
     store = ClipStore(services.settings.cache_dir, services.settings.cache_bytes,
-                      services.settings.memory_cache_bytes)
+                      services.settings.memory_cache_bytes, lane=lane_of(args.project))
     plan = compile_plan(project, None, registry=services.registry,
                         catalog=services.backends.catalog(), is_cached=store.has,
                         default_backend=services.settings.default_backend)

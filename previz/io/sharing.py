@@ -11,6 +11,7 @@ the bundled renders, and can be switched to the draft backend to be changed).
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import re
 import shutil
@@ -34,7 +35,7 @@ from previz.engine.sidecar import (
     seal_of,
     write_sidecar,
 )
-from previz.engine.store import ClipStore
+from previz.engine.store import ClipStore, lane_of
 from previz.io.archive import Archive, LoadLimits, RenderEntry, open_archive
 from previz.io.save import save_project
 from previz.io.strict_json import parse_json
@@ -104,21 +105,32 @@ def needed_renders(plan: ExecutionPlan) -> list[str]:
 
 def import_renders(path: str | os.PathLike[str], store: ClipStore, *,
                    limits: LoadLimits | None = None) -> list[str]:
-    """Put the renders bundled in the project file at ``path`` into ``store``; the keys added.
+    """Put the renders bundled in the project file at ``path`` into ``store``'s lane for that
+    project (``lane_of(path)``); the keys added. They are served only to a store opened in
+    that lane, never to another project, count against the store's bound and are evicted
+    like any other entry; a take rendered here comes before its shared render.
 
-    Keys already in the store are skipped. Every render is checked before anything is
-    written (key, files, sidecar), and a malformed one refuses the whole file with a
-    ``ProjectError``. Each entry is unpacked through the archive's size-limited reader into
-    the store's incoming folder and renamed into place when complete, so a failure leaves
-    the entries before it and nothing half-written.
+    ``store`` is put in that lane: opening a project with its renders is what lets them be
+    served. Keys already in the store or the lane are skipped. Every render is checked
+    before anything is written (key, files, sidecar), and a malformed one refuses the whole
+    file with a ``ProjectError``. Each entry is unpacked through the archive's size-limited
+    reader into the store's incoming folder, read back against its sidecar, and renamed
+    into place when complete, so a failure leaves the entries before it and nothing
+    half-written.
     """
     limits = limits or LoadLimits(space_for_renders=_existing_folder(store.root))
+    lane = store.lane = lane_of(path)
     with open_archive(path, limits) as archive:
         bundled = _checked_renders(archive)
+        if not bundled:
+            return []
+        shared = ClipStore(store.root, store.max_bytes, 0, lane=lane)
         added = []
         for key in sorted(bundled):
-            if not store.has(key) and _unpack(archive, bundled[key], store, key):
+            final = store.shared_path_of(key, lane)
+            if not shared.has(key) and _unpack(archive, bundled[key], store, key, final):
                 added.append(key)
+    store.evict()
     return added
 
 
@@ -176,7 +188,7 @@ def _check_sidecar(archive: Archive, key: str, entry: RenderEntry) -> None:
 
 
 def _unpack(archive: Archive, files: dict[str, RenderEntry], store: ClipStore,
-            key: str) -> bool:
+            key: str, final: Path) -> bool:
     """Unpack one render into the store; whether it was added (not there already).
 
     The frames are checked against the sidecar (size, frame count and rate read back from
@@ -191,12 +203,11 @@ def _unpack(archive: Archive, files: dict[str, RenderEntry], store: ClipStore,
             with open(incoming / name, "xb") as target:
                 archive.copy(info, target)
         _check_media(archive.where(files[FRAMES].name), key, incoming)
-        final = store.path_of(key)
         final.parent.mkdir(parents=True, exist_ok=True)
         try:
             os.rename(incoming, final)
         except OSError:
-            if not store.has(key):
+            if not (final / SIDECAR).is_file():
                 raise
             return False  # the same take arrived meanwhile
         return True
@@ -217,6 +228,7 @@ def _check_media(where: str, key: str, folder: Path) -> None:
         check_media(key, folder, clip)
     except StoreError as error:
         raise ProjectError(f"a bundled render {error}", where) from None
+    clip = dataclasses.replace(clip, provenance={**clip.provenance, "shared": True})
     write_sidecar(folder, clip, seal_of(folder / FRAMES))
 
 

@@ -18,7 +18,7 @@ from previz.core.project import Project
 from previz.core.registry import default_registry
 from previz.engine.backend import BackendSet
 from previz.engine.sidecar import SIDECAR
-from previz.engine.store import ClipStore
+from previz.engine.store import ClipStore, lane_of
 from previz.io import ProjectError, import_renders, load_project, save_project
 from previz.settings import Settings
 
@@ -87,7 +87,7 @@ def test_an_honest_render_without_a_seal_is_sealed_on_import(tmp_path: Path) -> 
     save_project(Project(), path, renders={KEY: entry})
     store = ClipStore(tmp_path / "store", 1 << 30)
     assert import_renders(path, store) == [KEY]
-    assert ClipStore(tmp_path / "store", 1 << 30).has(KEY)
+    assert ClipStore(tmp_path / "store", 1 << 30, lane=lane_of(path)).has(KEY)
 
 
 def test_validate_of_a_bundle_leaves_the_store_untouched(tmp_path: Path) -> None:
@@ -99,3 +99,36 @@ def test_validate_of_a_bundle_leaves_the_store_untouched(tmp_path: Path) -> None
     assert cli.main(["validate", str(path)], services) == 0
     cache = tmp_path / "cache"
     assert not cache.exists() or [p for p in cache.rglob("*") if p.is_file()] == []
+
+
+def test_a_planted_render_is_served_only_to_the_project_it_came_with(tmp_path: Path) -> None:
+    planted = real_entry(ClipStore(tmp_path / "attacker", 1 << 30), KEY, value=200)
+    bundle = tmp_path / "untrusted.previz"
+    save_project(Project(), bundle, renders={KEY: planted})
+    root = tmp_path / "store"
+    assert import_renders(bundle, ClipStore(root, 1 << 30)) == [KEY]
+
+    victim = ClipStore(root, 1 << 30, lane=lane_of(tmp_path / "lighthouse.previz"))
+    assert victim.clip(KEY) is None and not ClipStore(root, 1 << 30).has(KEY)
+    own = ClipStore(root, 1 << 30, lane=lane_of(bundle))
+    clip = own.clip(KEY)
+    assert clip is not None and clip.provenance["shared"] is True
+
+    real_entry(victim, KEY, value=7)  # rendered here: comes before the shared one
+    local = ClipStore(root, 1 << 30, lane=lane_of(bundle)).clip(KEY)
+    assert local is not None and "shared" not in local.provenance
+    first = next(iter(ClipStore(root, 1 << 30).frames(local)))
+    assert int(first[0, 0, 0]) == 7
+
+
+def test_shared_renders_count_against_the_bound_and_are_evicted(tmp_path: Path) -> None:
+    sender = ClipStore(tmp_path / "sender", 1 << 30)
+    keys = ["d" * 64, "e" * 64]
+    renders = {key: real_entry(sender, key, frames=6, value=index * 50)
+               for index, key in enumerate(keys)}
+    bundle = tmp_path / "shared.previz"
+    save_project(Project(), bundle, renders=renders)
+    one = sender.entries()[0].size
+    store = ClipStore(tmp_path / "store", int(one * 1.5))
+    import_renders(bundle, store)
+    assert len(store.entries()) == 1  # the bound holds shared renders too

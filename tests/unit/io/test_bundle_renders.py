@@ -219,7 +219,7 @@ def test_renders_stream_through_save_and_import(tmp_path, make_project):
     finally:
         tracemalloc.stop()
     assert peak < len(frames) // 4
-    assert (store.path_of(key) / "frames.mkv").read_bytes() == frames
+    assert (store.shared_path_of(key, store.lane) / "frames.mkv").read_bytes() == frames
     assert store.has(key)
 
 
