@@ -28,6 +28,7 @@ import numpy as np
 
 from previz.core.values import Clip
 from previz.engine.backend import CancelToken
+from previz.engine.frame_memory import FrameMemory
 from previz.engine.sidecar import (
     FRAMES,
     SIDECAR,
@@ -67,7 +68,7 @@ class ClipStore:
         self.root = Path(root)
         self.max_bytes = max_bytes
         self.lane = lane
-        self._memory = _FrameCache(memory_bytes)
+        self._memory = FrameMemory(memory_bytes)
         self._clips: OrderedDict[Path, Clip] = OrderedDict()
         self._sealed: dict[Path, tuple[int, int, int]] = {}  # frames (size, mtime, inode)
         self._lock = threading.Lock()
@@ -410,39 +411,3 @@ def _touch(path: Path) -> None:
     stamp = _USE_CLOCK.now()
     with contextlib.suppress(FileNotFoundError):  # evicted meanwhile: the caller has what it read
         os.utime(path, ns=(stamp, stamp))
-
-
-class _FrameCache:
-    """Decoded frames of recently used clips, bounded in bytes."""
-
-    def __init__(self, max_bytes: int) -> None:
-        self.max_bytes = max_bytes
-        self._frames: OrderedDict[str, list[np.ndarray]] = OrderedDict()
-        self._bytes = 0
-        self._lock = threading.Lock()
-
-    def fits(self, clip: Clip) -> bool:
-        return clip.width * clip.height * 3 * clip.frame_count <= self.max_bytes // 4
-
-    def get(self, key: str) -> list[np.ndarray] | None:
-        with self._lock:
-            if key in self._frames:
-                self._frames.move_to_end(key)
-                return self._frames[key]
-        return None
-
-    def put(self, key: str, frames: list[np.ndarray]) -> None:
-        with self._lock:
-            if key in self._frames:
-                return
-            self._frames[key] = frames
-            self._bytes += sum(frame.nbytes for frame in frames)
-            while self._bytes > self.max_bytes and self._frames:
-                _, dropped = self._frames.popitem(last=False)
-                self._bytes -= sum(frame.nbytes for frame in dropped)
-
-    def drop(self, key: str) -> None:
-        with self._lock:
-            dropped = self._frames.pop(key, None)
-            if dropped is not None:
-                self._bytes -= sum(frame.nbytes for frame in dropped)
