@@ -298,6 +298,10 @@ class ClipStore:
             self._sealed.pop(folder, None)
         self._memory.drop(str(folder / FRAMES))
 
+    def frames_file(self, key: str) -> Path:
+        """The frames file a clip is read from (rendered here, or shared in this lane)."""
+        return self._folder_of(key) / FRAMES
+
     def _frames_path(self, key: str) -> Path:
         path = self._folder_of(key) / FRAMES
         if not path.is_file():

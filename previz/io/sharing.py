@@ -82,7 +82,7 @@ def save_for_sharing(project: Project, path: str | os.PathLike[str], store: Clip
     models = record_models(project, plan)
     keys = needed_renders(plan) if with_renders else []
     present = [key for key in keys if store.has(key)]
-    renders = {key: store.path_of(key) for key in present}
+    renders = {key: store.frames_file(key).parent for key in present}
     save_project(project, path, renders=renders)
     return SharingReport(tuple(present), tuple(key for key in keys if key not in renders),
                          models)

@@ -17,7 +17,7 @@ from collections import OrderedDict
 import numpy as np
 
 from previz.core.values import Clip
-from previz.engine.store import FRAMES, ClipStore
+from previz.engine.store import ClipStore
 from previz.media import MediaError, open_reader
 
 log = logging.getLogger(__name__)
@@ -31,7 +31,7 @@ class FrameFeed:
 
     def __init__(self, store: ClipStore, clip: Clip, ahead: int = AHEAD, keep: int = KEEP) -> None:
         self.clip = clip
-        self.path = store.path_of(clip.key) / FRAMES
+        self.path = store.frames_file(clip.key)
         self.ahead, self.keep = ahead, max(keep, ahead + 2)
         self._frames: OrderedDict[int, np.ndarray] = OrderedDict()
         self._wanted = 0
@@ -39,6 +39,7 @@ class FrameFeed:
         self._generation = 0
         self._closed = False
         self._lock = threading.Condition()
+        self._threads: list[threading.Thread] = []
 
     @property
     def held_bytes(self) -> int:
@@ -50,6 +51,8 @@ class FrameFeed:
         """Frame ``index`` if it is decoded; asks for it (and what follows) either way."""
         index = min(max(index, 0), self.clip.frame_count - 1)
         with self._lock:
+            if self._closed:
+                return None  # closed: a late tick or refresh starts no reader
             self._wanted = index
             frame = self._frames.get(index)
             if frame is not None:
@@ -66,19 +69,23 @@ class FrameFeed:
             self._lock.wait_for(lambda: index in self._frames or self._closed, timeout)
             return self._frames.get(index, frame)
 
-    def close(self) -> None:
-        """Stop the reader and drop the frames."""
+    def close(self, wait: float = 0.0) -> None:
+        """Stop the reader and drop the frames; wait up to ``wait`` seconds for its thread."""
         with self._lock:
             self._closed = True
             self._generation += 1
             self._frames.clear()
             self._lock.notify_all()
+            threads, self._threads = self._threads, []
+        for thread in threads:
+            thread.join(wait)
 
     def _start(self, index: int) -> None:
         self._generation += 1
         self._reading = index
         thread = threading.Thread(target=self._read, args=(index, self._generation),
                                   name=f"feed-{self.clip.key[:8]}", daemon=True)
+        self._threads = [alive for alive in self._threads if alive.is_alive()] + [thread]
         thread.start()
 
     def _read(self, start: int, generation: int) -> None:
@@ -129,9 +136,15 @@ class FramePool:
     def __init__(self, store: ClipStore, size: int = 3) -> None:
         self.store, self.size = store, size
         self._feeds: OrderedDict[str, FrameFeed] = OrderedDict()
+        self._closed = False
 
     def feed(self, clip: Clip) -> FrameFeed:
-        """The feed of ``clip``, started if new (the least recently used one goes)."""
+        """The feed of ``clip``, started if new (the least recently used one goes); once the
+        pool is closed, a closed feed that reads nothing."""
+        if self._closed:
+            feed = FrameFeed(self.store, clip)
+            feed.close()
+            return feed
         feed = self._feeds.get(clip.key)
         if feed is None:
             feed = self._feeds[clip.key] = FrameFeed(self.store, clip)
@@ -146,7 +159,8 @@ class FramePool:
         return sum(feed.held_bytes for feed in self._feeds.values())
 
     def close(self) -> None:
-        """Stop every feed."""
+        """Stop every feed and wait (a little) for their readers to end; no feed starts after."""
+        self._closed = True
         for feed in self._feeds.values():
-            feed.close()
+            feed.close(wait=2.0)
         self._feeds.clear()
