@@ -18,9 +18,23 @@ def main(argv: Sequence[str] | None = None) -> int:
         from previz import cli
 
         return cli.main(args)
+    if args and not _could_be_project(args[0]):
+        from previz.cli import SUBCOMMANDS
+
+        print(f"previz: {args[0][:200]!r} is neither a project file nor a command (one of"
+              f" {', '.join(SUBCOMMANDS)})", file=sys.stderr)
+        return 2
     from previz._qt.app import run
 
     return run(args)
+
+
+def _could_be_project(first: str) -> bool:
+    """A project to open: an existing file, or a name ending in .previz (the app says if it
+    cannot be opened)."""
+    from pathlib import Path
+
+    return first.endswith(".previz") or Path(first).is_file()
 
 
 def _is_cli(first: str) -> bool:

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import re
 import sys
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TextIO
+from typing import NoReturn, TextIO
 
 from previz import __version__
 from previz.core.errors import ProjectError
@@ -50,9 +51,16 @@ def available_backends(settings: Settings | None = None) -> list[Backend]:
     return [DraftBackend(), DiffusersBackend(settings or Settings.load())]
 
 
+class OneLineParser(argparse.ArgumentParser):
+    """An argument parser whose errors are one line on stderr (exit status 2)."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"{self.prog}: {_shown(message, 300)} (see {self.prog} --help)\n")
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of every subcommand."""
-    parser = argparse.ArgumentParser(
+    parser = OneLineParser(
         prog="previz",
         description="Previz: shots in a node graph, rendered to video, cut on a timeline.",
         epilog="`previz` alone, or `previz PROJECT`, opens the desktop app.",
@@ -85,10 +93,16 @@ def _add_model_commands(commands: argparse._SubParsersAction) -> None:  # type: 
 
 
 def main(argv: Sequence[str] | None = None, services: Services | None = None) -> int:
-    """Run one subcommand; the exit status says whether it succeeded."""
+    """Run one subcommand; the exit status says whether it succeeded. Misuse is one line on
+    stderr and a non-zero status, never a traceback."""
     args = build_parser().parse_args(argv)
     if args.command is None:
         build_parser().print_help(sys.stderr)
+        return 2
+    out = getattr(args, "out", None)
+    problem = out_folder_problem(out) if out is not None else None
+    if problem:
+        print(f"previz: --out {_shown(out)}: {problem}", file=sys.stderr)
         return 2
     if args.command in ("models", "doctor"):
         return model_command(args, services)
@@ -107,9 +121,30 @@ def main(argv: Sequence[str] | None = None, services: Services | None = None) ->
     except (ProjectError, SettingsError) as error:
         print(f"previz: {error}", file=sys.stderr)
         return 1
+    except OSError as error:  # the clip store cannot be written: read-only, full
+        print(f"previz: the clip store at {_shown(services.settings.cache_dir)} cannot take"
+              f" the project's renders: {error.strerror or error}", file=sys.stderr)
+        return 1
     if args.command == "export":
         return export_command.run(args, services, project)
     return render(project, services, args)
+
+
+def out_folder_problem(out: Path) -> str | None:
+    """Why ``--out`` cannot be written into, before anything renders; None if it can."""
+    if out.exists() and not out.is_dir():
+        return "is a file, not a folder"
+    existing = next((folder for folder in (out, *out.parents) if folder.exists()), Path("."))
+    if not existing.is_dir() or not os.access(existing, os.W_OK | os.X_OK):
+        return f"cannot write in {_shown(existing)}"
+    return None
+
+
+def _shown(value: object, limit: int = 200) -> str:
+    """Text from a user or a file, safe on a terminal: control characters escaped, cut to
+    ``limit`` characters."""
+    text = "".join(char if char.isprintable() else repr(char)[1:-1] for char in str(value))
+    return text if len(text) <= limit else text[:limit] + "…"
 
 
 def validate(project: Project, services: Services, out: TextIO,

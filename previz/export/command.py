@@ -133,6 +133,9 @@ def _formats(text: str) -> frozenset[str]:
 
 
 def _rate(text: str) -> Fraction:
+    if len(text) > 32 or "e" in text.lower():  # Fraction("1e999999999") never returns
+        text = text[:32]
+        raise argparse.ArgumentTypeError(f"{text!r} is not an editorial rate such as 24000/1001")
     try:
         return parse_rate(text)
     except ValueError as error:
