@@ -157,7 +157,7 @@ def validate(project: Project, services: Services, out: TextIO,
                         is_cached=lambda key: key in bundled or store.has(key),
                         default_backend=services.settings.default_backend)
     for problem in plan.problems:
-        print(problem, file=out)
+        print(_shown(problem, 2000), file=out)
     count = len(plan.problems)
     print(f"{count} problem{'s' if count != 1 else ''}" if count else "no problems", file=out)
     return 1 if count else 0
@@ -177,7 +177,7 @@ def render(project: Project, services: Services, args: argparse.Namespace) -> in
                         default_backend=args.backend or services.settings.default_backend)
     if not plan.ok:
         for problem in plan.problems:
-            print(problem, file=sys.stderr)
+            print(_shown(problem, 2000), file=sys.stderr)
         return 1
     try:
         result = run_plan(plan, project, store, services.backends)
@@ -185,7 +185,7 @@ def render(project: Project, services: Services, args: argparse.Namespace) -> in
         print("previz: cancelled; nothing half-rendered was kept", file=sys.stderr)
         return 130
     for node_id, message in result.failed.items():
-        print(f"{plan.nodes[node_id].label}: failed: {message}", file=sys.stderr)
+        print(_shown(f"{plan.nodes[node_id].label}: failed: {message}", 2000), file=sys.stderr)
     record_models(project, result, args.project, services.registry)
     written = True
     if args.out and not args.node:

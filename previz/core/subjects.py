@@ -36,10 +36,16 @@ class Subject:
         }
 
 
+MAX_SUBJECTS = 64
+MAX_NAME = 200
+
+
 def subjects_problem(value: Any) -> str | None:
     """Why ``value`` is not a valid list of subject records, or ``None``."""
     if not isinstance(value, list):
         return "subjects must be a list of records"
+    if len(value) > MAX_SUBJECTS:  # a frame's cost grows with each subject: keep it bounded
+        return f"{len(value)} subjects; a shot holds at most {MAX_SUBJECTS}"
     for index, record in enumerate(value):
         problem = _record_problem(record)
         if problem:
@@ -57,6 +63,8 @@ def _record_problem(record: Any) -> str | None:
         return f"unknown field {sorted(unknown)[0]!r}"
     if not isinstance(record.get("name"), str) or not record["name"].strip():
         return "needs a name"
+    if len(record["name"]) > MAX_NAME:
+        return f"a name of {len(record['name'])} characters; at most {MAX_NAME}"
     if record.get("kind", "person") not in SUBJECT_KINDS:
         return f"kind must be one of {', '.join(SUBJECT_KINDS)}"
     for key in ("height", "x", "z", "facing"):

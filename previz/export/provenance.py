@@ -33,6 +33,9 @@ from previz.media import MediaError, read_metadata
 RECIPE_KEY = "previz_recipe"
 SCHEMA = "Recipe.1"
 MAX_RECIPE_CHARS = 16 << 20
+# A recipe's graph is a project one level down; a project file nests at most 100 levels
+# (LoadLimits.max_json_depth), so a deeper recipe could be restored but never saved.
+MAX_RECIPE_DEPTH = 99
 _PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
 
@@ -144,12 +147,27 @@ def read_recipe(path: str | os.PathLike[str]) -> Recipe | None:
         data = json.loads(text, parse_constant=_refuse_constant, parse_float=_finite)
     except (ValueError, RecursionError) as error:
         raise RecipeError(f"{path}: the recipe is not JSON: {error}") from None
+    if _depth(data) > MAX_RECIPE_DEPTH:
+        raise RecipeError(f"{path}: the recipe nests deeper than {MAX_RECIPE_DEPTH} levels,"
+                          " more than a project file may")
     try:
         return Recipe.from_json(data)
     except RecursionError:
         raise RecipeError(f"{path}: the recipe nests too deep") from None
     except RecipeError as error:
         raise RecipeError(f"{path}: {error}") from None
+
+
+def _depth(value: Any) -> int:
+    """How deep objects and lists nest in ``value`` (walked without recursion)."""
+    deepest, stack = 0, [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        if isinstance(item, dict | list):
+            deepest = max(deepest, depth)
+            children = item.values() if isinstance(item, dict) else item
+            stack.extend((child, depth + 1) for child in children)
+    return deepest
 
 
 def restore_recipe(project: Project, recipe: Recipe, registry: NodeRegistry,
