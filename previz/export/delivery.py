@@ -30,6 +30,7 @@ from previz.export.png import PngSequences
 from previz.export.provenance import Recipe, recipe_for
 from previz.export.shotlist import write_shot_list
 from previz.export.storyboard import PAPERS, write_storyboard
+from previz.export.writing import remove_leftovers
 
 FORMATS = ("shots", "cut", "png", "otio", "otioz", "fcp7", "edl", "pdf", "contact", "csv")
 EDITORIAL = frozenset({"otio", "otioz", "fcp7", "edl"})
@@ -110,6 +111,7 @@ def export_project(project: Project, plan: ExecutionPlan, store: ClipStore, out:
     if not cut.entries:
         raise ExportError("the timeline is empty: nothing to export")
     out.mkdir(parents=True, exist_ok=True)
+    remove_leftovers(out)  # a killed export's temporary files
     recipes = {entry.entry_id: recipe_for(project, {entry.node_id: entry.clip})
                for entry in cut.entries}
     cut_recipe = recipe_for(project, {entry.node_id: entry.clip for entry in cut.entries})
