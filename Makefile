@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install run test lint bench gpu-bench clean
+.PHONY: install run test reliability lint bench gpu-bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -26,6 +26,9 @@ run: install
 
 test: install
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest
+
+reliability: install
+	QT_QPA_PLATFORM=offscreen $(BIN)/python -X faulthandler -m pytest -m reliability
 
 lint: install
 	$(BIN)/ruff check .
