@@ -116,6 +116,8 @@ def receive_bundle(window: QtMainWindow, path: Path) -> Received:
         imported = []
     if imported:
         log.info("%d render(s) from %s are in the clip store", len(imported), path.name)
+        window.timeline.rebuild()  # built when the project opened, before its renders came
+        window.viewer.refresh()
     missing = tuple(missing_models(_compile(window), window.services.backends.catalog(),
                                    window.queue.store.has))
     for model in missing:

@@ -79,6 +79,10 @@ def test_a_file_shared_with_renders_plays_elsewhere_without_rendering(
     tree = other.queue.tree
     assert {tree.topLevelItem(i).text(STATUS) for i in range(tree.topLevelItemCount())} == {
         "cached"}
+    shot = next(node.id for node in other.document.project.nodes.values()
+                if node.type == "previz.shot")
+    other.selection.set_nodes([shot])
+    assert other.viewer.title.text().startswith("Shared render · ")
 
 
 def test_project_only_leaves_the_renders_out(window: QtMainWindow, tmp_path: Path, run: Any,

@@ -95,8 +95,10 @@ class QtViewer(QWidget):
         self.clip = self.takes.clips[take]
         self.strip.show_takes(self.takes, take)
         state = "circled" if take == self.takes.circled else "not circled"
-        self.title.setText(f"{self.takes.label} — take {take + 1} of {len(self.takes.keys)}"
-                           f" ({state})")
+        shared = self.clip is not None and self.clip.provenance.get("shared")
+        self.title.setText(f"{'Shared render · ' if shared else ''}{self.takes.label} — take"
+                           f" {take + 1} of {len(self.takes.keys)} ({state})"
+                           f"{' — came with the project, not rendered here' if shared else ''}")
         self.title.setToolTip(self.title.text())
         if self.clip is None:
             self.player.pause()
