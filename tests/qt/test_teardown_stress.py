@@ -55,3 +55,14 @@ def test_fifty_windows_close_while_feeds_thumbnails_and_renders_run(
             if thread.ident not in threads_before and thread.name.startswith(("feed-",
                                                                               "thumbnails"))]
     assert left == []
+
+
+def test_a_thumbnail_owns_its_pixels_even_at_thumbnail_height() -> None:
+    import numpy as np
+
+    from previz._qt.viewer.qt_thumbnails import HEIGHT, _small
+
+    frame = np.full((HEIGHT, 128, 3), 40, np.uint8)  # already thumbnail height: not scaled
+    image = _small(frame)
+    frame[:] = 250  # the decoded frame is freed or reused once the worker returns
+    assert image.pixelColor(5, 5).red() == 40

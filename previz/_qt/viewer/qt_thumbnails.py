@@ -79,5 +79,8 @@ class QtThumbnails(QObject):
 
 
 def _small(frame: np.ndarray) -> QImage:
+    """A thumbnail that owns its pixels: ``scaledToHeight`` hands back the image itself when
+    the frame is already ``HEIGHT`` high, and that one shares the frame's memory, which is
+    freed once the worker returns (painting it would read freed memory)."""
     image = to_qimage(np.ascontiguousarray(frame))
-    return image.scaledToHeight(HEIGHT, Qt.TransformationMode.SmoothTransformation)
+    return image.scaledToHeight(HEIGHT, Qt.TransformationMode.SmoothTransformation).copy()
