@@ -11,8 +11,8 @@ from PySide6.QtTest import QTest
 from rendered_example import SMALL, render_small
 
 from previz._qt.qt_main_window import QtMainWindow
-from previz._qt.timeline.cut import CutShot
 from previz._qt.timeline.qt_cut_view import TRACK_HEIGHT, TRACK_TOP
+from previz.app.cut import CutShot
 from previz.core.project import Settings
 
 LEFT = Qt.MouseButton.LeftButton

@@ -11,8 +11,8 @@ from rendered_example import node_named, render_small, statuses
 
 from previz._qt.qt_main_window import QtMainWindow
 from previz._qt.undo import push_command
-from previz._qt.viewer.frame_feed import FrameFeed
 from previz._qt.viewer.qt_frame_view import GUIDES, OVERLAYS
+from previz.app.frame_feed import FrameFeed
 from previz.core.commands import SetParam
 
 LEFT = Qt.MouseButton.LeftButton

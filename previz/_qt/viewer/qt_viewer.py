@@ -17,12 +17,12 @@ from previz._qt.document import QtDocument
 from previz._qt.qt_render_queue import QtRenderQueue
 from previz._qt.selection import QtSelection
 from previz._qt.undo import push_command
-from previz._qt.viewer.frame_feed import FramePool
 from previz._qt.viewer.qt_frame_view import GUIDES, OVERLAYS, QtFrameView
 from previz._qt.viewer.qt_player import QtPlayer, QtTransport
 from previz._qt.viewer.qt_take_strip import QtTakeStrip
 from previz._qt.viewer.qt_thumbnails import QtThumbnails
-from previz._qt.viewer.takes import NodeTakes, node_takes
+from previz.app.frame_feed import FramePool
+from previz.app.takes import NodeTakes, node_takes
 from previz.core.commands import CircleTake
 from previz.core.project import Project, TakeCircled
 from previz.core.values import Clip

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
 
-from previz._qt.viewer.takes import node_takes
+from previz.app.takes import node_takes
 from previz.cli import Services
 from previz.core.project import Project, TimelineEntry
 from previz.core.spec import parse_fraction
