@@ -21,9 +21,7 @@ from PySide6.QtGui import QColor, QIcon, QPalette
 from PySide6.QtWidgets import QApplication, QWidget
 
 import previz
-from previz.cli import Services, available_backends
-from previz.core.registry import default_registry
-from previz.engine.backend import BackendSet
+from previz.engine.session import EngineSession
 from previz.settings import Settings, SettingsError
 
 APP_NAME = "Previz"
@@ -105,14 +103,15 @@ def make_event_loop(app: QApplication) -> qasync.QEventLoop:
     return qasync.QEventLoop(app)
 
 
-def load_services() -> Services:
-    """Node packs, the backends that run here and the user's settings (defaults if unreadable)."""
+def open_session() -> EngineSession:
+    """The app's engine session: every node pack and backend that loads here, and the user's
+    settings (the defaults if those cannot be read)."""
     try:
         settings = Settings.load()
     except SettingsError as error:
         log.warning("%s; using the default settings", error)
         settings = Settings()
-    return Services(default_registry(), BackendSet(available_backends(settings)), settings)
+    return EngineSession.open(settings)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -154,7 +153,7 @@ def _open(project: Path | None, on_ready: ReadyHook | None, closed: asyncio.Futu
     from previz._qt.qt_main_window import open_main_window
 
     try:
-        window = open_main_window(load_services(), project)
+        window = open_main_window(open_session(), project)
     except Exception as error:
         log.exception("the window could not open")
         closed.set_exception(error)

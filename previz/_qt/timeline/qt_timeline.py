@@ -40,7 +40,7 @@ class QtTimeline(QWidget):
                  thumbnails: QtThumbnails, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.document, self.selection, self.queue = document, selection, queue
-        self.pool = FramePool(queue.store)
+        self.pool = FramePool(queue.session.store)
         self.cut = Cut((), document.project.settings.rate)
         self.shown: tuple[str, int] | None = None  # (entry id, source frame) on the monitor
         self.render_asked: set[str] = set()
@@ -165,7 +165,7 @@ class QtTimeline(QWidget):
     def rebuild(self) -> None:
         """Resolve the cut from the project and the store, and show it."""
         self._rebuild_due = False
-        self.cut = build_cut(self.document.project, self.queue.services, self.queue.store)
+        self.cut = build_cut(self.document.project, self.queue.session)
         self.track.cut = self.cut
         self.player.configure(self.cut.rate, self.cut.length)
         self.track.update()

@@ -39,7 +39,7 @@ class QtViewer(QWidget):
                  thumbnails: QtThumbnails, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.document, self.selection, self.queue = document, selection, queue
-        self.pool = FramePool(queue.store)
+        self.pool = FramePool(queue.session.store)
         self.node_id: str | None = None
         self.looked_at: int | None = None  # a take played from the strip, not circled
         self.takes: NodeTakes | None = None
@@ -84,7 +84,7 @@ class QtViewer(QWidget):
         """Show the node's take as the project and the store have it now."""
         self._refresh_due = False
         project = self.document.project
-        found = node_takes(project, self.queue.services, self.queue.store,
+        found = node_takes(project, self.queue.session,
                            [self.node_id] if self.node_id else [])
         self.takes = found.get(self.node_id or "")
         if self.takes is None:
