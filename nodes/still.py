@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from nodes.common import duration_param
 from previz.api import (
     Clip,
     ExecuteContext,
@@ -13,6 +12,7 @@ from previz.api import (
     ParamKind,
     PortType,
 )
+from previz_nodes.common import duration_param
 
 SPEC = NodeSpec(
     id="previz.still",

@@ -13,6 +13,7 @@ import logging
 import signal
 import sys
 from collections.abc import Callable, Sequence
+from importlib.resources import files
 from pathlib import Path
 
 import qasync
@@ -50,21 +51,14 @@ _DISABLED_TEXT = "#5d6470"
 
 
 def resources_dir() -> Path:
-    """The folder of icons, the stylesheet and the example project.
-
-    An installed wheel carries it as ``previz/resources`` (see the report on packaging); a
-    source checkout has it beside the package, at the top of the tree.
-    """
-    package = Path(previz.__file__).resolve().parent
-    for candidate in (package / "resources", package.parent / "resources"):
-        if (candidate / "qt" / "dark.qss").is_file():
-            return candidate
-    return package.parent / "resources"
+    """The folder of icons, the stylesheet and the example project: the ``previz.resources``
+    package (installed as ``previz/resources``; ``resources/`` in a source checkout)."""
+    return Path(str(files("previz.resources")))
 
 
 def resource_path(*parts: str) -> Path:
-    """A file under ``resources_dir()``."""
-    return resources_dir().joinpath(*parts)
+    """A file of the ``previz.resources`` package."""
+    return Path(str(files("previz.resources").joinpath(*parts)))
 
 
 def make_application(argv: Sequence[str] = ()) -> QApplication:
