@@ -89,7 +89,11 @@ def apply_theme(app: QApplication) -> None:
         app.setStyleSheet(sheet.read_text(encoding="utf-8"))
     else:
         log.warning("no stylesheet at %s; the app keeps the plain palette", sheet)
-    app.setWindowIcon(QIcon(str(resource_path("icons", "previz.svg"))))
+    icon_file = resource_path("icons", "previz.svg")
+    icon = QIcon(str(icon_file))
+    if icon.pixmap(64, 64).isNull():
+        log.warning("no icon at %s; the app keeps the platform's", icon_file)
+    app.setWindowIcon(icon)
 
 
 def make_event_loop(app: QApplication) -> qasync.QEventLoop:
