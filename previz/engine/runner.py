@@ -29,8 +29,8 @@ class TakeJob:
     take: int
     device: str
     context: ExecuteContext
-    inputs: dict[str, Any] = field(default_factory=dict)
-    work: Callable[[], Any] = field(default=lambda: None, compare=False)
+    inputs: dict[str, Any]
+    work: Callable[[], Any] = field(compare=False)
 
 
 class Runner(Protocol):
