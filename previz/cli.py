@@ -160,8 +160,9 @@ def model_command(args: argparse.Namespace, session: EngineSession) -> int:
 
     settings = session.settings
     if args.command == "doctor":
+        code = doctor.doctor(settings, sys.stdout)
         plugin_report(session, sys.stdout)  # reported; a broken plug-in is skipped, not fatal
-        return doctor.doctor(settings, sys.stdout)
+        return code
     if args.action == "list":
         return commands.models_list(settings, sys.stdout)
     if args.action == "pull":
