@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install run test reliability lint bench gpu-bench clean
+.PHONY: install run test reliability lint bench gpu-bench wheel-check package clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -34,6 +34,15 @@ lint: install
 	$(BIN)/ruff check .
 	$(BIN)/lint-imports
 
+# The wheel, installed into a fresh environment away from the source tree: renders the example
+# it carries and opens offscreen with its stylesheet and icon (CI runs this after the tests).
+wheel-check: install
+	PYTHON=$(PYTHON) bash packaging/check_wheel.sh
+
+# The packaged application (PyInstaller, one folder): dist/previz/previz, checked the same way.
+package: install
+	PYTHON=$(PYTHON) bash packaging/build_package.sh
+
 bench: install
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -m benchmark -s tests/benchmarks
 
@@ -43,4 +52,4 @@ gpu-bench:
 	  $(PYTHON) tests/benchmarks/gpu_bench.py --model $$m --config $$c; done; done
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis out
+	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis out build dist

@@ -5,13 +5,13 @@ Execute functions join each node type with the engine and backends that run them
 
 from __future__ import annotations
 
-from nodes.camera_move import CAMERA_MOVE
-from nodes.extend import EXTEND
-from nodes.image import IMAGE
-from nodes.interpolate import INTERPOLATE
-from nodes.prompt import PROMPT
-from nodes.retime import RETIME
-from nodes.shot import SHOT
-from nodes.still import STILL
+from previz_nodes.camera_move import CAMERA_MOVE
+from previz_nodes.extend import EXTEND
+from previz_nodes.image import IMAGE
+from previz_nodes.interpolate import INTERPOLATE
+from previz_nodes.prompt import PROMPT
+from previz_nodes.retime import RETIME
+from previz_nodes.shot import SHOT
+from previz_nodes.still import STILL
 
 NODES = [PROMPT, CAMERA_MOVE, IMAGE, STILL, SHOT, EXTEND, INTERPOLATE, RETIME]

@@ -2,18 +2,6 @@
 
 from __future__ import annotations
 
-from nodes.common import duration_param, seed_param, takes_param
-from nodes.rendering import (
-    ClipTail,
-    backend_of,
-    camera_note,
-    camera_words,
-    frame_count,
-    prompt_text,
-    render_settings,
-    with_camera,
-    write_clip,
-)
 from previz.api import (
     CameraPath,
     Clip,
@@ -36,6 +24,18 @@ from previz.api import (
     continue_path,
     moves_label,
     parse_subjects,
+)
+from previz_nodes.common import duration_param, seed_param, takes_param
+from previz_nodes.rendering import (
+    ClipTail,
+    backend_of,
+    camera_note,
+    camera_words,
+    frame_count,
+    prompt_text,
+    render_settings,
+    with_camera,
+    write_clip,
 )
 
 SPEC = NodeSpec(

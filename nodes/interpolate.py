@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from nodes.common import duration_param, seed_param, takes_param
-from nodes.rendering import backend_of, frame_count, render_settings, write_clip
 from previz.api import (
     CameraPath,
     Clip,
@@ -18,6 +16,8 @@ from previz.api import (
     Snapped,
     interpolate_poses,
 )
+from previz_nodes.common import duration_param, seed_param, takes_param
+from previz_nodes.rendering import backend_of, frame_count, render_settings, write_clip
 
 SPEC = NodeSpec(
     id="previz.interpolate",

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from fractions import Fraction
 
-from nodes.common import EDITORIAL_RATES
 from previz.api import (
     Clip,
     ExecuteContext,
@@ -17,6 +16,7 @@ from previz.api import (
     PortType,
     parse_fraction,
 )
+from previz_nodes.common import EDITORIAL_RATES
 
 METHODS = ("optical_flow", "blend", "nearest")
 

@@ -2,17 +2,6 @@
 
 from __future__ import annotations
 
-from nodes.common import duration_param, seed_param, takes_param
-from nodes.rendering import (
-    backend_of,
-    camera_note,
-    camera_words,
-    frame_count,
-    prompt_text,
-    slate,
-    with_camera,
-    write_clip,
-)
 from previz.api import (
     Clip,
     ConditioningImage,
@@ -32,6 +21,17 @@ from previz.api import (
     camera_path,
     parse_fraction,
     parse_subjects,
+)
+from previz_nodes.common import duration_param, seed_param, takes_param
+from previz_nodes.rendering import (
+    backend_of,
+    camera_note,
+    camera_words,
+    frame_count,
+    prompt_text,
+    slate,
+    with_camera,
+    write_clip,
 )
 
 SHOT_SIZES = ("extreme_close_up", "close_up", "medium_close_up", "medium", "medium_wide", "full",

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from nodes.common import duration_param
 from previz.api import (
     Clip,
     ExecuteContext,
@@ -15,6 +14,7 @@ from previz.api import (
     frames_in,
     parse_fraction,
 )
+from previz_nodes.common import duration_param
 
 SPEC = NodeSpec(
     id="previz.still",

@@ -8,47 +8,27 @@ import os
 import re
 import sys
 from collections.abc import Collection, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import NoReturn, TextIO
 
 from previz import __version__
 from previz.core.errors import ProjectError
 from previz.core.project import Project, TimelineEntry
-from previz.core.registry import NodeRegistry, default_registry
+from previz.core.registry import NodeRegistry
 from previz.core.timeline import entry_frames
 from previz.core.values import Clip
-from previz.engine.backend import Backend, BackendSet
 from previz.engine.events import RenderEvent
-from previz.engine.executor import Executor, RunResult
-from previz.engine.plan import ExecutionPlan, compile_plan
+from previz.engine.executor import RunResult
+from previz.engine.plan import ExecutionPlan
 from previz.engine.progress import ProgressBar
+from previz.engine.session import EngineSession
 from previz.engine.store import ClipStore, StoreError, lane_of
 from previz.export import command as export_command
 from previz.io import import_renders, list_renders, load_project, save_project
 from previz.media import MediaError, open_writer
-from previz.settings import Settings, SettingsError
+from previz.settings import SettingsError
 
 SUBCOMMANDS = ("validate", "render", "export", "models", "doctor")
-
-
-@dataclass
-class Services:
-    """What the subcommands run with: node packs, backends and settings."""
-
-    registry: NodeRegistry
-    backends: BackendSet
-    settings: Settings
-    settings_file: Path | None = None
-
-
-def available_backends(settings: Settings | None = None) -> list[Backend]:
-    """Every backend that can run on this machine: the draft renderer runs everywhere; the
-    model backend lists the model library (it imports torch only when a model renders)."""
-    from previz.backends.diffusers.backend import DiffusersBackend
-    from previz.backends.draft.backend import DraftBackend
-
-    return [DraftBackend(), DiffusersBackend(settings or Settings.load())]
 
 
 class OneLineParser(argparse.ArgumentParser):
@@ -92,9 +72,10 @@ def _add_model_commands(commands: argparse._SubParsersAction) -> None:  # type: 
     commands.add_parser("doctor", help="what can render here: Python, torch, ffmpeg, models")
 
 
-def main(argv: Sequence[str] | None = None, services: Services | None = None) -> int:
-    """Run one subcommand; the exit status says whether it succeeded. Misuse is one line on
-    stderr and a non-zero status, never a traceback."""
+def main(argv: Sequence[str] | None = None, session: EngineSession | None = None) -> int:
+    """Run one subcommand with ``session`` (default: one on every installed plug-in and the
+    user's settings, closed at the end); the exit status says whether it succeeded. Misuse is
+    one line on stderr and a non-zero status, never a traceback."""
     args = build_parser().parse_args(argv)
     if args.command is None:
         build_parser().print_help(sys.stderr)
@@ -104,30 +85,41 @@ def main(argv: Sequence[str] | None = None, services: Services | None = None) ->
     if problem:
         print(f"previz: --out {_shown(out)}: {problem}", file=sys.stderr)
         return 2
-    if args.command in ("models", "doctor"):
-        return model_command(args, services)
+    if session is not None:
+        return _run(args, session)
     try:
-        settings = services.settings if services else Settings.load()
-        services = services or Services(default_registry(),
-                                        BackendSet(available_backends(settings)), settings)
+        session = EngineSession.open()
+    except SettingsError as error:
+        print(f"previz: {error}", file=sys.stderr)
+        return 1
+    with session:
+        return _run(args, session)
+
+
+def _run(args: argparse.Namespace, session: EngineSession) -> int:
+    for problem in session.problems:  # a broken plug-in is named, and the rest work
+        print(f"previz: {_shown(problem, 2000)}", file=sys.stderr)
+    if args.command in ("models", "doctor"):
+        return model_command(args, session)
+    try:
         damaged: list[ProjectError] = []
-        project = load_project(args.project, registry=services.registry, damaged=damaged)
+        project = load_project(args.project, registry=session.registry, damaged=damaged)
         for problem in damaged:
             print(f"previz: warning: a damaged node is kept aside: {problem}", file=sys.stderr)
         if args.command == "validate":  # reads the store, never writes to it
             bundled = {entry.key for entry in list_renders(args.project)}
-            return validate(project, services, sys.stdout, bundled)
-        import_renders(args.project, open_store(services.settings))  # a shared bundle's renders
-    except (ProjectError, SettingsError) as error:
+            return validate(project, session, sys.stdout, bundled)
+        import_renders(args.project, session.store)  # a shared bundle's renders, in its lane
+    except ProjectError as error:
         print(f"previz: {error}", file=sys.stderr)
         return 1
     except OSError as error:  # the clip store cannot be written: read-only, full
-        print(f"previz: the clip store at {_shown(services.settings.cache_dir)} cannot take"
+        print(f"previz: the clip store at {_shown(session.settings.cache_dir)} cannot take"
               f" the project's renders: {error.strerror or error}", file=sys.stderr)
         return 1
     if args.command == "export":
-        return export_command.run(args, services, project)
-    return render(project, services, args)
+        return export_command.run(args, session, project)
+    return render(project, session, args)
 
 
 def out_folder_problem(out: Path) -> str | None:
@@ -147,15 +139,11 @@ def _shown(value: object, limit: int = 200) -> str:
     return text if len(text) <= limit else text[:limit] + "…"
 
 
-def validate(project: Project, services: Services, out: TextIO,
+def validate(project: Project, session: EngineSession, out: TextIO,
              bundled: Collection[str] = ()) -> int:
     """Print every problem of every node; 1 if there is any. Renders in the store or
     ``bundled`` with the project count as rendered (their model need not be here)."""
-    store = open_store(services.settings)
-    plan = compile_plan(project, list(project.nodes), registry=services.registry,
-                        catalog=services.backends.catalog(),
-                        is_cached=lambda key: key in bundled or store.has(key),
-                        default_backend=services.settings.default_backend)
+    plan = session.compile(project, list(project.nodes), cached_also=bundled)
     for problem in plan.problems:
         print(_shown(problem, 2000), file=out)
     count = len(plan.problems)
@@ -163,33 +151,31 @@ def validate(project: Project, services: Services, out: TextIO,
     return 1 if count else 0
 
 
-def render(project: Project, services: Services, args: argparse.Namespace) -> int:
+def render(project: Project, session: EngineSession, args: argparse.Namespace) -> int:
     """Render the timeline (or ``--node``s); with ``--out``, write each timeline clip."""
     unknown = [node_id for node_id in args.node if node_id not in project.nodes]
     if unknown:
         print(f"previz: no node {unknown[0]} in {args.project}", file=sys.stderr)
         return 1
     if args.backend:
-        use_backend(project, services.registry, args.backend)
-    store = open_store(services.settings, args.project)
-    plan = compile_plan(project, args.node or None, registry=services.registry,
-                        catalog=services.backends.catalog(), is_cached=store.has,
-                        default_backend=args.backend or services.settings.default_backend)
+        use_backend(project, session.registry, args.backend)
+    session.store.lane = lane_of(args.project)
+    plan = session.compile(project, args.node or None, default_backend=args.backend or "")
     if not plan.ok:
         for problem in plan.problems:
             print(_shown(problem, 2000), file=sys.stderr)
         return 1
     try:
-        result = run_plan(plan, project, store, services.backends)
+        result = run_plan(plan, project, session)
     except KeyboardInterrupt:
         print("previz: cancelled; nothing half-rendered was kept", file=sys.stderr)
         return 130
     for node_id, message in result.failed.items():
         print(_shown(f"{plan.nodes[node_id].label}: failed: {message}", 2000), file=sys.stderr)
-    record_models(project, result, args.project, services.registry)
+    record_models(project, result, args.project, session.registry)
     written = True
     if args.out and not args.node:
-        written = write_timeline(project, plan, result, store, args.out)
+        written = write_timeline(project, plan, result, session.store, args.out)
     return 0 if result.ok and written else 1
 
 
@@ -210,17 +196,15 @@ def record_models(project: Project, result: RunResult, path: Path,
         print(f"previz: could not record the models used in {path}: {error}", file=sys.stderr)
 
 
-def model_command(args: argparse.Namespace, services: Services | None) -> int:
+def model_command(args: argparse.Namespace, session: EngineSession) -> int:
     """``previz models …`` and ``previz doctor``; neither imports torch in this process."""
     from previz.backends.diffusers import commands, doctor
 
-    try:
-        settings = services.settings if services else Settings.load()
-    except SettingsError as error:
-        print(f"previz: {error}", file=sys.stderr)
-        return 1
+    settings = session.settings
     if args.command == "doctor":
-        return doctor.doctor(settings, sys.stdout)
+        code = doctor.doctor(settings, sys.stdout)
+        plugin_report(session, sys.stdout)  # reported; a broken plug-in is skipped, not fatal
+        return code
     if args.action == "list":
         return commands.models_list(settings, sys.stdout)
     if args.action == "pull":
@@ -228,15 +212,18 @@ def model_command(args: argparse.Namespace, services: Services | None) -> int:
     updated = commands.models_scan(settings, args.path, sys.stdout)
     if updated is None:
         return 1
-    updated.save(services.settings_file if services else None)
+    updated.save(session.settings_file)
     return 0
 
 
-def open_store(settings: Settings, project_path: Path | None = None) -> ClipStore:
-    """The clip store the settings name, bounded as they say; with ``project_path``, in the
-    lane of that project (the renders that came with it are served to it)."""
-    return ClipStore(settings.cache_dir, settings.cache_bytes, settings.memory_cache_bytes,
-                     lane=lane_of(project_path) if project_path is not None else "")
+def plugin_report(session: EngineSession, out: TextIO) -> bool:
+    """Print the node packs and backends that loaded and each one skipped; whether none was."""
+    packs = sorted({session.registry.pack_of(node.spec.id) for node in session.registry})
+    print(f"node packs: {', '.join(packs) or 'none'}", file=out)
+    print(f"backends: {', '.join(session.backends.ids()) or 'none'}", file=out)
+    for problem in session.problems:
+        print(f"BROKEN {problem}", file=out)
+    return not session.problems
 
 
 def use_backend(project: Project, registry: NodeRegistry, backend: str) -> None:
@@ -252,20 +239,17 @@ def use_backend(project: Project, registry: NodeRegistry, backend: str) -> None:
         node.params["backend"] = backend
 
 
-def run_plan(plan: ExecutionPlan, project: Project, store: ClipStore,
-             backends: BackendSet) -> RunResult:
+def run_plan(plan: ExecutionPlan, project: Project, session: EngineSession) -> RunResult:
     """Render a plan with a progress bar on stderr."""
-    executor = Executor(store, backends)
     bar = ProgressBar(plan, sys.stderr)
 
     def listen(event: RenderEvent) -> None:
         bar.update(event)
 
     try:
-        return asyncio.run(executor.run(plan, project, [listen]))
+        return asyncio.run(session.run(plan, project, [listen]))
     finally:
         bar.close()
-        executor.close()
 
 
 def write_timeline(project: Project, plan: ExecutionPlan, result: RunResult, store: ClipStore,

@@ -78,6 +78,7 @@ ACTIONS: tuple[ActionSpec, ...] = (
                "Render the selected shots (else those whose model is missing) with draft"),
     ActionSpec("render.cancel", "&Render", "&Cancel Render", ("Ctrl+.",),
                "Stop the render; nothing half-rendered is kept", group=1),
+    ActionSpec("help.about", "&Help", "&About Previz", ("F1",), "Versions and the model library"),
 )
 
 

@@ -13,6 +13,7 @@ import logging
 import signal
 import sys
 from collections.abc import Callable, Sequence
+from importlib.resources import files
 from pathlib import Path
 
 import qasync
@@ -21,9 +22,7 @@ from PySide6.QtGui import QColor, QIcon, QPalette
 from PySide6.QtWidgets import QApplication, QWidget
 
 import previz
-from previz.cli import Services, available_backends
-from previz.core.registry import default_registry
-from previz.engine.backend import BackendSet
+from previz.engine.session import EngineSession
 from previz.settings import Settings, SettingsError
 
 APP_NAME = "Previz"
@@ -52,21 +51,14 @@ _DISABLED_TEXT = "#5d6470"
 
 
 def resources_dir() -> Path:
-    """The folder of icons, the stylesheet and the example project.
-
-    An installed wheel carries it as ``previz/resources`` (see the report on packaging); a
-    source checkout has it beside the package, at the top of the tree.
-    """
-    package = Path(previz.__file__).resolve().parent
-    for candidate in (package / "resources", package.parent / "resources"):
-        if (candidate / "qt" / "dark.qss").is_file():
-            return candidate
-    return package.parent / "resources"
+    """The folder of icons, the stylesheet and the example project: the ``previz.resources``
+    package (installed as ``previz/resources``; ``resources/`` in a source checkout)."""
+    return Path(str(files("previz.resources")))
 
 
 def resource_path(*parts: str) -> Path:
-    """A file under ``resources_dir()``."""
-    return resources_dir().joinpath(*parts)
+    """A file of the ``previz.resources`` package."""
+    return Path(str(files("previz.resources").joinpath(*parts)))
 
 
 def make_application(argv: Sequence[str] = ()) -> QApplication:
@@ -97,7 +89,11 @@ def apply_theme(app: QApplication) -> None:
         app.setStyleSheet(sheet.read_text(encoding="utf-8"))
     else:
         log.warning("no stylesheet at %s; the app keeps the plain palette", sheet)
-    app.setWindowIcon(QIcon(str(resource_path("icons", "previz.svg"))))
+    icon_file = resource_path("icons", "previz.svg")
+    icon = QIcon(str(icon_file))
+    if icon.pixmap(64, 64).isNull():
+        log.warning("no icon at %s; the app keeps the platform's", icon_file)
+    app.setWindowIcon(icon)
 
 
 def make_event_loop(app: QApplication) -> qasync.QEventLoop:
@@ -105,14 +101,15 @@ def make_event_loop(app: QApplication) -> qasync.QEventLoop:
     return qasync.QEventLoop(app)
 
 
-def load_services() -> Services:
-    """Node packs, the backends that run here and the user's settings (defaults if unreadable)."""
+def open_session() -> EngineSession:
+    """The app's engine session: every node pack and backend that loads here, and the user's
+    settings (the defaults if those cannot be read)."""
     try:
         settings = Settings.load()
     except SettingsError as error:
         log.warning("%s; using the default settings", error)
         settings = Settings()
-    return Services(default_registry(), BackendSet(available_backends(settings)), settings)
+    return EngineSession.open(settings)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -154,7 +151,7 @@ def _open(project: Path | None, on_ready: ReadyHook | None, closed: asyncio.Futu
     from previz._qt.qt_main_window import open_main_window
 
     try:
-        window = open_main_window(load_services(), project)
+        window = open_main_window(open_session(), project)
     except Exception as error:
         log.exception("the window could not open")
         closed.set_exception(error)

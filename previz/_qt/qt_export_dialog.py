@@ -181,8 +181,9 @@ class QtExportDialog(QDialog):
             return None
         self.token = CancelToken()
         self.status.setText(f"Exporting into {out}…")
-        work = partial(export_project, self.document.project, rendered.plan, self.queue.store,
-                       out, options, progress=self._progressed.emit, cancel=self.token)
+        work = partial(export_project, self.document.project, rendered.plan,
+                       self.queue.session.store, out, options,
+                       progress=self._progressed.emit, cancel=self.token)
         try:
             report = await asyncio.get_running_loop().run_in_executor(None, work)
         except Cancelled:

@@ -13,7 +13,7 @@ from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QColor, QTextCharFormat
 from PySide6.QtWidgets import QPlainTextEdit, QVBoxLayout, QWidget
 
-LOGGERS = ("previz", "nodes")
+LOGGERS = ("previz", "previz_nodes")
 MAX_LINES = 5000
 _COLOURS = {
     logging.DEBUG: "#6b7380",

@@ -24,6 +24,7 @@ from previz._qt.document import (
 )
 from previz._qt.inspector.qt_inspector import QtInspector
 from previz._qt.node_editor.qt_node_editor import QtNodeEditor
+from previz._qt.qt_about import show_about
 from previz._qt.qt_export_dialog import QtExportDialog
 from previz._qt.qt_log import QtLogPanel
 from previz._qt.qt_render_queue import QtRenderQueue
@@ -32,9 +33,9 @@ from previz._qt.selection import QtSelection
 from previz._qt.timeline.qt_timeline import QtTimeline
 from previz._qt.viewer.qt_thumbnails import QtThumbnails
 from previz._qt.viewer.qt_viewer import QtViewer
-from previz.cli import Services
 from previz.core.errors import ProjectError
 from previz.core.values import Clip
+from previz.engine.session import EngineSession
 from previz.engine.store import lane_of
 from previz.settings import APP_NAME
 
@@ -54,21 +55,21 @@ class QtMainWindow(QMainWindow):
     """Previz's window on one document: every panel a dock, every command an action of the
     table in ``actions`` (``action_by_id``)."""
 
-    def __init__(self, services: Services, parent: QWidget | None = None) -> None:
+    def __init__(self, session: EngineSession, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("previzMainWindow")
-        self.services = services
+        self.session = session
         self.settings = layout_settings()
-        self.document = QtDocument(services.registry, self)
+        self.document = QtDocument(session.registry, self)
         self.selection = QtSelection(self)
         stack, project = self.document.undo_stack, self.document.project
-        self.editor = QtNodeEditor(project, services.registry, stack, self.selection)
-        self.inspector = QtInspector(project, services.registry, stack, self.selection)
+        self.editor = QtNodeEditor(project, session.registry, stack, self.selection)
+        self.inspector = QtInspector(project, session.registry, stack, self.selection)
         self.history = QUndoView(stack)
         self.history.setEmptyLabel("Opened")
-        self.queue = QtRenderQueue(self.document, services)
+        self.queue = QtRenderQueue(self.document, session)
         self.log_panel = QtLogPanel()
-        self.thumbnails = QtThumbnails(self.queue.store, self)
+        self.thumbnails = QtThumbnails(session.store, self)
         self.viewer = QtViewer(self.document, self.selection, self.queue, self.thumbnails)
         self.timeline = QtTimeline(self.document, self.selection, self.queue, self.thumbnails)
         self.autosave = QtAutosave(self.document, parent=self)
@@ -86,10 +87,22 @@ class QtMainWindow(QMainWindow):
         self.editor.viewport().installEventFilter(self._drop)
         self.editor.viewport().setAcceptDrops(True)
         self.statusBar().showMessage("Ready", 3000)
+        self._report_plugins()
         self._connect()
         self._update_title()
         self._update_actions()
         self.restore_layout()
+
+    def _report_plugins(self) -> None:
+        """Name each node pack or backend that failed to load (and was skipped) in the log
+        panel and the status bar; the rest work."""
+        problems = self.session.problems
+        for problem in problems:
+            log.error("%s", problem)
+        if problems:
+            names = ", ".join(repr(problem.name) for problem in problems)
+            self.statusBar().showMessage(f"Skipped broken plug-in{'s' if len(problems) > 1 else ''}"
+                                         f" {names}: see the log")
 
     def add_panel(self, name: str, title: str, widget: QWidget, area: Area,
                   tab_with: str | None = None) -> QDockWidget:
@@ -109,11 +122,11 @@ class QtMainWindow(QMainWindow):
 
     def open_path(self, path: Path) -> bool:
         """Open the project at ``path`` (the current one must be dealt with first)."""
-        previous, self.queue.store.lane = self.queue.store.lane, lane_of(path)
+        previous, self.session.store.lane = self.session.store.lane, lane_of(path)
         try:
             damaged = self.document.open(path)
         except (ProjectError, OSError) as error:
-            self.queue.store.lane = previous
+            self.session.store.lane = previous
             log.error("could not open %s: %s", path, error)
             QMessageBox.critical(self, "Could not open", f"Could not open {path}:\n{error}")
             return False
@@ -175,7 +188,7 @@ class QtMainWindow(QMainWindow):
     def new_project(self) -> None:
         """Start an empty project, once unsaved work is dealt with."""
         if confirm_discard(self, self.document, "starting a new project"):
-            self.queue.store.lane = ""  # no project's shared renders are served to a new one
+            self.session.store.lane = ""  # no project's shared renders are served to a new one
             self.document.new()
 
     def open_project(self, path: Path | None = None) -> None:
@@ -220,6 +233,7 @@ class QtMainWindow(QMainWindow):
             "file.open_exported": lambda: open_exported(self),
             "file.share": lambda: sharing.share_interactively(self),
             "render.use_draft": lambda: sharing.switch_to_draft(self),
+            "help.about": lambda: show_about(self, self.session.settings),
         }
 
     # --- wiring --------------------------------------------------------------------------
@@ -347,9 +361,9 @@ def report_damaged(parent: QWidget, path: Path, damaged: list[ProjectError]) -> 
                         f" opened. They are kept, unchanged, as damaged nodes:\n{lines}{more}")
 
 
-def open_main_window(services: Services, project: Path | None = None) -> QtMainWindow:
+def open_main_window(session: EngineSession, project: Path | None = None) -> QtMainWindow:
     """Show a window; offer recovered work after a crash, else open ``project`` if given."""
-    window = QtMainWindow(services)
+    window = QtMainWindow(session)
     window.show()
     if not offer_recovery(window, window.document, project) and project is not None:
         window.open_path(project)

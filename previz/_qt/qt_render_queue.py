@@ -29,7 +29,6 @@ from PySide6.QtWidgets import (
 )
 
 from previz._qt.document import QtDocument
-from previz.cli import Services, open_store
 from previz.core.project import Project
 from previz.engine.backend import CancelToken
 from previz.engine.events import (
@@ -42,8 +41,9 @@ from previz.engine.events import (
     Started,
     Step,
 )
-from previz.engine.executor import Executor, RunResult
-from previz.engine.plan import ExecutionPlan, compile_plan
+from previz.engine.executor import RunResult
+from previz.engine.plan import ExecutionPlan
+from previz.engine.session import EngineSession
 
 log = logging.getLogger("previz.render")
 NODE, TAKE, STATUS, PROGRESS = range(4)
@@ -109,12 +109,10 @@ class QtRenderQueue(QWidget):
     finished = Signal(object)
     node_activated = Signal(str)
 
-    def __init__(self, document: QtDocument, services: Services,
+    def __init__(self, document: QtDocument, session: EngineSession,
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.document, self.services = document, services
-        self.store = open_store(services.settings)
-        self.executor = Executor(self.store, services.backends)
+        self.document, self.session = document, session
         self.plan: ExecutionPlan | None = None
         self.task: asyncio.Task[RunResult | None] | None = None
         self.token: CancelToken | None = None
@@ -144,9 +142,7 @@ class QtRenderQueue(QWidget):
             log.info("a render is running already; cancel it to start another")
             return None
         project = self.document.project
-        plan = compile_plan(project, targets, registry=self.document.registry,
-                            catalog=self.services.backends.catalog(), is_cached=self.store.has,
-                            default_backend=self.services.settings.default_backend)
+        plan = self.session.compile(project, targets)
         self.plan = plan
         self._reset(plan)
         self.plan_ready.emit(plan)
@@ -177,14 +173,14 @@ class QtRenderQueue(QWidget):
         return await self.task if self.task is not None else None
 
     def shutdown(self) -> None:
-        """Cancel any render and stop the worker threads (when the window closes)."""
+        """Cancel any render and stop the session's worker threads (when the window closes)."""
         self.cancel()
-        self.executor.close()
+        self.session.close()
 
     async def _run(self, plan: ExecutionPlan, project: Project,
                    token: CancelToken) -> RunResult | None:
         try:
-            return await self.executor.run(plan, project, [self._on_event], token)
+            return await self.session.run(plan, project, [self._on_event], token)
         except Exception:
             log.exception("the render stopped")
             return None

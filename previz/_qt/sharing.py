@@ -25,7 +25,7 @@ from previz._qt.undo import push_command
 from previz.core.commands import Macro, SetParam
 from previz.core.errors import EditRefused, ProjectError
 from previz.core.project import Project
-from previz.engine.plan import ExecutionPlan, compile_plan
+from previz.engine.plan import ExecutionPlan
 from previz.io import MissingModel, SharingReport, import_renders, missing_models, save_for_sharing
 
 if TYPE_CHECKING:
@@ -85,7 +85,7 @@ async def _render_and_save(window: QtMainWindow, path: Path, with_renders: bool
         plan = rendered.plan
     else:
         plan = _compile(window)
-    work = partial(save_for_sharing, window.document.project, path, window.queue.store, plan,
+    work = partial(save_for_sharing, window.document.project, path, window.session.store, plan,
                    with_renders=with_renders)
     try:
         return await asyncio.get_running_loop().run_in_executor(None, work)
@@ -110,7 +110,7 @@ def receive_bundle(window: QtMainWindow, path: Path) -> Received:
     """After opening ``path``: put its bundled renders into the store and report the models
     this machine lacks (in the status bar and the log); a bad render is logged, not fatal."""
     try:
-        imported = import_renders(path, window.queue.store)
+        imported = import_renders(path, window.session.store)
     except (OSError, ProjectError) as error:
         log.error("the renders bundled in %s could not be used: %s", path.name, error)
         imported = []
@@ -118,8 +118,8 @@ def receive_bundle(window: QtMainWindow, path: Path) -> Received:
         log.info("%d render(s) from %s are in the clip store", len(imported), path.name)
         window.timeline.rebuild()  # built when the project opened, before its renders came
         window.viewer.refresh()
-    missing = tuple(missing_models(_compile(window), window.services.backends.catalog(),
-                                   window.queue.store.has))
+    missing = tuple(missing_models(_compile(window), window.session.backends.catalog(),
+                                   window.session.store.has))
     for model in missing:
         log.warning("%s", model)
     if missing:
@@ -137,7 +137,7 @@ def switch_to_draft(window: QtMainWindow, node_ids: Iterable[str] | None = None)
     ids = list(node_ids) if node_ids is not None else list(window.selection.node_ids)
     if not ids:
         plan = _compile(window)
-        catalog = window.services.backends.catalog()
+        catalog = window.session.backends.catalog()
         missing = {label for model in missing_models(plan, catalog, lambda _key: True)
                    for label in model.nodes}
         ids = [node_id for node_id, planned in plan.nodes.items() if planned.label in missing]
@@ -195,10 +195,7 @@ def ask_with_renders(parent: QWidget) -> bool | None:
 
 
 def _compile(window: QtMainWindow) -> ExecutionPlan:
-    services = window.services
-    return compile_plan(window.document.project, None, registry=window.document.registry,
-                        catalog=services.backends.catalog(), is_cached=window.queue.store.has,
-                        default_backend=services.settings.default_backend)
+    return window.session.compile(window.document.project)
 
 
 def _fail(window: QtMainWindow, text: str) -> None:

@@ -15,7 +15,6 @@ import asyncio
 import logging
 from collections import OrderedDict
 from collections.abc import Iterable, Mapping, Sequence
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from functools import partial
 from typing import Any
@@ -37,6 +36,7 @@ from previz.engine.events import (
     Step,
 )
 from previz.engine.plan import ExecutionPlan, PlannedNode
+from previz.engine.runner import LocalRunner, Runner, TakeJob
 from previz.engine.store import ClipStore
 
 log = logging.getLogger(__name__)
@@ -70,13 +70,15 @@ class RunResult:
 
 
 class Executor:
-    """Runs plans against a clip store and a set of backends."""
+    """Runs plans against a clip store and a set of backends; each take job goes to the
+    ``runner`` (default: this machine's worker threads)."""
 
-    def __init__(self, store: ClipStore, backends: BackendSet) -> None:
+    def __init__(self, store: ClipStore, backends: BackendSet,
+                 runner: Runner | None = None) -> None:
         self.store = store
         self.backends = backends
+        self.runner: Runner = runner or LocalRunner()
         self.values = ValueCache()
-        self._workers: dict[str, ThreadPoolExecutor] = {}
 
     async def run(self, plan: ExecutionPlan, project: Project,
                   listeners: Iterable[Listener] = (),
@@ -96,17 +98,9 @@ class Executor:
             token.cancel()
             raise
 
-    def worker(self, device: str) -> ThreadPoolExecutor:
-        """The one worker thread of ``device``."""
-        if device not in self._workers:
-            self._workers[device] = ThreadPoolExecutor(1, thread_name_prefix=f"render-{device}")
-        return self._workers[device]
-
     def close(self) -> None:
-        """Stop the worker threads once their current jobs end."""
-        for worker in self._workers.values():
-            worker.shutdown(wait=True, cancel_futures=True)
-        self._workers.clear()
+        """Stop the runner once its current jobs end."""
+        self.runner.close()
 
 
 _MISSING = object()
@@ -311,9 +305,10 @@ class _Run:
             self.settle(planned, take, error)
             raise error
         context = self.context(planned, take)
-        worker = self.executor.worker(self.device(planned))
+        job = TakeJob(planned, take, self.device(planned), context, inputs,
+                      partial(self.call, planned, context, inputs))
         try:
-            value = await self.loop.run_in_executor(worker, self.call, planned, context, inputs)
+            value = await self.executor.runner.run(job)
         except Cancelled as error:
             self.settle(planned, take, error)
             raise

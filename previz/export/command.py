@@ -11,18 +11,17 @@ import asyncio
 import sys
 from fractions import Fraction
 from pathlib import Path
-from typing import Protocol, TextIO
+from typing import TextIO
 
 import opentimelineio as otio
 
 from previz.core.project import Project
-from previz.core.registry import NodeRegistry
-from previz.engine.backend import BackendSet
 from previz.engine.events import RenderEvent
-from previz.engine.executor import Executor, RunResult
-from previz.engine.plan import ExecutionPlan, compile_plan
+from previz.engine.executor import RunResult
+from previz.engine.plan import ExecutionPlan
 from previz.engine.progress import ProgressBar
-from previz.engine.store import ClipStore, StoreError, lane_of
+from previz.engine.session import EngineSession
+from previz.engine.store import StoreError, lane_of
 from previz.export.cut import ExportError
 from previz.export.delivery import FORMATS, ExportOptions, export_project, parse_formats
 from previz.export.editors import EditorExportError
@@ -32,24 +31,6 @@ from previz.media import MediaError, RetimeError
 # What can go wrong writing files, as opposed to a bug: each ends the export with its message.
 EXPORT_ERRORS = (ExportError, EditorExportError, MediaError, StoreError, RetimeError, OSError,
                  otio.exceptions.OTIOError)
-
-
-class StoreSettings(Protocol):
-    """The settings the export reads: where the clip store is, its bounds, the default
-    backend."""
-
-    cache_dir: Path
-    cache_bytes: int
-    memory_cache_bytes: int
-    default_backend: str
-
-
-class ExportServices(Protocol):
-    """What ``run`` needs of ``previz.cli.Services``."""
-
-    registry: NodeRegistry
-    backends: BackendSet
-    settings: StoreSettings
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -70,28 +51,25 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[
                         help="burn shot name, timecode and frame number into the movies")
 
 
-def run(args: argparse.Namespace, services: ExportServices, project: Project) -> int:
+def run(args: argparse.Namespace, session: EngineSession, project: Project) -> int:
     """Render the timeline where it is stale (cached renders are reused), then export it;
     1 if a render or the export failed, or the project has problems (all listed)."""
     if not project.timeline:
         print("previz: the timeline is empty: nothing to export", file=sys.stderr)
         return 1
-    store = ClipStore(services.settings.cache_dir, services.settings.cache_bytes,
-                      services.settings.memory_cache_bytes, lane=lane_of(args.project))
-    plan = compile_plan(project, None, registry=services.registry,
-                        catalog=services.backends.catalog(), is_cached=store.has,
-                        default_backend=services.settings.default_backend)
+    session.store.lane = lane_of(args.project)
+    plan = session.compile(project)
     if not plan.ok:
         for problem in plan.problems:
             print(problem, file=sys.stderr)
         print("previz: nothing exported: fix these first", file=sys.stderr)
         return 1
-    if not render_stale(plan, project, store, services.backends, sys.stderr):
+    if not render_stale(plan, project, session, sys.stderr):
         return 1
     options = ExportOptions(args.format, args.paper, args.rate, args.burn_in,
                             title=_title(args.project))
     try:
-        report = export_project(project, plan, store, args.out, options)
+        report = export_project(project, plan, session.store, args.out, options)
     except EXPORT_ERRORS as error:
         print(f"previz: export failed: {error}", file=sys.stderr)
         return 1
@@ -102,24 +80,22 @@ def run(args: argparse.Namespace, services: ExportServices, project: Project) ->
     return 0
 
 
-def render_stale(plan: ExecutionPlan, project: Project, store: ClipStore,
-                 backends: BackendSet, log: TextIO) -> bool:
-    """Render whatever of ``plan`` is not in ``store``, with a progress bar on ``log``;
-    whether everything rendered."""
-    executor = Executor(store, backends)
+def render_stale(plan: ExecutionPlan, project: Project, session: EngineSession,
+                 log: TextIO) -> bool:
+    """Render whatever of ``plan`` is not in the session's store, with a progress bar on
+    ``log``; whether everything rendered."""
     bar = ProgressBar(plan, log)
 
     def listen(event: RenderEvent) -> None:
         bar.update(event)
 
     try:
-        result: RunResult = asyncio.run(executor.run(plan, project, [listen]))
+        result: RunResult = asyncio.run(session.run(plan, project, [listen]))
     except KeyboardInterrupt:
         print("previz: cancelled; nothing half-rendered was kept", file=log)
         return False
     finally:
         bar.close()
-        executor.close()
     for node_id, message in result.failed.items():
         print(f"{plan.nodes[node_id].label}: failed: {message}", file=log)
     return result.ok

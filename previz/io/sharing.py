@@ -124,11 +124,10 @@ def import_renders(path: str | os.PathLike[str], store: ClipStore, *,
         bundled = _checked_renders(archive)
         if not bundled:
             return []
-        shared = ClipStore(store.root, store.max_bytes, 0, lane=lane)
         added = []
         for key in sorted(bundled):
             final = store.shared_path_of(key, lane)
-            if not shared.has(key) and _unpack(archive, bundled[key], store, key, final):
+            if not store.has(key) and _unpack(archive, bundled[key], store, key, final):
                 added.append(key)
     store.evict()
     return added

@@ -21,7 +21,7 @@ import pytest
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication
 
-from previz._qt.app import load_services, make_application, make_event_loop
+from previz._qt.app import make_application, make_event_loop, open_session
 from previz._qt.qt_main_window import QtMainWindow
 from previz.engine.events import Done, RenderEvent
 
@@ -51,7 +51,7 @@ def window(qapp: QApplication, own_folders: dict[str, str]) -> Iterator[QtMainWi
     """The main window on the example, with the app's qasync loop set."""
     loop = make_event_loop(make_application())
     asyncio.set_event_loop(loop)
-    shown = QtMainWindow(load_services())
+    shown = QtMainWindow(open_session())
     shown.show()
     assert shown.open_path(EXAMPLE)
     yield shown

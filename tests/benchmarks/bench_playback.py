@@ -12,9 +12,9 @@ import numpy as np
 import pytest
 from PySide6.QtWidgets import QApplication
 
-from previz._qt.viewer.frame_feed import FramePool
 from previz._qt.viewer.qt_frame_view import QtFrameView
 from previz._qt.viewer.qt_player import QtPlayer
+from previz.app.frame_feed import FramePool
 from previz.core.values import Clip
 from previz.engine.store import ClipStore
 

@@ -21,6 +21,7 @@ from previz.backends.draft.backend import DraftBackend
 from previz.core.project import Project
 from previz.core.registry import NodeRegistry
 from previz.engine.backend import BackendSet
+from previz.engine.session import EngineSession, load_backends
 from previz.io import load_project, save_project
 from previz.settings import Settings
 
@@ -42,8 +43,9 @@ def clean_env(tmp_path: Path, **extra: str) -> dict[str, str]:
 DRAFT_RUN = """
 import json, sys
 from previz import cli
+from previz.engine.session import EngineSession
 code = cli.main(["render", sys.argv[1]])
-listed = [model.id for model in cli.available_backends()[1].available_models()]
+listed = [model.id for model in EngineSession.open().backends.get("diffusers").available_models()]
 cli.main(["models", "list"])
 stack = ("torch", "diffusers", "transformers", "huggingface_hub")
 print(json.dumps({"code": code, "models": listed,
@@ -70,8 +72,8 @@ def test_opening_and_rendering_on_the_draft_imports_no_model_stack(
     assert report["imported"] == []
 
 
-def services(settings: Settings, registry: NodeRegistry, tmp_path: Path) -> cli.Services:
-    return cli.Services(registry, BackendSet(), settings, tmp_path / "settings.json")
+def services(settings: Settings, registry: NodeRegistry, tmp_path: Path) -> EngineSession:
+    return EngineSession(registry, BackendSet(), settings, tmp_path / "settings.json")
 
 
 def test_models_list(tiny: TinyLibrary, registry: NodeRegistry, tmp_path: Path,
@@ -100,8 +102,8 @@ def test_models_scan_adds_a_folder(tiny: TinyLibrary, registry: NodeRegistry, tm
     assert f"added {tiny.root} to the model library: 8 models, 6 load" in capsys.readouterr().out
     saved = Settings.load(tmp_path / "settings.json", environ={})
     assert saved.model_dirs == [str(tiny.root)]
-    assert "wan-vace-tiny" in {model.id for model in
-                               cli.available_backends(saved)[1].available_models()}
+    diffusers = BackendSet(load_backends(saved).backends).get("diffusers")
+    assert "wan-vace-tiny" in {model.id for model in diffusers.available_models()}
 
 
 def test_doctor_fails_only_where_a_gpu_was_expected(tiny: TinyLibrary, tmp_path: Path) -> None:
@@ -173,7 +175,7 @@ def test_rendering_records_the_models_used_in_the_project(
     path = tmp_path / "scene.previz"
     save_project(project, path)
     backend = tiny.backend()
-    wired = cli.Services(registry, BackendSet([DraftBackend(), backend]),
+    wired = EngineSession(registry, BackendSet([DraftBackend(), backend]),
                          Settings(cache_dir=tmp_path / "cache"))
     assert cli.main(["render", str(path)], wired) == 0
     fingerprint = backend.library.get("wan-t2v-tiny").fingerprint

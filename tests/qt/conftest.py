@@ -17,9 +17,9 @@ import pytest
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox
 
-from previz._qt.app import load_services, make_application, make_event_loop
+from previz._qt.app import make_application, make_event_loop, open_session
 from previz._qt.qt_main_window import QtMainWindow
-from previz.cli import Services
+from previz.engine.session import EngineSession
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLE = ROOT / "resources" / "examples" / "lighthouse.previz"
@@ -56,13 +56,13 @@ def loop(qapp: QApplication) -> Iterator[asyncio.AbstractEventLoop]:
 
 
 @pytest.fixture
-def services(own_folders: dict[str, Path]) -> Services:
-    """Node packs, backends and settings as the app loads them (in the test's folders)."""
-    return load_services()
+def services(own_folders: dict[str, Path]) -> EngineSession:
+    """The engine session as the app opens it (in the test's folders)."""
+    return open_session()
 
 
 @pytest.fixture
-def make_window(qtbot: Any, services: Services, loop: asyncio.AbstractEventLoop
+def make_window(qtbot: Any, services: EngineSession, loop: asyncio.AbstractEventLoop
                 ) -> Iterator[Callable[[], QtMainWindow]]:
     """Makes shown main windows; each is closed after the test without asking (so not through
     ``qtbot.addWidget``, whose closing comes before this fixture could clean the document)."""

@@ -76,6 +76,6 @@ def test_unreadable_settings_fall_back_to_the_defaults(
     settings = own_folders["config"] / "previz" / "settings.json"
     settings.parent.mkdir(parents=True)
     settings.write_text("{not json")
-    services = app.load_services()
-    assert services.settings.default_backend == "draft"
+    session = app.open_session()
+    assert session.settings.default_backend == "draft"
     assert "using the default settings" in caplog.text

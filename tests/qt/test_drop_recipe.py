@@ -28,7 +28,7 @@ def exported(window: QtMainWindow, tmp_path: Path, run: Any) -> Path:
     task = window.queue.render()
     assert task is not None and run(task).ok
     out = tmp_path / "out"
-    export_project(window.document.project, window.queue.plan, window.queue.store, out,
+    export_project(window.document.project, window.queue.plan, window.session.store, out,
                    ExportOptions(frozenset({"shots", "png"}), title="quay"))
     return out
 

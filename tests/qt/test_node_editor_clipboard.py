@@ -11,9 +11,9 @@ from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QPointF, Qt
 from PySide6.QtGui import QGuiApplication, QImage, QUndoStack
 from PySide6.QtTest import QTest
 
-from previz._qt.node_editor import clipboard
 from previz._qt.node_editor.qt_node_editor import QtNodeEditor
 from previz._qt.selection import QtSelection
+from previz.app import clipboard
 from previz.core.project import Asset, Node, Project
 from previz.core.project_json import project_to_dict
 from previz.core.registry import NodeRegistry

@@ -83,7 +83,7 @@ def test_render_the_example_from_the_window_then_only_what_changed(
     first = run(render_with_keys(), timeout=300)
     assert first.ok and set(statuses(window).values()) == {"done"}
     for node_id in first.takes:
-        assert all(queue.store.has(key) for key in queue.plan.nodes[node_id].keys)
+        assert all(queue.session.store.has(key) for key in queue.plan.nodes[node_id].keys)
     assert queue.summary.text().startswith("Rendered in")
     assert not window.action_by_id["render.cancel"].isEnabled()
 
@@ -150,8 +150,8 @@ def test_cancel_stops_the_render_and_keeps_nothing_of_the_cancelled_take(
     cut_short = started - finished
     assert cut_short
     for node_id, take in cut_short:
-        assert not queue.store.has(queue.plan.nodes[node_id].keys[take])
-    incoming = Path(queue.store.root) / INCOMING
+        assert not queue.session.store.has(queue.plan.nodes[node_id].keys[take])
+    incoming = Path(queue.session.store.root) / INCOMING
     assert not incoming.exists() or not any(incoming.iterdir())
     assert "cancelled" in statuses(window).values()
     assert queue.summary.text().startswith("Cancelled")

@@ -13,7 +13,7 @@ import pytest
 from tiny_cut import save_tiny
 
 from previz._qt import sharing
-from previz._qt.app import load_services
+from previz._qt.app import open_session
 from previz._qt.qt_main_window import QtMainWindow
 from previz._qt.qt_render_queue import STATUS
 from previz.engine.events import Cached, Done, RenderEvent, Started
@@ -32,11 +32,11 @@ def elsewhere(qtbot: Any, monkeypatch: pytest.MonkeyPatch, run: Any
         root.mkdir(exist_ok=True)
         copied = root / path.name
         shutil.copy(path, copied)
-        window = QtMainWindow(load_services())
+        window = QtMainWindow(open_session())
         made.append(window)
         window.show()
         qtbot.waitExposed(window)
-        assert window.queue.store.entries() == []
+        assert window.session.store.entries() == []
         assert window.open_path(copied)
         return window
 
@@ -69,7 +69,7 @@ def test_a_file_shared_with_renders_plays_elsewhere_without_rendering(
     assert window.document.path == tmp_path / "quay.previz"  # the sender keeps editing it
 
     other = elsewhere(tmp_path / "elsewhere", shared)
-    assert sorted(entry.key for entry in other.queue.store.entries()) == sorted(report.renders)
+    assert sorted(entry.key for entry in other.session.store.entries()) == sorted(report.renders)
     events: list[RenderEvent] = []
     other.queue.render_event.connect(events.append)
     task = other.queue.render()
@@ -96,7 +96,7 @@ def test_project_only_leaves_the_renders_out(window: QtMainWindow, tmp_path: Pat
     report = run(task)
     assert report is not None and report.renders == () and list_renders(
         tmp_path / "bare.previz") == []
-    assert not window.queue.is_running and window.queue.store.entries() == []
+    assert not window.queue.is_running and window.session.store.entries() == []
 
 
 def test_a_missing_model_is_reported_and_its_shot_switches_to_draft(

@@ -11,8 +11,8 @@ from PySide6.QtTest import QTest
 from rendered_example import SMALL, render_small
 
 from previz._qt.qt_main_window import QtMainWindow
-from previz._qt.timeline.cut import CutShot
 from previz._qt.timeline.qt_cut_view import TRACK_HEIGHT, TRACK_TOP
+from previz.app.cut import CutShot
 from previz.core.project import Settings
 
 LEFT = Qt.MouseButton.LeftButton
@@ -43,7 +43,7 @@ def rendered(example_window: QtMainWindow, run: Any) -> QtMainWindow:
 def test_the_cut_plays_the_right_shot_at_each_time(rendered: QtMainWindow, run: Any,
                                                    until: Any) -> None:
     window, timeline = rendered, rendered.timeline
-    cut, store = timeline.cut, window.queue.store
+    cut, store = timeline.cut, window.session.store
     assert len(cut.shots) == 7 and all(shot.rendered for shot in cut.shots)
     assert timeline.transport.timecode_label.text() == "00:00:00:00"
 

@@ -11,8 +11,8 @@ from rendered_example import node_named, render_small, statuses
 
 from previz._qt.qt_main_window import QtMainWindow
 from previz._qt.undo import push_command
-from previz._qt.viewer.frame_feed import FrameFeed
 from previz._qt.viewer.qt_frame_view import GUIDES, OVERLAYS
+from previz.app.frame_feed import FrameFeed
 from previz.core.commands import SetParam
 
 LEFT = Qt.MouseButton.LeftButton
@@ -23,7 +23,7 @@ def shown_matches(window: QtMainWindow, frame: int) -> bool:
     viewer = window.viewer
     if viewer.clip is None or viewer.view.frame is None:
         return False
-    return bool(np.array_equal(viewer.view.frame, window.queue.store.frame(viewer.clip, frame)))
+    return bool(np.array_equal(viewer.view.frame, window.session.store.frame(viewer.clip, frame)))
 
 
 def test_the_selected_clip_plays_steps_and_shows_timecode(
@@ -101,12 +101,12 @@ def test_a_long_clip_is_streamed_with_bounded_memory(
     window.selection.set_nodes([shot])
     clip = window.viewer.clip
     assert clip is not None
-    feed = FrameFeed(window.queue.store, clip, ahead=6, keep=10)
+    feed = FrameFeed(window.session.store, clip, ahead=6, keep=10)
     try:
         for index in range(clip.frame_count):
             frame = feed.wait(index)
             assert frame is not None
-            assert index % 12 or np.array_equal(frame, window.queue.store.frame(clip, index))
+            assert index % 12 or np.array_equal(frame, window.session.store.frame(clip, index))
             assert len(feed._frames) <= 10
         assert feed.held_bytes <= 10 * clip.width * clip.height * 3
     finally:

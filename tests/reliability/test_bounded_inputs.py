@@ -47,6 +47,7 @@ def test_names_reach_the_terminal_with_control_characters_escaped(
     from previz.core.project import Project
     from previz.core.registry import default_registry
     from previz.engine.backend import BackendSet
+    from previz.engine.session import EngineSession
     from previz.io import save_project
     from previz.settings import Settings
 
@@ -54,7 +55,7 @@ def test_names_reach_the_terminal_with_control_characters_escaped(
     project = Project()
     project.add_node(make_node(registry, "previz.shot", name="\x1b[2J\x1b[31mGotcha\x07"))
     save_project(project, tmp_path / "p.previz")
-    services = cli.Services(registry, BackendSet(), Settings(cache_dir=tmp_path / "cache"))
+    services = EngineSession(registry, BackendSet(), Settings(cache_dir=tmp_path / "cache"))
     assert cli.main(["validate", str(tmp_path / "p.previz")], services) == 1
     out = capsys.readouterr().out
     assert "\x1b" not in out and "\x07" not in out

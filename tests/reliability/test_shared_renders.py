@@ -17,6 +17,7 @@ from previz import cli
 from previz.core.project import Project
 from previz.core.registry import default_registry
 from previz.engine.backend import BackendSet
+from previz.engine.session import EngineSession
 from previz.engine.sidecar import SIDECAR
 from previz.engine.store import ClipStore, lane_of
 from previz.io import ProjectError, import_renders, load_project, save_project
@@ -94,7 +95,7 @@ def test_validate_of_a_bundle_leaves_the_store_untouched(tmp_path: Path) -> None
     entry = real_entry(ClipStore(tmp_path / "sender", 1 << 30), KEY)
     path = tmp_path / "shared.previz"
     save_project(Project(), path, renders={KEY: entry})
-    services = cli.Services(default_registry(), BackendSet(),
+    services = EngineSession(default_registry(), BackendSet(),
                             Settings(cache_dir=tmp_path / "cache"))
     assert cli.main(["validate", str(path)], services) == 0
     cache = tmp_path / "cache"

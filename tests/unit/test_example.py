@@ -12,11 +12,11 @@ from pathlib import Path
 
 import pytest
 
-from nodes import NODES
 from previz.core.project import PortRef, Project
 from previz.core.registry import default_registry
 from previz.io import load_project
 from previz.media import probe
+from previz_nodes import NODES
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "resources" / "examples" / "lighthouse.previz"
 PREVIZ = Path(sys.executable).with_name("previz")

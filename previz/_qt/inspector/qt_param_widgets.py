@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from previz._qt.node_editor.summary import format_value
+from previz.app.summary import format_value
 from previz.core.ids import new_id
 from previz.core.project import Project
 from previz.core.spec import Param, ParamKind

@@ -5,7 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import QByteArray, QMimeData
 from PySide6.QtGui import QGuiApplication, QStandardItem, QStandardItemModel
 
-from previz._qt.node_editor.clipboard import MIME_TYPE
+from previz.app.clipboard import MIME_TYPE
 
 
 def put_nodes(text: str) -> None:

@@ -15,7 +15,7 @@ from previz._qt.node_editor import qt_node_style as style
 from previz._qt.node_editor.qt_edge_item import QtEdgeItem
 from previz._qt.node_editor.qt_node_item import QtNodeItem
 from previz._qt.node_editor.qt_port_item import QtPortItem
-from previz._qt.node_editor.summary import asset_of
+from previz.app.summary import asset_of
 from previz.core.project import (
     AssetAdded,
     Link,

@@ -13,7 +13,6 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QWidget
 
-from previz._qt.node_editor import clipboard
 from previz._qt.node_editor.qt_clipboard import nodes_text, put_nodes
 from previz._qt.node_editor.qt_connect_drag import QtConnectDrag, fits, linked_node
 from previz._qt.node_editor.qt_graph_scene import QtGraphScene
@@ -24,6 +23,7 @@ from previz._qt.node_editor.qt_node_palette import QtNodePalette, SpecFilter
 from previz._qt.node_editor.qt_port_item import QtPortItem
 from previz._qt.selection import QtSelection
 from previz._qt.undo import push_command
+from previz.app import clipboard
 from previz.core.commands import (
     AddAsset,
     AddNodes,

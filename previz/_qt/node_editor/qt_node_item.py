@@ -10,9 +10,9 @@ from PySide6.QtGui import QColor, QFontMetricsF, QPainter, QPainterPath, QPen, Q
 from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem, QWidget
 
 from previz._qt.node_editor import qt_node_style as style
-from previz._qt.node_editor.badges import Badge, NodeBadges
 from previz._qt.node_editor.qt_port_item import QtPortItem, paint_port
-from previz._qt.node_editor.summary import node_summary
+from previz.app.badges import Badge, NodeBadges
+from previz.app.summary import node_summary
 from previz.core.labels import node_label
 from previz.core.project import Node
 from previz.core.spec import NodeSpec

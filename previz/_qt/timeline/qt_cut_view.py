@@ -12,9 +12,9 @@ from PySide6.QtCore import QPointF, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QMouseEvent, QPainter, QPaintEvent, QPen
 from PySide6.QtWidgets import QWidget
 
-from previz._qt.timeline.cut import Cut, CutShot
-from previz._qt.viewer.clock import timecode
 from previz._qt.viewer.qt_thumbnails import QtThumbnails
+from previz.app.clock import timecode
+from previz.app.cut import Cut, CutShot
 
 RULER, TRACK_TOP, TRACK_HEIGHT, MARGIN, EDGE = 20, 26, 84, 8, 6
 _SHOT, _SLATE, _SELECTED = QColor("#2f4a5e"), QColor("#4a3a2a"), QColor("#f2a541")

@@ -16,14 +16,14 @@ from PySide6.QtWidgets import QHBoxLayout, QToolBar, QVBoxLayout, QWidget
 from previz._qt.document import QtDocument
 from previz._qt.qt_render_queue import QtRenderQueue
 from previz._qt.selection import QtSelection
-from previz._qt.timeline.cut import Cut, CutShot, build_cut
 from previz._qt.timeline.qt_cut_view import QtCutView
 from previz._qt.undo import push_command
-from previz._qt.viewer.frame_feed import AHEAD, FramePool
 from previz._qt.viewer.qt_frame_view import QtFrameView
 from previz._qt.viewer.qt_player import QtPlayer, QtTransport
 from previz._qt.viewer.qt_thumbnails import QtThumbnails
-from previz._qt.viewer.takes import is_clip_node
+from previz.app.cut import Cut, CutShot, build_cut
+from previz.app.frame_feed import AHEAD, FramePool
+from previz.app.takes import is_clip_node
 from previz.core.commands import Command, TimelineInsert, TimelineMove, TimelineRemove, TimelineTrim
 from previz.core.errors import EditRefused
 from previz.core.ids import new_id
@@ -40,7 +40,7 @@ class QtTimeline(QWidget):
                  thumbnails: QtThumbnails, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.document, self.selection, self.queue = document, selection, queue
-        self.pool = FramePool(queue.store)
+        self.pool = FramePool(queue.session.store)
         self.cut = Cut((), document.project.settings.rate)
         self.shown: tuple[str, int] | None = None  # (entry id, source frame) on the monitor
         self.render_asked: set[str] = set()
@@ -165,7 +165,7 @@ class QtTimeline(QWidget):
     def rebuild(self) -> None:
         """Resolve the cut from the project and the store, and show it."""
         self._rebuild_due = False
-        self.cut = build_cut(self.document.project, self.queue.services, self.queue.store)
+        self.cut = build_cut(self.document.project, self.queue.session)
         self.track.cut = self.cut
         self.player.configure(self.cut.rate, self.cut.length)
         self.track.update()

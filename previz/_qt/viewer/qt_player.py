@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from previz._qt.viewer.clock import PlayClock, PlayTally, timecode
+from previz.app.clock import PlayClock, PlayTally, timecode
 
 TICK_MS = 4
 ICON_SIZE = 16

@@ -14,7 +14,7 @@ from PySide6.QtWidgets import (
 )
 
 from previz._qt.viewer.qt_thumbnails import HEIGHT, QtThumbnails
-from previz._qt.viewer.takes import NodeTakes
+from previz.app.takes import NodeTakes
 
 TAKE_ROLE = Qt.ItemDataRole.UserRole + 1
 CARD = QSize(HEIGHT * 16 // 9, HEIGHT)

@@ -17,12 +17,12 @@ from previz._qt.document import QtDocument
 from previz._qt.qt_render_queue import QtRenderQueue
 from previz._qt.selection import QtSelection
 from previz._qt.undo import push_command
-from previz._qt.viewer.frame_feed import FramePool
 from previz._qt.viewer.qt_frame_view import GUIDES, OVERLAYS, QtFrameView
 from previz._qt.viewer.qt_player import QtPlayer, QtTransport
 from previz._qt.viewer.qt_take_strip import QtTakeStrip
 from previz._qt.viewer.qt_thumbnails import QtThumbnails
-from previz._qt.viewer.takes import NodeTakes, node_takes
+from previz.app.frame_feed import FramePool
+from previz.app.takes import NodeTakes, node_takes
 from previz.core.commands import CircleTake
 from previz.core.project import Project, TakeCircled
 from previz.core.values import Clip
@@ -39,7 +39,7 @@ class QtViewer(QWidget):
                  thumbnails: QtThumbnails, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.document, self.selection, self.queue = document, selection, queue
-        self.pool = FramePool(queue.store)
+        self.pool = FramePool(queue.session.store)
         self.node_id: str | None = None
         self.looked_at: int | None = None  # a take played from the strip, not circled
         self.takes: NodeTakes | None = None
@@ -84,7 +84,7 @@ class QtViewer(QWidget):
         """Show the node's take as the project and the store have it now."""
         self._refresh_due = False
         project = self.document.project
-        found = node_takes(project, self.queue.services, self.queue.store,
+        found = node_takes(project, self.queue.session,
                            [self.node_id] if self.node_id else [])
         self.takes = found.get(self.node_id or "")
         if self.takes is None:

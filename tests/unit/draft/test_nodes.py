@@ -25,6 +25,7 @@ from previz.core.values import Clip
 from previz.engine.backend import BackendSet
 from previz.engine.executor import Executor
 from previz.engine.plan import compile_plan
+from previz.engine.session import EngineSession
 from previz.engine.store import ClipStore
 from previz.io import save_project
 from previz.media import probe
@@ -216,7 +217,7 @@ def test_render_out_writes_the_retime_at_an_exact_ntsc_rate(scene: Scene,
                                                             tmp_path: Path) -> None:
     path = tmp_path / "pier.previz"
     save_project(scene.project, path)
-    services = cli.Services(default_registry(), BackendSet([DraftBackend()]),
+    services = EngineSession(default_registry(), BackendSet([DraftBackend()]),
                             UserSettings(cache_dir=tmp_path / "cache"))
     assert cli.main(["render", str(path), "--out", str(tmp_path / "out")], services) == 0
     movies = dict(zip(CUT, sorted((tmp_path / "out").glob("*.mp4")), strict=True))

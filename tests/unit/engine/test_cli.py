@@ -20,6 +20,7 @@ from previz.core.ids import new_id
 from previz.core.project import Node, Project
 from previz.core.registry import NodeRegistry
 from previz.engine.backend import BackendSet
+from previz.engine.session import EngineSession
 from previz.io import save_project
 from previz.media import open_reader, probe
 from previz.settings import Settings
@@ -47,7 +48,7 @@ def test_validate_prints_all_three_problems_and_fails(
     registry: NodeRegistry, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     path = three_problems(registry, tmp_path / "scene.previz")
-    services = cli.Services(registry, BackendSet(), Settings(cache_dir=tmp_path / "cache"))
+    services = EngineSession(registry, BackendSet(), Settings(cache_dir=tmp_path / "cache"))
     assert cli.main(["validate", str(path)], services) == 1
     out = capsys.readouterr().out
     for text in PROBLEMS:
@@ -71,7 +72,7 @@ def test_validate_a_sound_project_and_a_broken_file(
     project = Project()
     cut(project, add(project, studio.registry, SOURCE))
     save_project(project, tmp_path / "fine.previz")
-    services = cli.Services(studio.registry, studio.backends, Settings(cache_dir=tmp_path))
+    services = EngineSession(studio.registry, studio.backends, Settings(cache_dir=tmp_path))
     assert cli.main(["validate", str(tmp_path / "fine.previz")], services) == 0
     assert capsys.readouterr().out == "no problems\n"
     (tmp_path / "broken.previz").write_bytes(b"not a zip")
@@ -79,8 +80,8 @@ def test_validate_a_sound_project_and_a_broken_file(
     assert "broken.previz" in capsys.readouterr().err
 
 
-def cli_services(studio: Studio) -> cli.Services:
-    return cli.Services(studio.registry, studio.backends,
+def cli_services(studio: Studio) -> EngineSession:
+    return EngineSession(studio.registry, studio.backends,
                         Settings(cache_dir=studio.store.root, default_backend="fake"))
 
 
@@ -171,6 +172,7 @@ from pathlib import Path
 from engine_pack import SLOW, Studio, add, cut
 from previz import cli
 from previz.core.project import Project
+from previz.engine.session import EngineSession
 from previz.io import save_project
 from previz.settings import Settings
 
@@ -179,7 +181,7 @@ studio = Studio(root / "store")
 project = Project()
 cut(project, add(project, studio.registry, SLOW, frames=200, delay=0.05))
 save_project(project, root / "slow.previz")
-services = cli.Services(studio.registry, studio.backends, Settings(cache_dir=root / "store"))
+services = EngineSession(studio.registry, studio.backends, Settings(cache_dir=root / "store"))
 sys.exit(cli.main(["render", str(root / "slow.previz")], services))
 """
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -14,6 +13,7 @@ from previz.core.ids import new_id
 from previz.core.project import Node, Project, TimelineEntry
 from previz.core.registry import NodeRegistry
 from previz.engine.backend import BackendSet
+from previz.engine.session import EngineSession
 from previz.export import command
 from previz.settings import Settings
 
@@ -30,22 +30,16 @@ class CountingDraft(DraftBackend):
         return super().generate(request, progress, cancel)
 
 
-@dataclass
-class Services:
-    registry: NodeRegistry
-    backends: BackendSet
-    settings: Settings
-
-
 def parse(argv: list[str]) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="previz")
     command.add_parser(parser.add_subparsers(dest="command"))
     return parser.parse_args(argv)
 
 
-def services(registry: NodeRegistry, tmp_path: Path) -> tuple[Services, CountingDraft]:
+def services(registry: NodeRegistry, tmp_path: Path) -> tuple[EngineSession, CountingDraft]:
     draft = CountingDraft()
-    return Services(registry, BackendSet([draft]), Settings(cache_dir=tmp_path / "cache")), draft
+    settings = Settings(cache_dir=tmp_path / "cache")
+    return EngineSession(registry, BackendSet([draft]), settings), draft
 
 
 def test_export_renders_what_is_stale_then_reuses_it(fresh_harbour, tmp_path, capsys):

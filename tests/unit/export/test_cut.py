@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import csv
-from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
 
@@ -19,6 +18,7 @@ from previz.core.registry import NodeRegistry
 from previz.engine.backend import BackendSet
 from previz.engine.executor import Executor
 from previz.engine.plan import compile_plan
+from previz.engine.session import EngineSession
 from previz.engine.store import ClipStore
 from previz.export import ExportError, build_cut, command
 from previz.export.timecode import parse_rate, rate_label
@@ -95,13 +95,6 @@ def test_rates():
         "23.976 fps", "25 fps", "29.97 fps", "16 fps"]
 
 
-@dataclass
-class Services:
-    registry: NodeRegistry
-    backends: BackendSet
-    settings: AppSettings
-
-
 @pytest.mark.slow
 def test_the_example_renders_and_exports_its_boards(registry, tmp_path, capsys):
     project = load_project(EXAMPLE, registry=registry)
@@ -111,7 +104,7 @@ def test_the_example_renders_and_exports_its_boards(registry, tmp_path, capsys):
     command.add_parser(parser.add_subparsers())
     args = parser.parse_args(["export", str(EXAMPLE), "--out", str(tmp_path / "out"),
                               "--format", "pdf,contact,csv"])
-    wired = Services(registry, BackendSet([DraftBackend()]),
+    wired = EngineSession(registry, BackendSet([DraftBackend()]),
                      AppSettings(cache_dir=tmp_path / "cache"))
     assert command.run(args, wired, project) == 0
     out = tmp_path / "out"

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from fractions import Fraction
 
-from previz._qt.timeline.cut import Cut, CutShot
-from previz._qt.viewer.clock import PlayClock, timecode
+from previz.app.clock import PlayClock, timecode
+from previz.app.cut import Cut, CutShot
 from previz.core.project import TimelineEntry
 
 

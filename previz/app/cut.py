@@ -14,14 +14,13 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
 
-from previz._qt.viewer.takes import node_takes
-from previz.cli import Services
+from previz.app.takes import node_takes
 from previz.core.project import Project, TimelineEntry
 from previz.core.spec import parse_fraction
 from previz.core.timeline import entry_frames
 from previz.core.timing import frames_in
 from previz.core.values import Clip
-from previz.engine.store import ClipStore
+from previz.engine.session import EngineSession
 
 DEFAULT_SECONDS = Fraction(3)
 _DURATION_PARAMS = ("duration", "added_duration", "bridge_duration")
@@ -82,10 +81,10 @@ class Cut:
         return len(self.shots) if shot is None else self.shots.index(shot)
 
 
-def build_cut(project: Project, services: Services, store: ClipStore) -> Cut:
-    """The project's cut, each entry resolved to its circled take."""
+def build_cut(project: Project, session: EngineSession) -> Cut:
+    """The project's cut, each entry resolved to its circled take in the session's store."""
     rate = project.settings.rate
-    takes = node_takes(project, services, store, [entry.node for entry in project.timeline])
+    takes = node_takes(project, session, [entry.node for entry in project.timeline])
     shots, start = [], 0
     for entry in project.timeline:
         found = takes.get(entry.node)

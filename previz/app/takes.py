@@ -5,13 +5,11 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from previz.cli import Services
 from previz.core.ports import PortType
 from previz.core.project import Project
 from previz.core.registry import NodeRegistry
 from previz.core.values import Clip
-from previz.engine.plan import compile_plan
-from previz.engine.store import ClipStore
+from previz.engine.session import EngineSession
 
 
 @dataclass(frozen=True)
@@ -39,17 +37,16 @@ def is_clip_node(project: Project, registry: NodeRegistry, node_id: str) -> bool
         port.type is PortType.CLIP for port in node_type.spec.outputs)
 
 
-def node_takes(project: Project, services: Services, store: ClipStore,
+def node_takes(project: Project, session: EngineSession,
                node_ids: Iterable[str]) -> dict[str, NodeTakes]:
     """The takes of each clip node in ``node_ids`` that compiles (others are left out), keyed
-    as the render queue keys them (same backends, same default backend)."""
+    as the render queue keys them (the same session) and looked up in its store."""
     wanted = [node_id for node_id in dict.fromkeys(node_ids)
-              if is_clip_node(project, services.registry, node_id)]
+              if is_clip_node(project, session.registry, node_id)]
     if not wanted:
         return {}
-    plan = compile_plan(project, wanted, registry=services.registry,
-                        catalog=services.backends.catalog(), is_cached=store.has,
-                        default_backend=services.settings.default_backend)
+    store = session.store
+    plan = session.compile(project, wanted)
     found = {}
     for node_id in wanted:
         planned = plan.nodes.get(node_id)

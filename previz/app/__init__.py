@@ -1,0 +1,1 @@
+"""The app's logic without Qt: badges, summaries, clipboard, takes, the cut, the play clock."""

@@ -1,0 +1,1 @@
+"""Icons, the stylesheet, fonts and the example project, read through importlib.resources."""
