@@ -9,7 +9,8 @@ from typing import Any
 
 import numpy as np
 
-from previz.core.camera.framing import ShotCamera, base_framing
+from previz.core.camera.coverage import base_framing
+from previz.core.camera.framing import ShotCamera
 from previz.core.camera.lens import Sensor, intrinsics
 from previz.core.camera.moves import Rig, apply_move
 from previz.core.camera.pose import MIRROR, CameraPose, world_to_camera

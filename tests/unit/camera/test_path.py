@@ -71,8 +71,9 @@ def test_control_rows_for_a_level_camera() -> None:
     rows = camera_path(shot, [], 3).control_rows()
     assert rows.shape == (3, 18)
     h_used = 24.89 * 720 / 1280
-    distance = 35.0 * 0.875 / h_used
-    camera_height = 1.75 - 0.875 / 2
+    framing = base_framing(shot)
+    camera_height, distance = framing.camera_height, -framing.position[2]
+    assert framing.position[0] == 0.0
     # Proper rotation I (R = MIRROR); t = -R·C with the camera at (0, camera_height, -distance).
     expected = [35.0 / 24.89, 35.0 / h_used, 0.5, 0.5, 0.0, 0.0,
                 1, 0, 0, 0.0, 0, 1, 0, camera_height, 0, 0, 1, distance]
