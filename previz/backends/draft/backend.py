@@ -31,7 +31,7 @@ class DraftBackend:
     """Renders any request, on any machine: the embedded default."""
 
     id = "draft"
-    version = "2"  # bump whenever the pictures change, so stored drafts re-render
+    version = "3"  # bump whenever the pictures change, so stored drafts re-render
     device = "cpu"
 
     def available_models(self) -> Sequence[ModelInfo]:
@@ -89,7 +89,6 @@ def scene_for(request: RenderRequest, first: View) -> DraftScene:
     return DraftScene(
         subjects=subjects,
         palette=PALETTES[time_of_day(request.prompt)],
-        caption=request.slate,
         plates=_plates(request, first, _main(subjects)),
         references=_references(request, subjects),
         mode=request.mode,

@@ -25,8 +25,9 @@ FOOT_ROOM = 0.05  # of the frame height, under the feet of a full shot
 class FigureProportions:
     """A person 7.5 heads tall, as fractions of the height H (the head's top is at H).
 
-    ``eye_forward`` is how far the eyes sit in front of the body's vertical axis and
-    ``half_width`` how far the arms reach either side of it."""
+    ``eye_forward``, ``chest_forward`` and ``foot_forward`` are how far the eyes, the chest
+    and the toes sit in front of the body's vertical axis, ``half_width`` how far the arms
+    reach either side of it."""
 
     head: float = 0.133
     eyes: float = 0.935
@@ -36,6 +37,8 @@ class FigureProportions:
     shoulder_width: float = 0.26
     eye_forward: float = 0.058
     half_width: float = 0.19
+    chest_forward: float = 0.07
+    foot_forward: float = 0.05
 
     @property
     def head_radius(self) -> float:
@@ -112,8 +115,9 @@ def frame_rule(size: str, subject: Subject, half: float) -> tuple[Landmark, Land
                 Landmark(rule.bottom * height, 0.0, 0.0, -half))
     top = Landmark(fig.head_centre * height, axis, fig.head_radius * height,
                    half * (1 - 2 * rule.headroom))
-    if rule.bottom is None:
-        return top, Landmark(0.0, axis, 0.0, -half * (1 - 2 * FOOT_ROOM))
+    if rule.bottom is None:  # the toes, the nearest and so the lowest part of the feet
+        toes = axis - fig.foot_forward * height * math.cos(math.radians(subject.facing))
+        return top, Landmark(0.0, toes, 0.0, -half * (1 - 2 * FOOT_ROOM))
     return top, Landmark(rule.bottom * height, 0.0, 0.0, -half)
 
 

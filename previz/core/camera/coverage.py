@@ -96,12 +96,15 @@ def _pair_fits(shot: ShotCamera, pair: tuple[Subject, ...], higher: Subject,
     upper = eye_third(higher, shot.half_height)
     height = height_at(upper, vertical.pitch_deg, distance)
     depths = _depths(pair, higher, vertical, distance, height)
-    if min(depths) <= 0:
+    if min(depth - proportions_of(s).chest_forward * s.height
+           for s, depth in zip(pair, depths, strict=True)) <= 0:
         return False
     weights = [1 / depth for depth in depths]
     centre = sum(s.x * w for s, w in zip(pair, weights, strict=True)) / sum(weights)
     limit = (1 - 2 * SIDE_ROOM) * shot.half_width
-    return all((abs(s.x - centre) + proportions_of(s).half_width * s.height) / depth <= limit
+    # Each figure's outer edge at its front (its arms' and chest's), the nearest part of it.
+    return all((abs(s.x - centre) + proportions_of(s).half_width * s.height)
+               / (depth - proportions_of(s).chest_forward * s.height) <= limit
                for s, depth in zip(pair, depths, strict=True))
 
 

@@ -133,9 +133,10 @@ class ShotCamera:
 @dataclass(frozen=True, eq=False)
 class Framing:
     """The base camera of a shot: centre, aim point (on the optical axis, where it crosses the
-    framed subject's vertical axis), heading and tilt, distance in front of that eye plane and height above
-    the ground. ``note`` says why the picture is not what was asked (``clamped``): an angle no
-    camera above the ground can hold, a pair too close for an over-the-shoulder."""
+    framed subject's vertical axis), heading and tilt, distance in front of the subject's eye
+    plane and height above the ground. ``note`` says why the picture is not what was asked
+    (``clamped``): an angle no camera above the ground can hold, a pair too close for an
+    over-the-shoulder."""
 
     position: np.ndarray
     look_at: np.ndarray
@@ -185,7 +186,8 @@ def _with_shoulders(shot: ShotCamera, subject: Subject, upper: Landmark,
     fig = proportions_of(subject)
     pitch = math.radians(vertical.pitch_deg)
     reach = fig.shoulder_width / 2 * subject.height / (SHOULDER_ROOM * shot.half_width)
-    needed = reach / max(math.cos(pitch), 1e-6) - eye_offset(subject)
+    chest = fig.chest_forward * subject.height  # the shoulders' front, nearer than the axis
+    needed = reach / max(math.cos(pitch), 1e-6) - eye_offset(subject) + chest
     if vertical.placement.distance >= needed:
         return vertical
     return replace(vertical, placement=Placement(

@@ -31,6 +31,7 @@ SENSOR_HEIGHTS = {"super35": 18.66, "full_frame": 24.0, "alexa35": 19.22, "super
 WIDE_VISIBLE = {"wide": 5.0, "extreme_wide": 15.0}
 ANGLE_PITCH = {"eye": 0.0, "high": -15.0, "low": 20.0}
 RED, GREEN, BLUE, YELLOW = (LAYOUT_COLOURS[i] for i in range(4))
+MAGENTA_PLATE = np.full((H, W, 3), (255, 0, 255), np.uint8)  # a plate unlike the draft
 
 
 def person(name: str = "Ann", x: float = 0.0, z: float = 0.0, *, height: float = 1.75,
