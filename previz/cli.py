@@ -137,6 +137,9 @@ def render(project: Project, services: Services, args: argparse.Namespace) -> in
         for problem in plan.problems:
             print(problem, file=sys.stderr)
         return 1
+    for planned in plan.nodes.values():
+        if planned.takes_note:
+            print(f"{planned.label}: {planned.takes_note}", file=sys.stderr)
     try:
         result = run_plan(plan, project, store, services.backends)
     except KeyboardInterrupt:

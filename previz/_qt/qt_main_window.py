@@ -62,7 +62,8 @@ class QtMainWindow(QMainWindow):
         self.selection = QtSelection(self)
         stack, project = self.document.undo_stack, self.document.project
         self.editor = QtNodeEditor(project, services.registry, stack, self.selection)
-        self.inspector = QtInspector(project, services.registry, stack, self.selection)
+        self.inspector = QtInspector(project, services.registry, stack, self.selection,
+                                     catalog=services.backends.catalog)
         self.history = QUndoView(stack)
         self.history.setEmptyLabel("Opened")
         self.queue = QtRenderQueue(self.document, services)

@@ -33,6 +33,7 @@ class DraftBackend:
     id = "draft"
     version = "3"  # bump whenever the pictures change, so stored drafts re-render
     device = "cpu"
+    deterministic = True  # a seed changes nothing: more takes would be the same pixels
 
     def available_models(self) -> Sequence[ModelInfo]:
         """The draft needs no model."""
