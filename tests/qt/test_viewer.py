@@ -34,6 +34,12 @@ def test_the_selected_clip_plays_steps_and_shows_timecode(
     window.selection.set_nodes([shot])
     assert viewer.clip is not None and viewer.clip.frame_count == 96
     run(until(lambda: shown_matches(window, 0), timeout=10))
+    # The slate is on its band under the picture; the picture is the camera's alone.
+    assert viewer.slate.isVisible()
+    assert viewer.clip.provenance["slate"][0] in viewer.slate.text()
+    picture = viewer.view.picture_rect()
+    band_top = viewer.slate.mapTo(viewer, viewer.slate.rect().topLeft()).y()
+    assert band_top >= viewer.view.mapTo(viewer, picture.bottomLeft().toPoint()).y()
     QTest.mouseClick(viewer.transport.next_button, LEFT)
     QTest.mouseClick(viewer.transport.next_button, LEFT)
     run(until(lambda: shown_matches(window, 2), timeout=10))
