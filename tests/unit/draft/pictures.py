@@ -200,7 +200,7 @@ class Pinhole:
                 angle: str = "eye", focal_mm: float = 35.0, sensor: str = "super35",
                 width: int = W, height: int = H) -> Pinhole:
         """The base camera of a full or wider shot of a person facing it, by DESIGN §6's table:
-        a full shot has 8% headroom over the head's outline and 5% under the feet; a wide or
+        a full shot has 8% headroom over the head's outline and 5% under the toes; a wide or
         extreme wide puts the feet on the lower third with 5 m or 15 m of frame height. Both
         are held in the picture at the angle's pitch: a ray at θ + atan(t) from a camera d in
         front of the body's plane and h up meets it at h + d·tan(θ + atan t)."""
@@ -208,18 +208,18 @@ class Pinhole:
         used_height = min(sensor_h, sensor_w * height / width)
         half = used_height / (2 * focal_mm)
         pitch = ANGLE_PITCH[angle]
-        if size == "full":
+        if size == "full":  # the head's ball on the headroom, the toes (0.05·H ahead) low
             radius = 0.133 * subject_height / 2
             top, top_t = subject_height - radius, half * (1 - 2 * 0.08)
-            bottom_t = -half * (1 - 2 * 0.05)
+            bottom_t, toes = -half * (1 - 2 * 0.05), 0.05 * subject_height
         else:
             radius, top, top_t = 0.0, 2 * WIDE_VISIBLE[size] / 3, half
-            bottom_t = -half / 3
+            bottom_t, toes = -half / 3, 0.0
         up = math.radians(pitch) + math.atan(top_t)
         down = math.radians(pitch) + math.atan(bottom_t)
         top += radius / math.cos(up)  # the ray grazing the head's ball
-        distance = top / (math.tan(up) - math.tan(down))
-        camera_height = -distance * math.tan(down)
+        distance = (top - toes * math.tan(down)) / (math.tan(up) - math.tan(down))
+        camera_height = -(distance - toes) * math.tan(down)
         return cls(np.array([x, camera_height, z - distance]), 0.0, pitch, focal_mm,
                    used_height * width / height, width, height)
 
