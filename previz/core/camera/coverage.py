@@ -4,6 +4,7 @@ entry that frames any shot."""
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -32,6 +33,7 @@ from previz.core.camera.framing import (
 )
 from previz.core.subjects import Subject
 
+MAX_DOUBLINGS = 40  # how far a two-shot may step back for its pair: 2⁴⁰ times the size's
 BEHIND_SHOULDER = 0.5  # metres behind A an over-the-shoulder keeps when the pair is too close
 
 
@@ -56,20 +58,28 @@ def two_shot(shot: ShotCamera) -> Framing:
     vertical = solve_vertical(upper, lower, ANGLES[shot.angle], shot.angle)
     distance = vertical.placement.distance
     if not _pair_fits(shot, pair, higher, vertical, distance):
-        low, high = distance, 2 * distance
-        while not _pair_fits(shot, pair, higher, vertical, high):
-            low, high = high, 2 * high
-        for _ in range(40):
-            middle = (low + high) / 2
-            low, high = (low, middle) if _pair_fits(shot, pair, higher, vertical,
-                                                    middle) else (middle, high)
-        distance = high
+        distance = _step_back(lambda d: _pair_fits(shot, pair, higher, vertical, d), distance)
         vertical = replace(vertical, placement=Placement(
             distance, height_at(upper, vertical.pitch_deg, distance)))
     framing = frame_subject(shot, higher, vertical, 0.0)
     centre = _centring_x(pair, higher, vertical)
     shift = np.array([centre - framing.position[0], 0.0, 0.0])
     return replace(framing, position=framing.position + shift, look_at=framing.look_at + shift)
+
+
+def _step_back(fits: Callable[[float], bool], distance: float) -> float:
+    """The least distance beyond ``distance`` that ``fits`` (doubling, then halving the gap)."""
+    low, high = distance, 2 * distance
+    for _ in range(MAX_DOUBLINGS):
+        if fits(high):
+            break
+        low, high = high, 2 * high
+    else:
+        raise ValueError("no camera distance fits both subjects in the frame")
+    for _ in range(40):
+        middle = (low + high) / 2
+        low, high = (low, middle) if fits(middle) else (middle, high)
+    return high
 
 
 def _depths(pair: tuple[Subject, ...], higher: Subject, vertical: Vertical,
