@@ -220,3 +220,15 @@ def test_a_two_shot_needs_a_second_subject() -> None:
         ShotCamera(person(), framing="two_shot")
     with pytest.raises(ValueError, match="framing"):
         ShotCamera(person(), framing="three_shot")
+
+
+@pytest.mark.parametrize("angle", ["high", "low"])
+@pytest.mark.parametrize("lens", [18.0, 24.0, 35.0])
+def test_an_angled_medium_keeps_its_headroom_in_the_picture(angle: str, lens: float) -> None:
+    subject = person()
+    shot = ShotCamera(subject, "medium", angle, lens)
+    picture = Picture(shot)
+    assert not base_framing(shot).note
+    assert abs(picture.ball_top(*head(subject)) / shot.height - 0.12) < 0.02
+    cut = picture.pixel(at_eye_plane(subject, 0.60))[1] / shot.height
+    assert abs(cut - 1) < 0.02
