@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -13,7 +14,10 @@ from previz._qt.qt_main_window import QtMainWindow
 from previz._qt.undo import push_command
 from previz._qt.viewer.frame_feed import FrameFeed
 from previz._qt.viewer.qt_frame_view import GUIDES, OVERLAYS
+from previz.backends.draft.backend import DraftBackend
+from previz.cli import Services
 from previz.core.commands import SetParam
+from previz.engine.backend import BackendSet
 
 LEFT = Qt.MouseButton.LeftButton
 
@@ -68,9 +72,22 @@ def test_guides_and_overlays_toggle(window: QtMainWindow) -> None:
     assert "2.39" not in viewer.view.guides
 
 
+EXAMPLE = Path(__file__).parents[2] / "resources" / "examples" / "lighthouse.previz"
+
+
+class EveryTakeDraft(DraftBackend):
+    """The draft standing in for a backend that renders each take anew, as a model does (the
+    draft itself renders one take, its pictures being the same for every seed)."""
+
+    deterministic = False
+
+
 def test_circling_a_take_rerenders_only_downstream_and_the_timeline_follows(
-        example_window: QtMainWindow, run: Any, until: Any) -> None:
-    window, viewer = example_window, example_window.viewer
+        make_window: Any, services: Services, run: Any, until: Any) -> None:
+    services.backends = BackendSet([EveryTakeDraft()])
+    window = make_window()
+    assert window.open_path(EXAMPLE)
+    viewer = window.viewer
     stack = window.document.undo_stack
     shot = node_named(window, "previz.shot", "Postcard")
     push_command(stack, window.document.project, SetParam(shot, "takes", 2))
