@@ -18,6 +18,7 @@ from previz.api import (
     PromptValue,
     RenderRequest,
     ShotCamera,
+    base_framing,
     camera_path,
     parse_fraction,
     parse_subjects,
@@ -37,6 +38,7 @@ from previz_nodes.rendering import (
 SHOT_SIZES = ("extreme_close_up", "close_up", "medium_close_up", "medium", "medium_wide", "full",
               "wide", "extreme_wide")
 ANGLES = ("eye", "high", "low", "birds_eye", "worms_eye")
+FRAMINGS = ("single", "two_shot", "over_the_shoulder")
 SENSORS = ("super35", "full_frame", "alexa35", "super16")
 DEFAULT_SUBJECTS = [
     {"name": "Actor", "kind": "person", "height": 1.75, "x": 0.0, "z": 0.0, "facing": 0.0,
@@ -77,6 +79,13 @@ SPEC = NodeSpec(
         Param("sensor", ParamKind.CHOICE, "super35", "Sensor",
               "Super 35 (24.89 x 18.66 mm), full frame (36 x 24), Alexa 35, Super 16.",
               choices=SENSORS),
+        Param("framing", ParamKind.CHOICE, "single", "Framing",
+              "Single (the main subject, with looking room), two-shot (the main subject and the"
+              " nearest other, both in frame), over-the-shoulder (onto the main subject, over"
+              " the nearest other's shoulder).", choices=FRAMINGS),
+        Param("turn_camera", ParamKind.BOOL, False, "Camera on its side",
+              "Turn the camera 90° for a vertical frame, so 9:16 uses the sensor's width"
+              " instead of a crop of its height."),
         Param("subjects", ParamKind.SUBJECTS, DEFAULT_SUBJECTS, "Subjects",
               "Who and what is in the shot, where they stand (metres) and which way they face;"
               " the main subject is framed."),
@@ -119,8 +128,11 @@ def execute(ctx: ExecuteContext, prompt: PromptValue, camera: tuple[MoveValue, .
     subjects = tuple(parse_subjects(params["subjects"]))
     if not subjects:
         raise NodeError("a shot needs at least one subject to frame")
-    framing = ShotCamera.from_params(
-        {**params, "width": snapped.width, "height": snapped.height}, subjects)
+    try:
+        framing = ShotCamera.from_params(
+            {**params, "width": snapped.width, "height": snapped.height}, subjects)
+    except ValueError as error:
+        raise NodeError(f"the shot cannot be framed: {error}") from error
     try:
         path = camera_path(framing, camera, snapped.frames)
     except ValueError as error:
@@ -140,6 +152,9 @@ def execute(ctx: ExecuteContext, prompt: PromptValue, camera: tuple[MoveValue, .
         "snapped": list(snapped.notes), "slate": list(request.slate),
         "plate": any(item.role in PLATE_ROLES for item in conditioning), **camera_note(words),
     }
+    note = base_framing(framing).note
+    if note:
+        provenance["framing_note"] = note
     return write_clip(ctx, request, camera=path.to_json(), provenance=provenance, prompt=text)
 
 

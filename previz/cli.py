@@ -165,6 +165,9 @@ def render(project: Project, session: EngineSession, args: argparse.Namespace) -
         for problem in plan.problems:
             print(_shown(problem, 2000), file=sys.stderr)
         return 1
+    for planned in plan.nodes.values():
+        if planned.takes_note:
+            print(f"{planned.label}: {planned.takes_note}", file=sys.stderr)
     try:
         result = run_plan(plan, project, session)
     except KeyboardInterrupt:

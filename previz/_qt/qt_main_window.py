@@ -64,7 +64,8 @@ class QtMainWindow(QMainWindow):
         self.selection = QtSelection(self)
         stack, project = self.document.undo_stack, self.document.project
         self.editor = QtNodeEditor(project, session.registry, stack, self.selection)
-        self.inspector = QtInspector(project, session.registry, stack, self.selection)
+        self.inspector = QtInspector(project, session.registry, stack, self.selection,
+                                     catalog=session.backends.catalog)
         self.history = QUndoView(stack)
         self.history.setEmptyLabel("Opened")
         self.queue = QtRenderQueue(self.document, session)

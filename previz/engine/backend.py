@@ -179,6 +179,14 @@ class BackendInfo:
     version: str
     models: Mapping[str, ModelInfo] = field(default_factory=dict)
     default_model: str = ""
+    deterministic: bool = False  # the same request always makes the same pixels
+
+    def takes_note(self, asked: int) -> str:
+        """Why only one of ``asked`` takes is rendered, or ``""`` when each is."""
+        if not self.deterministic or asked <= 1:
+            return ""
+        return (f"the {self.id} backend draws the same picture for every seed: 1 take is"
+                f" rendered, not {asked}")
 
 
 @dataclass(frozen=True)
@@ -211,7 +219,8 @@ class BackendSet:
         return Catalog({
             backend_id: BackendInfo(backend_id, backend.version,
                                     {model.id: model for model in backend.available_models()},
-                                    _default_model(backend))
+                                    _default_model(backend),
+                                    bool(getattr(backend, "deterministic", False)))
             for backend_id, backend in self._backends.items()
         })
 

@@ -37,6 +37,7 @@ class PlannedNode:
     circled_take: int = 0
     notes: tuple[str, ...] = ()
     fingerprint: str = ""
+    takes_note: str = ""  # why fewer takes are planned than the node asks for
 
     @property
     def spec(self) -> NodeSpec:
@@ -236,11 +237,14 @@ def _plan_node(compiler: _Compiler, node_id: str) -> None:
     render = _render_target(compiler, spec, params, upstream)
     basis = KeyBasis(spec, params, render.backend, render.version, render.model,
                      render.fingerprint, {name: planned.key for name, planned in upstream.items()})
-    keys = tuple(take_key(basis, take) for take in range(_take_count(spec, params)))
+    asked = _take_count(spec, params)
+    info = compiler.catalog.get(render.backend) if compiler.catalog and spec.renders else None
+    takes_note = info.takes_note(asked) if info is not None else ""
+    keys = tuple(take_key(basis, take) for take in range(1 if takes_note else asked))
     compiler.planned[node_id] = PlannedNode(
         node_id, compiler.label(node_id), node_type, params, inputs, render.backend,
         render.model, keys, max(0, min(node.circled_take, len(keys) - 1)), render.notes,
-        render.fingerprint,
+        render.fingerprint, takes_note,
     )
     if spec.renders:
         _check_backend(compiler, node_id, render.backend, render.model, keys)

@@ -273,3 +273,30 @@ def test_set_project_follows_the_new_document(bench: Bench, registry: NodeRegist
     assert bench.inspector.editors["target_fps"].combo.currentText() == "24"
     bench.project.set_param(bench.shot.id, "lens", 20.0)  # the old project is not followed
     assert bench.inspector.node_id == node.id
+
+
+def test_takes_on_a_deterministic_backend_say_only_one_renders(qtbot, registry: NodeRegistry,
+                                                                tmp_path: Path) -> None:
+    from previz._qt.undo import push_command
+    from previz.backends.draft.backend import DraftBackend
+    from previz.core.commands import SetParam
+    from previz.engine.backend import BackendSet
+
+    project = Project()
+    shot = make_node(registry, "previz.shot", name="Wide")
+    project.add_node(shot)
+    stack, selection = QUndoStack(), QtSelection()
+    inspector = QtInspector(project, registry, stack, selection,
+                            catalog=BackendSet([DraftBackend()]).catalog)
+    qtbot.addWidget(inspector)
+    inspector.resize(480, 1400)
+    inspector.show()
+    qtbot.waitExposed(inspector)
+    selection.set_nodes([shot.id])
+    assert not inspector.takes_note.isVisible()
+    push_command(stack, project, SetParam(shot.id, "takes", 3))
+    assert inspector.takes_note.isVisible()
+    assert "1 take is rendered, not 3" in inspector.takes_note.text()
+    inspector.grab().save(str(tmp_path / "inspector.png"))
+    push_command(stack, project, SetParam(shot.id, "backend", "diffusers"))
+    assert not inspector.takes_note.isVisible()  # a model renders each take anew

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -13,7 +14,10 @@ from previz._qt.qt_main_window import QtMainWindow
 from previz._qt.undo import push_command
 from previz._qt.viewer.qt_frame_view import GUIDES, OVERLAYS
 from previz.app.frame_feed import FrameFeed
+from previz.backends.draft.backend import DraftBackend
 from previz.core.commands import SetParam
+from previz.engine.backend import BackendSet
+from previz.engine.session import EngineSession
 
 LEFT = Qt.MouseButton.LeftButton
 
@@ -34,6 +38,12 @@ def test_the_selected_clip_plays_steps_and_shows_timecode(
     window.selection.set_nodes([shot])
     assert viewer.clip is not None and viewer.clip.frame_count == 96
     run(until(lambda: shown_matches(window, 0), timeout=10))
+    # The slate is on its band under the picture; the picture is the camera's alone.
+    assert viewer.slate.isVisible()
+    assert viewer.clip.provenance["slate"][0] in viewer.slate.text()
+    picture = viewer.view.picture_rect()
+    band_top = viewer.slate.mapTo(viewer, viewer.slate.rect().topLeft()).y()
+    assert band_top >= viewer.view.mapTo(viewer, picture.bottomLeft().toPoint()).y()
     QTest.mouseClick(viewer.transport.next_button, LEFT)
     QTest.mouseClick(viewer.transport.next_button, LEFT)
     run(until(lambda: shown_matches(window, 2), timeout=10))
@@ -62,9 +72,22 @@ def test_guides_and_overlays_toggle(window: QtMainWindow) -> None:
     assert "2.39" not in viewer.view.guides
 
 
+EXAMPLE = Path(__file__).parents[2] / "resources" / "examples" / "lighthouse.previz"
+
+
+class EveryTakeDraft(DraftBackend):
+    """The draft standing in for a backend that renders each take anew, as a model does (the
+    draft itself renders one take, its pictures being the same for every seed)."""
+
+    deterministic = False
+
+
 def test_circling_a_take_rerenders_only_downstream_and_the_timeline_follows(
-        example_window: QtMainWindow, run: Any, until: Any) -> None:
-    window, viewer = example_window, example_window.viewer
+        make_window: Any, services: EngineSession, run: Any, until: Any) -> None:
+    services.backends = BackendSet([EveryTakeDraft()])
+    window = make_window()
+    assert window.open_path(EXAMPLE)
+    viewer = window.viewer
     stack = window.document.undo_stack
     shot = node_named(window, "previz.shot", "Postcard")
     push_command(stack, window.document.project, SetParam(shot, "takes", 2))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import partial
 from typing import Any
 
@@ -36,6 +37,7 @@ from previz.core.project import (
 )
 from previz.core.registry import NodeRegistry
 from previz.core.spec import NodeSpec, Param, ParamKind
+from previz.engine.backend import Catalog
 
 EDITORS: dict[ParamKind, type[QtParamEditor]] = {
     ParamKind.INT: QtNumberEditor,
@@ -59,8 +61,11 @@ class QtInspector(QWidget):
     """Shows the one selected node's params; every edit is an undoable command."""
 
     def __init__(self, project: Project, registry: NodeRegistry, undo_stack: QUndoStack,
-                 selection: QtSelection, parent: QWidget | None = None) -> None:
+                 selection: QtSelection, parent: QWidget | None = None, *,
+                 catalog: Callable[[], Catalog] | None = None) -> None:
         super().__init__(parent)
+        self.catalog = catalog
+        self.takes_note = QLabel()
         self.project = project
         self.registry = registry
         self.undo_stack = undo_stack
@@ -152,7 +157,24 @@ class QtInspector(QWidget):
                 form.addRow(editor)
             else:
                 form.addRow(label, editor)
+            if param.name == "takes":
+                self.takes_note = QLabel(form_widget)
+                self.takes_note.setWordWrap(True)
+                self.takes_note.setStyleSheet("QLabel { color: #d8b25a; }")
+                form.addRow(self.takes_note)
+                self._show_takes_note()
         return form_widget
+
+    def _show_takes_note(self) -> None:
+        """Under Takes: why the backend renders fewer takes than asked (the draft's one)."""
+        params = self.project.nodes[self._node_id].params if self._node_id else {}
+        info = None
+        if self.catalog is not None and "backend" in params:
+            info = self.catalog().get(str(params.get("backend") or "draft"))
+        takes = params.get("takes")
+        note = info.takes_note(takes) if info is not None and isinstance(takes, int) else ""
+        self.takes_note.setText(note[:1].upper() + note[1:] + "." if note else "")
+        self.takes_note.setVisible(bool(note))
 
     def _show_title(self) -> None:
         node = self.project.nodes[self._node_id]
@@ -195,6 +217,8 @@ class QtInspector(QWidget):
         if isinstance(event, ParamChanged) and event.node_id == self._node_id:
             self._refresh(event.name)
             self._show_title()
+            if event.name in ("takes", "backend"):
+                self._show_takes_note()
         elif self._concerns_selection(event):
             self._show_selection()
         elif isinstance(event, SettingsChanged | AssetAdded) and self._node_id:

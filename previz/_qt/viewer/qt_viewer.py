@@ -50,6 +50,13 @@ class QtViewer(QWidget):
         self.strip = QtTakeStrip(thumbnails, self)
         self.title = QLabel("Select a shot to view it.", self)
         self.title.setObjectName("viewerTitle")
+        # The slate on a band under the picture, never over it: the picture is the camera's.
+        self.slate = QLabel(self)
+        self.slate.setObjectName("viewerSlate")
+        self.slate.setWordWrap(True)
+        self.slate.setStyleSheet("QLabel#viewerSlate { background: #16181c; color: #e8e8e8;"
+                                 " padding: 3px 6px; }")
+        self.slate.hide()
         self.toggles = {name: self._toggle(name) for name in (*GUIDES, *OVERLAYS)}
         self._project: Project | None = None
         self._refresh_due = False
@@ -101,13 +108,24 @@ class QtViewer(QWidget):
                            f"{' — came with the project, not rendered here' if shared else ''}")
         self.title.setToolTip(self.title.text())
         if self.clip is None:
+            self._show_slate_band(None)
             self.player.pause()
             self.player.configure(project.settings.rate, 0)
             self.view.show_slate([self.takes.label, "not rendered"],
                                  project.settings.width / project.settings.height)
             return
+        self._show_slate_band(self.clip)
         self.player.configure(self.clip.fps, self.clip.frame_count)
         self.player.seek(self.player.frame)
+
+    def _show_slate_band(self, clip: Clip | None) -> None:
+        """The clip's slate (and why its framing gave way, if it did) under the picture."""
+        record = clip.provenance if clip is not None else {}
+        lines = [str(line) for line in record.get("slate") or () if line]
+        if record.get("framing_note"):
+            lines.append(f"Framing: {record['framing_note']}")
+        self.slate.setText("\n".join(lines))
+        self.slate.setVisible(bool(lines))
 
     def _show(self, frame: int) -> bool:
         if self.clip is None:
@@ -126,6 +144,7 @@ class QtViewer(QWidget):
 
     def _show_nothing(self) -> None:
         self.clip = None
+        self._show_slate_band(None)
         self.player.pause()
         self.player.configure(self.document.project.settings.rate, 0)
         self.strip.show_takes(None)
@@ -182,5 +201,6 @@ class QtViewer(QWidget):
         layout.setSpacing(3)
         layout.addLayout(top)
         layout.addWidget(self.view, 1)
+        layout.addWidget(self.slate)
         layout.addWidget(self.transport)
         layout.addWidget(self.strip)

@@ -31,8 +31,9 @@ class DraftBackend:
     """Renders any request, on any machine: the embedded default."""
 
     id = "draft"
-    version = "2"  # bump whenever the pictures change, so stored drafts re-render
+    version = "3"  # bump whenever the pictures change, so stored drafts re-render
     device = "cpu"
+    deterministic = True  # a seed changes nothing: more takes would be the same pixels
 
     def available_models(self) -> Sequence[ModelInfo]:
         """The draft needs no model."""
@@ -89,7 +90,6 @@ def scene_for(request: RenderRequest, first: View) -> DraftScene:
     return DraftScene(
         subjects=subjects,
         palette=PALETTES[time_of_day(request.prompt)],
-        caption=request.slate,
         plates=_plates(request, first, _main(subjects)),
         references=_references(request, subjects),
         mode=request.mode,

@@ -10,16 +10,17 @@ from dataclasses import dataclass
 import numpy as np
 
 from previz.backends.draft.figures import Ball, Colour, Face, Figure
-from previz.backends.draft.geometry import NEAR, View, clip_near, cv_length, cv_points
+from previz.backends.draft.geometry import NEAR, View, clip_near, cv_points
 from previz.backends.draft.occlusion import OcclusionOrder, footprint
 
 LIGHT = np.array([-0.35, 0.75, -0.55]) / np.linalg.norm([-0.35, 0.75, -0.55])
 EDGE = 0.55  # outlines are the fill colour this much darker
+OUTLINE_POINTS = 48  # points around a head's outline
 
 
 @dataclass(frozen=True)
 class Drawable:
-    """One face (a convex polygon) or head (a circle) as a frame sees it, ``depth`` metres
+    """One face or head (a convex polygon, or a circle) as a frame sees it, ``depth`` metres
     away; ``points`` and ``circle`` are in OpenCV coordinates with ``SHIFT`` fractional bits."""
 
     depth: float
@@ -28,6 +29,7 @@ class Drawable:
     colour: Colour
     edge: Colour
     subject: int
+    head: bool = False
 
 
 class Solids:
@@ -93,14 +95,32 @@ class _FaceTable:
 
 
 def _ball(ball: Ball, view: View) -> Drawable | None:
+    """A ball as the pinhole sees it: the ellipse where the cone of rays grazing it meets the
+    image (a circle only on the optical axis)."""
     centre = view.to_camera(ball.centre[None])[0]
-    if centre[2] <= ball.radius + 0.01:
+    if centre[2] <= ball.radius + NEAR:
         return None
-    pixel = view.to_pixels(centre[None])[0]
-    radius = view.K[0, 0] * ball.radius / np.sqrt(centre[2] ** 2 - ball.radius**2)
-    u, v = cv_points(pixel).tolist()
-    return Drawable(float(centre[2] - ball.radius * 0.5), None, ((u, v), cv_length(radius)),
-                    ball.colour, _colour(np.array(ball.colour) * EDGE), ball.subject)
+    outline = sphere_outline(centre, ball.radius, view.K)
+    return Drawable(float(centre[2] - ball.radius * 0.5), cv_points(outline), None,
+                    ball.colour, _colour(np.array(ball.colour) * EDGE), ball.subject, head=True)
+
+
+def sphere_outline(centre: np.ndarray, radius: float, k: np.ndarray,
+                   count: int = OUTLINE_POINTS) -> np.ndarray:
+    """``count`` pixels around the outline of a ball (camera-space ``centre``, wholly in front
+    of the lens) under the pinhole ``k``: the conic d·(c cᵀ - (|c|² - r²) I)·d = 0 of the rays
+    d that graze it, taken to pixels through K⁻¹."""
+    inverse = np.linalg.inv(k)
+    cone = np.outer(centre, centre) - (centre @ centre - radius**2) * np.eye(3)
+    conic = -(inverse.T @ cone @ inverse)  # positive definite inside the outline
+    a, b, c = conic[:2, :2], conic[:2, 2], conic[2, 2]
+    middle = -np.linalg.solve(a, b)
+    level = middle @ a @ middle - c
+    values, vectors = np.linalg.eigh(a)
+    axes = np.sqrt(level / values)
+    angles = np.linspace(0.0, 2 * np.pi, count, endpoint=False)
+    ring = np.stack([np.cos(angles) * axes[0], np.sin(angles) * axes[1]], axis=1)
+    return middle + ring @ vectors.T
 
 
 def _corners(fig: Figure) -> np.ndarray:

@@ -1,8 +1,9 @@
 """Conditioning images in the draft: plates on a plane the camera moves over, and dissolves.
 
 A first-frame or keyframe image becomes a plate: a plane at the main subject's distance,
-facing the base camera and exactly filling its frame, so each frame's camera sees it through
-the homography its move implies. A last-frame image dissolves in over the end of the shot.
+facing the base camera, its middle exactly filling that frame and overscanned round it, so
+each frame's camera sees it through the homography its move implies. A last-frame image
+dissolves in over the end of the shot.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import numpy as np
 from previz.backends.draft.geometry import NEAR, SHIFT, View, cv_points
 
 DISSOLVE_SECONDS = 0.5
+OVERSCAN = 1  # frames of edge-drawn picture a plate reaches past its camera's frame, each side
 
 
 @dataclass(frozen=True)
@@ -45,13 +47,19 @@ class Plate:
 
 def plate_on_plane(image: np.ndarray, role: str, base: View, distance: float, *,
                    time: float = 0.0, strength: float = 1.0) -> Plate:
-    """A plate filling ``base``'s frame on the plane ``distance`` metres in front of it."""
+    """A plate on the plane ``distance`` metres in front of ``base`` whose middle fills that
+    camera's frame exactly, overscanned by OVERSCAN frames each side with its edge pixels
+    drawn out, so a move that looks past the frame's edge finds picture there, never the grid."""
     resized = cv2.resize(image, (base.width, base.height), interpolation=cv2.INTER_AREA)
-    pixels = np.array([[0, 0, 1], [base.width, 0, 1], [base.width, base.height, 1],
-                       [0, base.height, 1]], float)
+    across, down = base.width * OVERSCAN, base.height * OVERSCAN
+    padded = cv2.copyMakeBorder(resized, down, down, across, across, cv2.BORDER_REPLICATE)
+    left, top = -across, -down
+    right, bottom = base.width + across, base.height + down
+    pixels = np.array([[left, top, 1], [right, top, 1], [right, bottom, 1], [left, bottom, 1]],
+                      float)
     camera = (pixels @ np.linalg.inv(base.K).T) * distance
     world = (camera - base.world_to_camera[:3, 3]) @ base.rotation
-    return Plate(resized, role, time, strength, world)
+    return Plate(padded, role, time, strength, world)
 
 
 def draw_plate(frame: np.ndarray, plate: Plate, view: View, opacity: float) -> None:

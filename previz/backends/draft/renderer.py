@@ -2,8 +2,9 @@
 
 Back to front: sky, ground and its grid, plates, then the figures, the farthest subject first
 and each subject's faces from its farthest to its nearest (so nearer things hide farther
-ones), labels and the slate caption. Everything is placed in continuous pixel coordinates
-(pixel i covers [i, i+1)) and handed to OpenCV with its pixel centres at i + 0.5.
+ones), and the labels beside them (``labels``). The picture is the camera's: the slate goes
+on a band outside it, in the viewer and the exports. Everything is placed in continuous pixel
+coordinates (pixel i covers [i, i+1)) and handed to OpenCV with its pixel centres at i + 0.5.
 The control modes draw the same geometry without text: ``depth`` (metres, and a grey image
 that is brighter for nearer things) and ``layout`` (a flat colour per subject).
 """
@@ -20,15 +21,10 @@ from previz.backends.draft.drawables import Drawable, Solids
 from previz.backends.draft.figures import LAYOUT_COLOURS, Figure, figure
 from previz.backends.draft.geometry import SHIFT, View, cv_points
 from previz.backends.draft.ground import draw_grid, ground_depth
+from previz.backends.draft.labels import place_labels
 from previz.backends.draft.plates import Plate, draw_plate
 from previz.backends.draft.sky import Palette, sky_rows
-from previz.backends.draft.text import (
-    Sprite,
-    blend,
-    caption_sprite,
-    image_sprite,
-    label_sprite,
-)
+from previz.backends.draft.text import Sprite, image_sprite, label_sprite
 from previz.core.subjects import Subject
 
 MODES = ("preview", "depth", "layout")
@@ -37,11 +33,10 @@ SKY_DEPTH = 1000.0
 
 @dataclass(frozen=True)
 class DraftScene:
-    """What the draft shows, apart from the camera: subjects, light, plates, slate."""
+    """What the draft shows, apart from the camera: subjects, light, plates, references."""
 
     subjects: Sequence[Subject]
     palette: Palette
-    caption: tuple[str, ...] = ()
     plates: Sequence[Plate] = ()
     references: Mapping[str, np.ndarray] = field(default_factory=dict)
     mode: str = "preview"
@@ -57,8 +52,6 @@ class DraftRenderer:
         self.figures = [figure(subject, index) for index, subject in enumerate(scene.subjects)]
         self._solids = Solids(self.figures)
         self.text_size = max(int(height * 0.028), 10)
-        self._caption = caption_sprite(scene.caption, width, self.text_size) if (
-            scene.caption and scene.mode == "preview") else None
         self._labels = {f.index: self._label(f) for f in self.figures}
         self._thumbnails = {f.index: image_sprite(scene.references[f.subject.name])
                             for f in self.figures if f.subject.name in scene.references}
@@ -79,9 +72,9 @@ class DraftRenderer:
                     opacity = plate.opacity(time, end)
                     draw_plate(frame, plate, view, opacity)
                     plated = plated or opacity >= 1.0
-        self._figures(frame, view, layout, outline_only=plated)
+        shown = self._figures(frame, view, layout, outline_only=plated)
         if not layout:
-            self._overlays(frame, view, time, end)
+            self._overlays(frame, view, time, end, shown)
         return frame
 
     def depth(self, view: View) -> np.ndarray:
@@ -107,8 +100,12 @@ class DraftRenderer:
         if not layout:
             draw_grid(frame, view, palette.ground, palette.grid)
 
-    def _figures(self, frame: np.ndarray, view: View, layout: bool, outline_only: bool) -> None:
-        for item in self._solids.seen_by(view):
+    def _figures(self, frame: np.ndarray, view: View, layout: bool,
+                 outline_only: bool) -> dict[int, int]:
+        """Draw the subjects; how many pixels of each one's head (of a prop, of all of it) show,
+        counted in the preview only, where a hidden head's label is left out."""
+        items = self._solids.seen_by(view)
+        for item in items:
             if outline_only:
                 self._outline(frame, item, (255, 255, 255))
             elif layout:
@@ -116,6 +113,17 @@ class DraftRenderer:
             else:
                 self._fill(frame, item, item.colour)
                 self._outline(frame, item, item.edge)
+        if layout or len(self.figures) < 2:
+            return {item.subject: 1 for item in items}
+        # Who shows where: a person by its head (its label sits beside it), anything else by
+        # any part of it. Not uint8, so that the ids are drawn without blending.
+        owners = np.zeros(frame.shape[:2], np.int32)
+        count = len(self.figures)
+        for item in items:
+            self._fill(owners, item, item.subject + 1 + count * item.head)
+        counts = np.bincount(owners.ravel(), minlength=2 * count + 1)
+        return {fig.index: int(counts[fig.index + 1 + count * bool(fig.balls)])
+                for fig in self.figures}
 
     @staticmethod
     def _fill(target: np.ndarray, item: Drawable, colour: object) -> None:
@@ -132,26 +140,13 @@ class DraftRenderer:
         elif item.circle is not None:
             cv2.circle(frame, item.circle[0], item.circle[1], colour, 1, cv2.LINE_AA, SHIFT)
 
-    def _overlays(self, frame: np.ndarray, view: View, time: float, end: float) -> None:
+    def _overlays(self, frame: np.ndarray, view: View, time: float, end: float,
+                  shown: dict[int, int]) -> None:
         for plate in self.scene.plates:
             if plate.corners is None:
                 draw_plate(frame, plate, view, plate.opacity(time, end))
-        for fig in self.figures:
-            anchor = view.to_camera(fig.label_anchor[None])[0]
-            if anchor[2] <= 0.1:
-                continue
-            u, v = view.to_pixels(anchor[None])[0]
-            sprite = self._labels[fig.index]
-            top_of_head = fig.label_anchor - np.array([0.0, 0.12 * fig.subject.height / 1.75, 0.0])
-            if view.project(top_of_head[None])[0, 1] < 0:
-                continue  # the head is cut by the top of frame: a label there would hide it
-            top = min(max(int(v - sprite.height), 2), self.height - sprite.height - 2)
-            blend(frame, sprite, int(u - sprite.width / 2), top)
-            thumbnail = self._thumbnails.get(fig.index)
-            if thumbnail is not None:
-                blend(frame, thumbnail, int(u + sprite.width / 2 + 4), top)
-        if self._caption is not None:
-            blend(frame, self._caption, 0, self.height - self._caption.height)
+        seen = [fig for fig in self.figures if shown.get(fig.index, 0) > 0]
+        place_labels(frame, view, seen, self._labels, self._thumbnails)
 
     def _label(self, fig: Figure) -> Sprite:
         name = fig.subject.name

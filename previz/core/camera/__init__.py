@@ -11,9 +11,12 @@ Conventions:
 - Camera axes are OpenCV's (x right, y down, z forward). A path holds per-frame K (fx = fy =
   f·W/w, cx = W/2, cy = H/2, continuous pixel coordinates where pixel i covers [i, i+1)) and
   world-to-camera extrinsics X_cam = R·X_world + t.
-- The base camera heads along +z (yaw 0) at the main subject's framing point, pitched by the
-  angle (positive looks up). A framing that would put it below GROUND_CLEARANCE keeps its
-  distance and aim point and rises to that height, tilting less.
+- The base camera follows DESIGN §6's composition table (``composition.TABLE``): the shot size
+  fixes where the frame's bottom edge cuts the body and a vertical rule (eye line on the upper
+  third, or a headroom) places the frame, both measured on the picture at the angle's pitch
+  (positive looks up) and at the distance in front of the plane through the eyes. A single
+  heads along +z, trucked for looking room; two-shots and over-the-shoulders in ``coverage``.
+  A framing no camera above GROUND_CLEARANCE can hold says why in its ``note``.
 - Moves, by shot time t in [0, 1] (frame i of N at i/(N-1)), eased between start and end, in
   chain order: pan, tilt, roll turn about the camera's own axes (positive pans right, tilts up,
   rolls clockwise as the operator behind the camera sees it); dolly, truck, pedestal slide along
@@ -26,29 +29,36 @@ Conventions:
 
 from __future__ import annotations
 
+from previz.core.camera.composition import (
+    FRAMINGS,
+    PERSON,
+    SHOT_SIZES,
+    TABLE,
+    FigureProportions,
+    SizeRule,
+    proportions_of,
+)
+from previz.core.camera.coverage import base_framing
 from previz.core.camera.framing import (
     ANGLES,
     GROUND_CLEARANCE,
-    PERSON,
-    VISIBLE_HEIGHTS,
-    FigureProportions,
     Framing,
     ShotCamera,
-    base_framing,
     facing_direction,
-    framing_height,
-    visible_height,
     world_point,
 )
 from previz.core.camera.labels import describe_moves, move_label, moves_label
 from previz.core.camera.lens import (
     DEFAULT_SENSOR,
     SENSORS,
+    Gate,
     Sensor,
     focal_px,
     horizontal_fov_deg,
     intrinsics,
     sensor_named,
+    turned,
+    used_gate,
     used_sensor_height,
 )
 from previz.core.camera.moves import EASINGS, MOVES, ease, move_progress
@@ -65,20 +75,24 @@ __all__ = [
     "ANGLES",
     "DEFAULT_SENSOR",
     "EASINGS",
+    "FRAMINGS",
     "GROUND_CLEARANCE",
     "MIRROR",
     "MOVES",
     "PERSON",
     "SENSORS",
-    "VISIBLE_HEIGHTS",
+    "SHOT_SIZES",
+    "TABLE",
     "WORLD_UP",
     "CameraPath",
     "CameraPose",
     "FigureProportions",
     "Framing",
+    "Gate",
     "ProjectedPoints",
     "Sensor",
     "ShotCamera",
+    "SizeRule",
     "base_framing",
     "camera_path",
     "continue_path",
@@ -87,15 +101,16 @@ __all__ = [
     "facing_direction",
     "focal_px",
     "frame_times",
-    "framing_height",
     "horizontal_fov_deg",
     "interpolate_poses",
     "intrinsics",
     "move_label",
     "move_progress",
     "moves_label",
+    "proportions_of",
     "sensor_named",
+    "turned",
+    "used_gate",
     "used_sensor_height",
-    "visible_height",
     "world_point",
 ]

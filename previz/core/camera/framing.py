@@ -1,51 +1,48 @@
-"""Base framing: where the camera stands for a shot size, an angle, a lens and a subject."""
+"""Base framing: where the camera stands for a shot size, an angle, a lens and its subjects."""
 
 from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
 
-from previz.core.camera.lens import DEFAULT_SENSOR, Sensor, sensor_named, used_sensor_height
+from previz.core.camera.composition import (
+    FRAMINGS,
+    PERSON,
+    TABLE,
+    FigureProportions,
+    Landmark,
+    Placement,
+    distance_from_height,
+    eye_offset,
+    frame_rule,
+    gaze_side,
+    height_at,
+    place,
+    proportions_of,
+)
+from previz.core.camera.lens import (
+    DEFAULT_SENSOR,
+    Gate,
+    Sensor,
+    sensor_named,
+    turned,
+    used_gate,
+)
 from previz.core.camera.pose import CameraPose, yaw_pitch_rotation
 from previz.core.subjects import Subject
 
-REFERENCE_HEIGHT = 1.75
-# Visible heights for a 1.75 m person, scaled by the subject's height (DESIGN §6). Medium is
-# 0.875 m, not DESIGN's 1.0 m: issue 4 checks that the hips (0.5·H) sit on the bottom edge with
-# the head's top on the top edge, which 1.0 m misses by 12.5% of the frame.
-VISIBLE_HEIGHTS = {
-    "extreme_close_up": 0.15,
-    "close_up": 0.35,
-    "medium_close_up": 0.6,
-    "medium": 0.875,
-    "medium_wide": 1.4,
-    "full": 2.2,
-    "wide": 5.0,
-    "extreme_wide": 15.0,
-}
+__all__ = ["PERSON", "FigureProportions"]
+
 # Camera pitch in degrees per angle; positive looks up.
 ANGLES = {"eye": 0.0, "high": -15.0, "low": 20.0, "birds_eye": -60.0, "worms_eye": 45.0}
-# How high a framing that would sink the camera into the ground puts it instead, in metres.
+ANGLE_NAMES = {"eye": "eye-level", "birds_eye": "bird's-eye", "worms_eye": "worm's-eye"}
+SHOULDER_ROOM = 0.9  # of the half-width: how far out a close-up's shoulder points may reach
+# How low a camera may go, in metres above the ground.
 GROUND_CLEARANCE = 0.1
-
-
-@dataclass(frozen=True)
-class FigureProportions:
-    """A person 7.5 heads tall, as fractions of the height H (the head's top is at H)."""
-
-    head: float = 0.133
-    eyes: float = 0.935
-    shoulders: float = 0.82
-    hips: float = 0.5
-    knees: float = 0.28
-    shoulder_width: float = 0.26
-
-
-PERSON = FigureProportions()
 
 
 def world_point(x: float, height: float, z: float) -> np.ndarray:
@@ -60,25 +57,11 @@ def facing_direction(facing_deg: float) -> np.ndarray:
     return np.array([math.sin(angle), 0.0, -math.cos(angle)])
 
 
-def visible_height(shot_size: str, subject_height: float) -> float:
-    """How many metres of the subject the frame height spans at its distance."""
-    return VISIBLE_HEIGHTS[shot_size] * subject_height / REFERENCE_HEIGHT
-
-
-def framing_height(shot_size: str, subject_height: float) -> float:
-    """Height above the ground of the point the camera aims at for this shot size."""
-    if shot_size == "extreme_close_up":
-        return PERSON.eyes * subject_height
-    if shot_size == "close_up":
-        return subject_height - PERSON.head * subject_height / 2
-    if shot_size in ("medium_close_up", "medium", "medium_wide"):
-        return subject_height - visible_height(shot_size, subject_height) / 2
-    return subject_height / 2
-
-
 @dataclass(frozen=True)
 class ShotCamera:
-    """What a shot asks of the camera: size, angle, lens, sensor, image size, main subject."""
+    """What a shot asks of the camera: size, angle, lens, sensor, image size, main subject,
+    and for a two-shot or an over-the-shoulder the other subjects (the nearest person is the
+    partner); ``turned`` puts the camera on its side, swapping the sensor's axes."""
 
     subject: Subject
     shot_size: str = "medium"
@@ -87,20 +70,52 @@ class ShotCamera:
     sensor: str = DEFAULT_SENSOR
     width: int = 1280
     height: int = 720
+    framing: str = "single"
+    others: tuple[Subject, ...] = ()
+    turned: bool = False
 
     def __post_init__(self) -> None:
         sensor_named(self.sensor)
-        if self.shot_size not in VISIBLE_HEIGHTS:
+        if self.shot_size not in TABLE:
             raise ValueError(f"unknown shot size {self.shot_size!r}")
         if self.angle not in ANGLES:
             raise ValueError(f"unknown angle {self.angle!r}")
+        if self.framing not in FRAMINGS:
+            raise ValueError(f"unknown framing {self.framing!r}: one of {', '.join(FRAMINGS)}")
         if self.focal_mm <= 0 or self.width <= 0 or self.height <= 0:
             raise ValueError("the lens and the image size must be above zero")
+        if self.framing != "single" and self.partner is None:
+            raise ValueError(f"a {self.framing.replace('_', '-')} needs a second subject")
 
     @property
     def sensor_spec(self) -> Sensor:
-        """The sensor preset this shot names."""
-        return sensor_named(self.sensor)
+        """The sensor this shot uses: the preset, its axes swapped when the camera is turned."""
+        sensor = sensor_named(self.sensor)
+        return turned(sensor) if self.turned else sensor
+
+    @property
+    def gate(self) -> Gate:
+        """The part of the sensor the image's aspect uses."""
+        return used_gate(self.sensor_spec, self.width, self.height)
+
+    @property
+    def half_height(self) -> float:
+        """Tangent of half the vertical angle of view."""
+        return self.gate.height_mm / (2 * self.focal_mm)
+
+    @property
+    def half_width(self) -> float:
+        """Tangent of half the horizontal angle of view."""
+        return self.gate.width_mm / (2 * self.focal_mm)
+
+    @property
+    def partner(self) -> Subject | None:
+        """The other person nearest the main subject (any other subject if no person)."""
+        others = [s for s in self.others if s is not self.subject and s != self.subject]
+        if not others:
+            return None
+        people = [s for s in others if s.kind == "person"] or others
+        return min(people, key=lambda s: math.hypot(s.x - self.subject.x, s.z - self.subject.z))
 
     @classmethod
     def from_params(cls, params: Mapping[str, Any], subjects: Sequence[Subject]) -> ShotCamera:
@@ -109,13 +124,19 @@ class ShotCamera:
         if main is None:
             raise ValueError("a shot needs a main subject to frame")
         return cls(main, params["shot_size"], params["angle"], float(params["lens"]),
-                   params["sensor"], int(params["width"]), int(params["height"]))
+                   params["sensor"], int(params["width"]), int(params["height"]),
+                   params.get("framing") or "single",
+                   tuple(s for s in subjects if s is not main),
+                   bool(params.get("turn_camera", False)))
 
 
 @dataclass(frozen=True, eq=False)
 class Framing:
-    """The base camera of a shot: centre, aim point, heading and tilt, distance along the view
-    and height above the ground (``clamped`` when the angle would have sunk it underground)."""
+    """The base camera of a shot: centre, aim point (on the optical axis, where it crosses the
+    framed subject's vertical axis), heading and tilt, distance in front of the subject's eye
+    plane and height above the ground. ``note`` says why the picture is not what was asked
+    (``clamped``): an angle no camera above the ground can hold, a pair too close for an
+    over-the-shoulder."""
 
     position: np.ndarray
     look_at: np.ndarray
@@ -124,7 +145,12 @@ class Framing:
     distance: float
     camera_height: float
     focal_mm: float
-    clamped: bool
+    note: str = ""
+
+    @property
+    def clamped(self) -> bool:
+        """Whether the framing gave way somewhere (the note says where)."""
+        return bool(self.note)
 
     def pose(self) -> CameraPose:
         """This framing as a camera pose."""
@@ -132,24 +158,87 @@ class Framing:
         return CameraPose(rotation, self.position, self.focal_mm, self.look_at)
 
 
-def base_framing(shot: ShotCamera) -> Framing:
-    """The camera aims at the subject's framing point, pitched by the angle, from the distance
-    D = f·V/h_used at which the visible height V fills the frame height.
+@dataclass(frozen=True)
+class Vertical:
+    """How a rule was met: the camera's placement, its pitch and what gave way."""
 
-    Where that would put the camera under GROUND_CLEARANCE (a worm's eye on a wide), it stays
-    at distance D from the same aim point but rises to GROUND_CLEARANCE, so the tilt is flatter.
-    """
+    placement: Placement
+    pitch_deg: float
+    note: str = ""
+
+
+def single(shot: ShotCamera) -> Framing:
+    """One subject framed by its size's row, pitched by the angle about it, with looking room:
+    a subject looking across the screen sits on the third opposite its gaze."""
     subject = shot.subject
-    h_used = used_sensor_height(shot.sensor_spec, shot.width, shot.height)
-    distance = shot.focal_mm * visible_height(shot.shot_size, subject.height) / h_used
-    centre = framing_height(shot.shot_size, subject.height)
-    pitch = math.radians(ANGLES[shot.angle])
-    camera_height = centre - distance * math.sin(pitch)
-    clamped = camera_height < GROUND_CLEARANCE
-    if clamped:
-        camera_height = GROUND_CLEARANCE
-        pitch = math.asin(max(-1.0, min(1.0, (centre - camera_height) / distance)))
-    look_at = world_point(subject.x, centre, subject.z)
-    forward = np.array([0.0, math.sin(pitch), math.cos(pitch)])
-    return Framing(look_at - distance * forward, look_at, 0.0, math.degrees(pitch), distance,
-                   camera_height, shot.focal_mm, clamped)
+    upper, lower = frame_rule(shot.shot_size, subject, shot.half_height)
+    vertical = solve_vertical(upper, lower, ANGLES[shot.angle], shot.angle)
+    if shot.shot_size == "close_up":
+        vertical = _with_shoulders(shot, subject, upper, vertical)
+    tangent = -gaze_side(subject) * shot.half_width / 3
+    return frame_subject(shot, subject, vertical, tangent)
+
+
+def _with_shoulders(shot: ShotCamera, subject: Subject, upper: Landmark,
+                    vertical: Vertical) -> Vertical:
+    """A close-up holds both shoulders: a frame too narrow for them (9:16) steps back, the
+    eye line kept on the upper third."""
+    fig = proportions_of(subject)
+    pitch = math.radians(vertical.pitch_deg)
+    reach = fig.shoulder_width / 2 * subject.height / (SHOULDER_ROOM * shot.half_width)
+    chest = fig.chest_forward * subject.height  # the shoulders' front, nearer than the axis
+    needed = reach / max(math.cos(pitch), 1e-6) - eye_offset(subject) + chest
+    if vertical.placement.distance >= needed:
+        return vertical
+    return replace(vertical, placement=Placement(
+        needed, height_at(upper, vertical.pitch_deg, needed)))
+
+
+def solve_vertical(upper: Landmark, lower: Landmark, pitch_deg: float, angle: str) -> Vertical:
+    """Both landmarks held at the pitch asked for; where that sinks the camera, the camera on
+    GROUND_CLEARANCE at the same pitch holding the upper one; where no camera can hold them at
+    that pitch, the nearest pitch toward level that can (the note says which)."""
+    placement = place(upper, lower, pitch_deg)
+    if placement is not None and placement.height >= GROUND_CLEARANCE:
+        return Vertical(placement, pitch_deg)
+    if placement is not None:
+        distance = distance_from_height(upper, pitch_deg, GROUND_CLEARANCE)
+        if distance is not None:
+            return Vertical(Placement(distance, GROUND_CLEARANCE), pitch_deg,
+                            f"a {_angle_name(angle)} angle needs the camera under the ground"
+                            f" to hold this size: it stands {GROUND_CLEARANCE} m up and the"
+                            " frame cuts the body higher")
+    step = 1.0 if pitch_deg < 0 else -1.0
+    pitch = pitch_deg
+    while abs(pitch) > 0:
+        pitch += step
+        placement = place(upper, lower, pitch)
+        if placement is not None and placement.height >= GROUND_CLEARANCE:
+            break
+    else:
+        placement = place(upper, lower, 0.0)
+    return Vertical(placement, pitch, f"no camera holds this size at a {_angle_name(angle)}"
+                    f" angle of {pitch_deg:+g}°: it tilts {pitch:+g}°")
+
+
+def frame_subject(shot: ShotCamera, subject: Subject, vertical: Vertical,
+                  tangent: float) -> Framing:
+    """A camera looking along +z at ``vertical``'s placement in front of ``subject``'s eye
+    plane, trucked so the subject's head lands at horizontal ``tangent``."""
+    distance, height = vertical.placement.distance, vertical.placement.height
+    pitch = math.radians(vertical.pitch_deg)
+    eye_z = subject.z - eye_offset(subject)
+    head_height = PERSON.head_centre * subject.height
+    head_depth = (distance + eye_offset(subject)) * math.cos(pitch) + (
+        head_height - height) * math.sin(pitch)
+    x = subject.x - tangent * head_depth
+    position = world_point(x, height, eye_z - distance)
+    # Orbits, cranes and dolly-zooms keep the point where the view crosses the body's axis.
+    look_at = world_point(x, height + (distance + eye_offset(subject)) * math.tan(pitch),
+                          subject.z)
+    return Framing(position, look_at, 0.0, vertical.pitch_deg, distance, height, shot.focal_mm,
+                   vertical.note)
+
+
+def _angle_name(angle: str) -> str:
+    return ANGLE_NAMES.get(angle, angle)

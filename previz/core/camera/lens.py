@@ -1,4 +1,4 @@
-"""Lenses and sensors: sensor presets, the used sensor height, pixel intrinsics, field of view."""
+"""Lenses and sensors: sensor presets, the gate an aspect uses, pixel intrinsics, field of view."""
 
 from __future__ import annotations
 
@@ -36,6 +36,7 @@ SENSORS: dict[str, Sensor] = {
     )
 }
 DEFAULT_SENSOR = "super35"
+TURNED = "_turned"  # the name of a preset's sensor on a camera turned on its side
 
 
 def sensor_named(name: str) -> Sensor:
@@ -46,21 +47,44 @@ def sensor_named(name: str) -> Sensor:
         raise ValueError(f"unknown sensor {name!r}: one of {', '.join(SENSORS)}") from None
 
 
+@dataclass(frozen=True)
+class Gate:
+    """The part of a sensor an image uses, in millimetres: the largest rectangle of the
+    image's aspect inside the sensor (16:9 on Super 35 is 24.89 x 14.0, 9:16 is 10.5 x 18.66)."""
+
+    width_mm: float
+    height_mm: float
+
+
+def used_gate(sensor: Sensor, width: int, height: int) -> Gate:
+    """The gate an image of ``width`` x ``height`` pixels uses: no aspect stretches the sensor."""
+    if width * sensor.height_mm >= height * sensor.width_mm:
+        return Gate(sensor.width_mm, sensor.width_mm * height / width)
+    return Gate(sensor.height_mm * width / height, sensor.height_mm)
+
+
 def used_sensor_height(sensor: Sensor, width: int, height: int) -> float:
-    """The sensor height an image of ``width`` x ``height`` pixels uses: the full width, cut to
-    the image's aspect (16:9 on Super 35 uses 14.0 mm)."""
-    return sensor.width_mm * height / width
+    """The sensor height an image of ``width`` x ``height`` pixels uses."""
+    return used_gate(sensor, width, height).height_mm
 
 
-def focal_px(focal_mm: float | np.ndarray, sensor: Sensor, width: int) -> float | np.ndarray:
-    """The focal length in pixels, the same on both axes (square pixels)."""
-    return focal_mm * width / sensor.width_mm
+def turned(sensor: Sensor) -> Sensor:
+    """The sensor of a camera turned on its side: its axes swapped."""
+    if sensor.name.endswith(TURNED):
+        return Sensor(sensor.name.removesuffix(TURNED), sensor.height_mm, sensor.width_mm)
+    return Sensor(sensor.name + TURNED, sensor.height_mm, sensor.width_mm)
+
+
+def focal_px(focal_mm: float | np.ndarray, sensor: Sensor, width: int,
+             height: int) -> float | np.ndarray:
+    """The focal length in pixels, the same on both axes (square pixels): f·W/w_used."""
+    return focal_mm * width / used_gate(sensor, width, height).width_mm
 
 
 def intrinsics(focal_mm: float | np.ndarray, sensor: Sensor, width: int, height: int) -> np.ndarray:
-    """The pinhole matrix K (3x3, or (N,3,3) for N focal lengths): fx = fy = f·W/w, centre at
+    """The pinhole matrix K (3x3, or (N,3,3) for N focal lengths): fx = fy = f·W/w_used, centre at
     (W/2, H/2) in continuous pixel coordinates, where pixel i covers [i, i+1)."""
-    f = np.asarray(focal_px(np.asarray(focal_mm, dtype=float), sensor, width))
+    f = np.asarray(focal_px(np.asarray(focal_mm, dtype=float), sensor, width, height))
     k = np.zeros((*f.shape, 3, 3))
     k[..., 0, 0] = f
     k[..., 1, 1] = f

@@ -3,19 +3,22 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cached_property
 from typing import Any
 
 import numpy as np
 
-from previz.core.camera.framing import ShotCamera, base_framing
+from previz.core.camera.coverage import base_framing
+from previz.core.camera.framing import ShotCamera
 from previz.core.camera.lens import Sensor, intrinsics
 from previz.core.camera.moves import Rig, apply_move
 from previz.core.camera.pose import MIRROR, CameraPose, world_to_camera
 from previz.core.values import MoveValue
 
 SCHEMA = "CameraPath.1"
+# How a continuation plays a move's easing: it is already moving at the seam.
+CONTINUED_EASING = {"ease-in": "linear", "ease-in-out": "linear"}
 
 
 @dataclass(frozen=True, eq=False)
@@ -152,9 +155,44 @@ def camera_path(shot: ShotCamera, moves: Sequence[MoveValue], frame_count: int,
 def continue_path(previous: CameraPath, moves: Sequence[MoveValue],
                   frame_count: int) -> CameraPath:
     """A path on ``previous``'s image size and sensor that starts exactly at its last pose, for
-    an Extend; its moves are relative to that pose."""
-    return _moved(previous.pose(-1), moves, frame_count, width=previous.width,
-                  height=previous.height, sensor=previous.sensor)
+    an Extend. With no moves the camera carries on as it was going: each frame repeats the
+    rigid motion and the zoom of ``previous``'s last frame (a dolly keeps dollying, an orbit
+    keeps circling, a still camera stays). Moves are relative to the last pose and, being a
+    continuation, do not start from rest: an ease-in or ease-in-out plays at constant speed
+    (only an ease-out, asked for, slows to a stop at the end)."""
+    if any(move.move != "static" for move in moves):
+        return _moved(previous.pose(-1), [carried_on(move) for move in moves], frame_count,
+                      width=previous.width, height=previous.height, sensor=previous.sensor)
+    return _carried(previous, frame_count)
+
+
+def carried_on(move: MoveValue) -> MoveValue:
+    """A move as a continuation plays it: never easing in from rest."""
+    easing = CONTINUED_EASING.get(move.easing, move.easing)
+    return move if easing == move.easing else replace(move, easing=easing)
+
+
+def _carried(previous: CameraPath, frame_count: int) -> CameraPath:
+    """``frame_count`` frames from ``previous``'s last pose, each moved as its last frame was:
+    E_k = E_last·(E_prev⁻¹·E_last)^k, and the focal length by its last step."""
+    last = previous.world_to_camera[-1]
+    step = np.linalg.inv(previous.world_to_camera[-2]) @ last if (
+        previous.frame_count > 1) else np.eye(4)
+    zoom = float(previous.focal_mm[-1] - previous.focal_mm[-2]) if (
+        previous.frame_count > 1) else 0.0
+    extrinsics = [last]
+    for _ in range(1, frame_count):
+        extrinsics.append(extrinsics[-1] @ step)
+    matrices = np.stack(extrinsics)
+    rotation = matrices[:, :3, :3].copy()
+    position = -np.einsum("nji,nj->ni", rotation, matrices[:, :3, 3])
+    position[0] = previous.position[-1]  # the seam's pose exactly, not through a round trip
+    rotation[0] = previous.rotation[-1]
+    focal = previous.focal_mm[-1] + zoom * np.arange(frame_count)
+    if np.any(focal <= 0):
+        raise ValueError("carrying the zoom on takes the focal length to zero or below")
+    return CameraPath(previous.width, previous.height, previous.sensor, focal, rotation,
+                      position, previous.look_at.copy())
 
 
 def _moved(base: CameraPose, moves: Sequence[MoveValue], frame_count: int, *, width: int,

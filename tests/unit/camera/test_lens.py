@@ -16,6 +16,8 @@ from previz.core.camera import (
     horizontal_fov_deg,
     intrinsics,
     sensor_named,
+    turned,
+    used_gate,
     used_sensor_height,
 )
 from previz.core.subjects import Subject
@@ -52,13 +54,13 @@ def test_intrinsics_have_square_pixels_centred() -> None:
 @pytest.mark.parametrize("sensor", sorted(SENSOR_WIDTHS))
 @pytest.mark.parametrize("focal", LENSES)
 def test_point_lands_where_the_pinhole_formula_says(sensor: str, focal: float) -> None:
-    # A level camera framing a full shot: it stands D = f·2.2/h_used in front of the subject
-    # (at x = 1, z = 4) at half the subject's height, looking along +z.
+    # A level camera framing a full shot of the subject at x = 1, z = 4, looking along +z.
     width, height = 1280, 720
     subject = Subject("A", height=1.75, x=1.0, z=4.0, main=True)
     path = camera_path(ShotCamera(subject, "full", "eye", focal, sensor, width, height), [], 1)
-    distance = focal * 2.2 / (SENSOR_WIDTHS[sensor] * height / width)
-    camera = np.array([1.0, 0.875, 4.0 - distance])
+    camera = path.position[0]
+    assert path.pose(0).yaw_deg == 0.0
+    assert path.pose(0).pitch_deg == 0.0
     f_px = focal * width / SENSOR_WIDTHS[sensor]
     points = np.array([[1.3, 1.6, 4.0], [0.2, 0.0, 6.5], [-3.0, 2.5, 20.0]])
     pixels = path.project(0, points).pixels
@@ -89,3 +91,13 @@ def test_points_behind_the_camera_have_no_pixel() -> None:
     projected = path.project(0, np.array([[0.0, 1.0, -50.0], [0.0, 1.0, 0.0]]))
     assert np.isnan(projected.pixels[0]).all()
     assert projected.depth[0] < 0 < projected.depth[1]
+
+
+def test_an_aspect_crops_inside_the_sensor_never_stretching_it() -> None:
+    gate = used_gate(SENSORS["super35"], 1080, 1920)
+    assert (gate.width_mm, gate.height_mm) == pytest.approx((10.5, 18.66), abs=0.01)
+    gate = used_gate(SENSORS["super35"], 2390, 1000)
+    assert (gate.width_mm, gate.height_mm) == pytest.approx((24.89, 10.41), abs=0.01)
+    gate = used_gate(turned(SENSORS["super35"]), 1080, 1920)
+    assert (gate.width_mm, gate.height_mm) == pytest.approx((14.0, 24.89), abs=0.01)
+    assert turned(turned(SENSORS["full_frame"])) == SENSORS["full_frame"]

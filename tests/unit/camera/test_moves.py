@@ -42,6 +42,12 @@ def subject_height_px(path: CameraPath, top: np.ndarray = HEAD,
     return pixels(path, bottom)[:, 1] - pixels(path, top)[:, 1]
 
 
+def aim_distance() -> float:
+    """How far the base camera stands from the point it aims at (on the subject's axis)."""
+    framing = base_framing(SHOT)
+    return float(np.linalg.norm(framing.look_at - framing.position))
+
+
 def aim(path: CameraPath) -> np.ndarray:
     return pixels(path, base_framing(SHOT).look_at)
 
@@ -63,7 +69,7 @@ def test_tilt_up_moves_the_subject_down_by_f_tan_theta() -> None:
 
 def test_roll_clockwise_turns_the_picture_anticlockwise() -> None:
     path = path_of(MoveValue("roll", 30.0, easing="linear"))
-    distance = base_framing(SHOT).distance
+    distance = aim_distance()
     right = base_framing(SHOT).look_at + np.array([1.0, 0.0, 0.0])
     end = pixels(path, right)[-1]
     angle = math.radians(30.0)
@@ -80,20 +86,20 @@ def test_zoom_35_to_70_doubles_the_subject() -> None:
 
 
 def test_dolly_in_makes_the_subject_bigger_as_distance_predicts() -> None:
-    distance = base_framing(SHOT).distance
+    distance = aim_distance()
     heights = subject_height_px(path_of(MoveValue("dolly", 1.0)))
     assert heights[-1] / heights[0] == pytest.approx(distance / (distance - 1.0), rel=0.01)
 
 
 def test_truck_right_moves_the_subject_left() -> None:
-    distance = base_framing(SHOT).distance
+    distance = aim_distance()
     u = aim(path_of(MoveValue("truck", 0.5, easing="linear")))[:, 0]
     assert u == pytest.approx(640 - F_PX * 0.5 * TIMES / distance, abs=1.0)
 
 
 def test_pedestal_up_moves_the_subject_down_and_keeps_its_size() -> None:
     path = path_of(MoveValue("pedestal", 0.3, easing="linear"))
-    distance = base_framing(SHOT).distance
+    distance = aim_distance()
     assert aim(path)[:, 1] == pytest.approx(360 + F_PX * 0.3 * TIMES / distance, abs=1.0)
     assert subject_height_px(path) == pytest.approx(subject_height_px(path_of()), rel=1e-6)
 
@@ -119,7 +125,7 @@ def test_orbit_keeps_the_subject_centred_while_the_background_moves() -> None:
     path = path_of(MoveValue("orbit", 90.0))
     assert aim(path) == pytest.approx(np.tile([640.0, 360.0], (FRAMES, 1)), abs=1.0)
     look_at = base_framing(SHOT).look_at
-    assert path.position[-1, 0] - look_at[0] == pytest.approx(base_framing(SHOT).distance)
+    assert path.position[-1, 0] - look_at[0] == pytest.approx(aim_distance())
     assert path.position[-1, 2] == pytest.approx(look_at[2])
 
 
@@ -130,7 +136,7 @@ def test_dolly_zoom_holds_the_subject_while_the_background_changes() -> None:
     offset = pixels(path, BACKGROUND) - [640.0, 360.0]
     # Pushing in on a wider lens: the background shrinks toward the centre.
     assert np.linalg.norm(offset[-1]) / np.linalg.norm(offset[0]) < 0.5
-    distance = base_framing(SHOT).distance
+    distance = aim_distance()
     assert path.focal_mm[-1] == pytest.approx(35.0 * (distance - 1.5) / distance)
 
 

@@ -71,8 +71,9 @@ def test_control_rows_for_a_level_camera() -> None:
     rows = camera_path(shot, [], 3).control_rows()
     assert rows.shape == (3, 18)
     h_used = 24.89 * 720 / 1280
-    distance = 35.0 * 0.875 / h_used
-    camera_height = 1.75 - 0.875 / 2
+    framing = base_framing(shot)
+    camera_height, distance = framing.camera_height, -framing.position[2]
+    assert framing.position[0] == 0.0
     # Proper rotation I (R = MIRROR); t = -R·C with the camera at (0, camera_height, -distance).
     expected = [35.0 / 24.89, 35.0 / h_used, 0.5, 0.5, 0.0, 0.0,
                 1, 0, 0, 0.0, 0, 1, 0, camera_height, 0, 0, 1, distance]
@@ -128,3 +129,31 @@ def test_a_continued_path_holds_its_start_until_its_move_begins(move: str, x: fl
         assert np.array_equal(second.world_to_camera[i], first.world_to_camera[-1]), i
     assert not np.array_equal(second.world_to_camera[-1], first.world_to_camera[-1]) or (
         second.focal_mm[-1] != first.focal_mm[-1])
+
+
+@pytest.mark.parametrize("move", [MoveValue("dolly", 1.0, easing="linear"),
+                                  MoveValue("orbit", 40.0, easing="linear"),
+                                  MoveValue("zoom", 10.0, easing="linear")])
+def test_a_path_continued_without_moves_carries_on_at_its_last_speed(move: MoveValue) -> None:
+    first = camera_path(SHOT, [move], 11)
+    second = continue_path(first, [], 6)
+    assert np.array_equal(second.world_to_camera[0], first.world_to_camera[-1])
+    step = np.linalg.norm(first.position[-1] - first.position[-2])
+    steps = np.linalg.norm(np.diff(second.position, axis=0), axis=1)
+    assert steps == pytest.approx(np.full(5, step), abs=1e-9)
+    assert np.diff(second.focal_mm) == pytest.approx(np.full(5, first.focal_mm[-1]
+                                                             - first.focal_mm[-2]))
+    pivot = first.look_at
+    radius = np.linalg.norm((first.position[-1] - pivot)[[0, 2]])
+    if move.move == "orbit":  # still on the circle round the subject, still facing it
+        assert np.linalg.norm((second.position - pivot)[:, [0, 2]], axis=1) == pytest.approx(
+            np.full(6, radius))
+
+
+def test_a_continued_move_does_not_ease_in_from_rest() -> None:
+    first = camera_path(SHOT, [MoveValue("dolly", 1.0, easing="linear")], 11)
+    second = continue_path(first, [MoveValue("dolly", 1.0, easing="ease-in-out")], 11)
+    steps = np.linalg.norm(np.diff(second.position, axis=0), axis=1)
+    assert steps == pytest.approx(np.full(10, 0.1))
+    stopping = continue_path(first, [MoveValue("dolly", 1.0, easing="ease-out")], 11)
+    assert np.linalg.norm(stopping.position[-1] - stopping.position[-2]) < 0.01

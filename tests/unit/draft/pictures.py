@@ -26,11 +26,12 @@ from previz.engine.backend import CancelToken, RenderRequest
 W, H = 640, 360
 # Sensor widths in millimetres, from the issue's presets (the used height is W/H of it).
 SENSOR_WIDTHS = {"super35": 24.89, "full_frame": 36.0, "alexa35": 27.99, "super16": 12.52}
-# DESIGN §6: visible height of a 1.75 m person and where the camera aims, for the sizes the
-# position tests use (full and wider aim at the figure's middle).
-WIDE_VISIBLE = {"full": 2.2, "wide": 5.0, "extreme_wide": 15.0}
+SENSOR_HEIGHTS = {"super35": 18.66, "full_frame": 24.0, "alexa35": 19.22, "super16": 7.41}
+# DESIGN §6: metres of frame height around the subject of the wide sizes.
+WIDE_VISIBLE = {"wide": 5.0, "extreme_wide": 15.0}
 ANGLE_PITCH = {"eye": 0.0, "high": -15.0, "low": 20.0}
 RED, GREEN, BLUE, YELLOW = (LAYOUT_COLOURS[i] for i in range(4))
+MAGENTA_PLATE = np.full((H, W, 3), (255, 0, 255), np.uint8)  # a plate unlike the draft
 
 
 def person(name: str = "Ann", x: float = 0.0, z: float = 0.0, *, height: float = 1.75,
@@ -173,7 +174,8 @@ def layout_silhouette(frame: np.ndarray, colour: Sequence[int]) -> Silhouette:
 class Pinhole:
     """A camera at ``centre`` (world metres: x right, y up, z away) heading ``yaw`` degrees
     right of +z and pitched ``pitch`` degrees up, with a ``focal_mm`` lens on a sensor
-    ``sensor_mm`` wide, making ``width`` x ``height`` images with square pixels."""
+    gate ``sensor_mm`` wide (the part of the sensor the image's aspect uses), making
+    ``width`` x ``height`` images with square pixels."""
 
     centre: np.ndarray
     yaw: float
@@ -197,17 +199,29 @@ class Pinhole:
     def framing(cls, subject_height: float, x: float, z: float, *, size: str = "wide",
                 angle: str = "eye", focal_mm: float = 35.0, sensor: str = "super35",
                 width: int = W, height: int = H) -> Pinhole:
-        """The base camera of a full or wider shot: it aims at the figure's middle from the
-        distance D = f·V/h_used at which the visible height V fills the frame."""
-        sensor_mm = SENSOR_WIDTHS[sensor]
-        used_height = sensor_mm * height / width
-        visible = WIDE_VISIBLE[size] * subject_height / 1.75
-        distance = focal_mm * visible / used_height
-        pitch = math.radians(ANGLE_PITCH[angle])
-        aim = np.array([x, subject_height / 2, z])
-        forward = np.array([0.0, math.sin(pitch), math.cos(pitch)])
-        return cls(aim - distance * forward, 0.0, ANGLE_PITCH[angle], focal_mm, sensor_mm,
-                   width, height)
+        """The base camera of a full or wider shot of a person facing it, by DESIGN §6's table:
+        a full shot has 8% headroom over the head's outline and 5% under the toes; a wide or
+        extreme wide puts the feet on the lower third with 5 m or 15 m of frame height. Both
+        are held in the picture at the angle's pitch: a ray at θ + atan(t) from a camera d in
+        front of the body's plane and h up meets it at h + d·tan(θ + atan t)."""
+        sensor_w, sensor_h = SENSOR_WIDTHS[sensor], SENSOR_HEIGHTS[sensor]
+        used_height = min(sensor_h, sensor_w * height / width)
+        half = used_height / (2 * focal_mm)
+        pitch = ANGLE_PITCH[angle]
+        if size == "full":  # the head's ball on the headroom, the toes (0.05·H ahead) low
+            radius = 0.133 * subject_height / 2
+            top, top_t = subject_height - radius, half * (1 - 2 * 0.08)
+            bottom_t, toes = -half * (1 - 2 * 0.05), 0.05 * subject_height
+        else:
+            radius, top, top_t = 0.0, 2 * WIDE_VISIBLE[size] / 3, half
+            bottom_t, toes = -half / 3, 0.0
+        up = math.radians(pitch) + math.atan(top_t)
+        down = math.radians(pitch) + math.atan(bottom_t)
+        top += radius / math.cos(up)  # the ray grazing the head's ball
+        distance = (top - toes * math.tan(down)) / (math.tan(up) - math.tan(down))
+        camera_height = -(distance - toes) * math.tan(down)
+        return cls(np.array([x, camera_height, z - distance]), 0.0, pitch, focal_mm,
+                   used_height * width / height, width, height)
 
     @property
     def focal_px(self) -> float:

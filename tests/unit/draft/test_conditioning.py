@@ -11,6 +11,7 @@ import pytest
 from PIL import ImageFont
 from unit.draft.pictures import H, Pinhole, W, coverage, linear, person, shoot, silhouette
 
+from previz.core.subjects import Subject
 from previz.core.values import ConditioningImage
 
 MAGENTA = (255, 0, 255)
@@ -82,14 +83,25 @@ def test_a_last_frame_image_dissolves_in_at_the_end() -> None:
     assert 0.35 < mix < 0.65
 
 
-def _label_tab(frame: np.ndarray, near: tuple[int, int]) -> tuple[int, int, int]:
-    """Left, right and top of the label tab just above ``near`` (column, row): a dark,
-    nearly grey tab with white text, told from the day's blue sky by its lack of colour."""
+def _beside_head(subject: Subject) -> tuple[int, int]:
+    """A point a few pixels right of the subject's head, level with its middle: inside the
+    label, which sits beside the head."""
+    camera = Pinhole.framing(1.75, 0.0, 0.0, size="full")
+    radius = 0.0665 * subject.height
+    centre = np.array([subject.x, subject.height - radius, subject.z])
+    middle = camera.project([centre])[0]
+    depth = camera.camera_points([centre])[0, 2]
+    return int(middle[0] + camera.focal_px * radius / depth) + 8, int(middle[1])
+
+
+def _label_tab(frame: np.ndarray, inside: tuple[int, int]) -> tuple[int, int, int]:
+    """Left, right and top of the label tab around ``inside`` (column, row): a dark, nearly
+    grey tab with white text, told from the day's blue sky by its lack of colour."""
     grey = frame.astype(int).max(axis=2) - frame.astype(int).min(axis=2) <= 26
-    column, row = near
-    bottom = row - np.flatnonzero(grey[row::-1, column])[0]
-    top = bottom - np.flatnonzero(~grey[bottom::-1, column])[0] + 1
-    middle = grey[(top + bottom) // 2]
+    column, row = inside
+    assert grey[row, column], "no label there"
+    top = row - np.flatnonzero(~grey[row::-1, column])[0] + 1
+    middle = grey[row]
     left = column - np.flatnonzero(~middle[column::-1])[0] + 1
     right = column + np.flatnonzero(~middle[column:])[0]
     return int(left), int(right), int(top)
@@ -104,14 +116,12 @@ def test_a_reference_image_labels_its_subject(named: str) -> None:
                        images={"face": thumb})
     frame = take.frames[0]
     owner = bob if named else ann
-    head = Pinhole.framing(1.75, 0.0, 0.0, size="full").project(
-        [[owner.x, owner.height, owner.z]])[0]
-    anchor = (int(head[0]), int(head[1]) - 2)
-
     thumbnail = silhouette(coverage(frame, MAGENTA) > 0.99)
+    anchor = (int(thumbnail.left) - 8, int(thumbnail.top) + 4)  # the label is just left of it
+
     assert thumbnail.height >= 40  # the picture itself, scaled up to the thumbnail size
     left, right, top = _label_tab(frame, anchor)
-    plain_left, plain_right, _ = _label_tab(plain.frames[0], anchor)
+    plain_left, plain_right, _ = _label_tab(plain.frames[0], _beside_head(owner))
     # The label grew by " (ref)" and the picture sits just right of it, level with it.
     size = max(int(H * 0.028), 10)
     grown = ImageFont.load_default(size=size).getlength(f"{owner.name} (ref)") - (
@@ -121,9 +131,7 @@ def test_a_reference_image_labels_its_subject(named: str) -> None:
     assert abs(thumbnail.top - top) <= 1
     # The other subject's label is as it was.
     other = bob if owner is ann else ann
-    other_head = Pinhole.framing(1.75, 0.0, 0.0, size="full").project(
-        [[other.x, other.height, other.z]])[0]
-    other_anchor = (int(other_head[0]), int(other_head[1]) - 2)
+    other_anchor = _beside_head(other)
     assert _label_tab(frame, other_anchor) == _label_tab(plain.frames[0], other_anchor)
 
 

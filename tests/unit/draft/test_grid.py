@@ -94,9 +94,10 @@ def test_grid_lines_meet_where_the_camera_says(angle: str, lens: float) -> None:
 
 @pytest.mark.parametrize("degrees", [15.0, -25.0])
 def test_after_a_pan_the_lines_meet_off_centre(degrees: float) -> None:
-    take = shoot([person(main=True)], lens=24.0, moves=[linear("pan", degrees)], frames=2,
-                 mode="preview")
-    camera = Pinhole.framing(1.75, 0.0, 0.0, focal_mm=24.0).turned(pan=degrees)
+    # A full shot: nearer the ground's grid than a wide, so more of its lines cross the frame.
+    take = shoot([person(main=True)], size="full", lens=24.0, moves=[linear("pan", degrees)],
+                 frames=2, mode="preview")
+    camera = Pinhole.framing(1.75, 0.0, 0.0, size="full", focal_mm=24.0).turned(pan=degrees)
     expected = camera.vanishing_point((0.0, 0.0, 1.0))
     seen = _vanishing_point_seen(take.frames[-1], expected[1])
     assert abs(expected[0] - take.request.width / 2) > 100

@@ -47,7 +47,7 @@ def test_a_person_beside_a_long_car_is_not_covered_by_its_flank(x: float, z: flo
                 Subject("Car", "vehicle", 1.5, 2.6, 3.5)]
     take = shoot(subjects)
     frame, bob = take.frames[0], _alone(take, subjects[1])
-    assert (coverage(frame, GREEN) > 0.99)[bob].all()
+    assert (coverage(frame, GREEN) > 0.98)[bob].all()  # arm and torso meet in a soft seam
     assert (coverage(frame, BLUE) > 0.5).sum() > 1000  # the car is there, beside him
 
 

@@ -65,7 +65,7 @@ def test_a_person_stands_where_the_formula_puts_head_and_feet(lens: float) -> No
     centre = camera.camera_points([[0.0, height - radius, 0.0]])[0]
     head = camera.height / 2 + camera.focal_px * _tangent_slope(centre[1], centre[2], radius)
 
-    assert abs(measured.bottom - feet) < 1.0
+    assert abs(measured.bottom - feet) < 1.25  # the anti-aliased fill, 0.7 px fatter (above)
     assert abs(measured.top - head) < 1.0
     assert abs(measured.centroid[0] - camera.width / 2) < 0.3
 

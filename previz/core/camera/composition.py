@@ -1,0 +1,179 @@
+"""Composition: DESIGN §6's table of where each shot size cuts the body and places the frame.
+
+Every rule is two picture constraints, each a landmark of the figure (a height on it, and how
+far behind the plane through its eyes it lies) held at a tangent of the frame (positive up from
+the optical axis, the frame's top edge at ``+half``). A camera pitched by θ and standing ``d``
+in front of the eye plane at height ``h`` sees a landmark at height y, ``e`` behind that plane,
+at tangent t when y - h = (d + e)·tan(θ + atan t): two such lines fix d and h.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from previz.core.subjects import Subject
+
+SHOT_SIZES = ("extreme_close_up", "close_up", "medium_close_up", "medium", "medium_wide",
+              "full", "wide", "extreme_wide")
+FRAMINGS = ("single", "two_shot", "over_the_shoulder")
+SIDE_ROOM = 0.10  # of the frame width, either side of a two-shot's pair
+FOOT_ROOM = 0.05  # of the frame height, under the feet of a full shot
+
+
+@dataclass(frozen=True)
+class FigureProportions:
+    """A person 7.5 heads tall, as fractions of the height H (the head's top is at H).
+
+    ``eye_forward``, ``chest_forward`` and ``foot_forward`` are how far the eyes, the chest
+    and the toes sit in front of the body's vertical axis, ``half_width`` how far the arms
+    reach either side of it."""
+
+    head: float = 0.133
+    eyes: float = 0.935
+    shoulders: float = 0.82
+    hips: float = 0.5
+    knees: float = 0.28
+    shoulder_width: float = 0.26
+    eye_forward: float = 0.058
+    half_width: float = 0.19
+    chest_forward: float = 0.07
+    foot_forward: float = 0.05
+
+    @property
+    def head_radius(self) -> float:
+        """The head as a ball: its radius."""
+        return self.head / 2
+
+    @property
+    def head_centre(self) -> float:
+        """Height of the head ball's centre."""
+        return 1.0 - self.head / 2
+
+
+PERSON = FigureProportions()
+
+
+@dataclass(frozen=True)
+class SizeRule:
+    """One row of the table: where the frame's bottom edge cuts the body (a fraction of H),
+    and the vertical rule: the eye line on the upper third, or this much headroom."""
+
+    bottom: float | None
+    headroom: float | None = None
+    visible: float | None = None  # wide sizes: metres of frame height at the subject
+
+
+TABLE: dict[str, SizeRule] = {
+    "extreme_close_up": SizeRule(0.875),
+    "close_up": SizeRule(0.78),
+    "medium_close_up": SizeRule(0.72),
+    "medium": SizeRule(0.60, headroom=0.12),
+    "medium_wide": SizeRule(0.38, headroom=0.08),
+    "full": SizeRule(None, headroom=0.08),
+    "wide": SizeRule(None, visible=5.0),
+    "extreme_wide": SizeRule(None, visible=15.0),
+}
+
+
+@dataclass(frozen=True)
+class Landmark:
+    """A point of a figure held at a place in the picture: its height in metres, how far
+    behind the eye plane it lies, the ball radius whose outline it is (0 for a point), and the
+    tangent of the frame it must land on."""
+
+    height: float
+    behind: float
+    radius: float
+    tangent: float
+
+
+@dataclass(frozen=True)
+class Placement:
+    """A camera for a rule: ``distance`` in front of the eye plane, ``height`` above ground."""
+
+    distance: float
+    height: float
+
+
+def proportions_of(subject: Subject) -> FigureProportions:
+    """The landmarks' fractions for a subject (props and vehicles use a person's, of their
+    own height: their top is the top)."""
+    return PERSON
+
+
+def frame_rule(size: str, subject: Subject, half: float) -> tuple[Landmark, Landmark]:
+    """The two landmarks of ``subject`` that a ``size`` frame holds, upper then lower, for a
+    frame whose top edge is at tangent ``half`` (its bottom at ``-half``)."""
+    rule, fig, height = TABLE[size], proportions_of(subject), subject.height
+    axis = eye_offset(subject)  # the body's axis lies this far behind the eye plane
+    if rule.visible is not None:  # feet on the lower third, the frame ``visible`` metres tall
+        return (Landmark(2 * rule.visible / 3, axis, 0.0, half),
+                Landmark(0.0, axis, 0.0, -half / 3))
+    if rule.headroom is None:
+        return (Landmark(fig.eyes * height, 0.0, 0.0, half / 3),
+                Landmark(rule.bottom * height, 0.0, 0.0, -half))
+    top = Landmark(fig.head_centre * height, axis, fig.head_radius * height,
+                   half * (1 - 2 * rule.headroom))
+    if rule.bottom is None:  # the toes, the nearest and so the lowest part of the feet
+        toes = axis - fig.foot_forward * height * math.cos(math.radians(subject.facing))
+        return top, Landmark(0.0, toes, 0.0, -half * (1 - 2 * FOOT_ROOM))
+    return top, Landmark(rule.bottom * height, 0.0, 0.0, -half)
+
+
+def eye_offset(subject: Subject) -> float:
+    """How far the body's axis lies behind the plane through the eyes, for a camera looking
+    along +z (negative when the subject turns its back)."""
+    fig = proportions_of(subject)
+    return fig.eye_forward * subject.height * math.cos(math.radians(subject.facing))
+
+
+def eye_third(subject: Subject, half: float) -> Landmark:
+    """The subject's eye line on the upper third."""
+    return Landmark(proportions_of(subject).eyes * subject.height, 0.0, 0.0, half / 3)
+
+
+def place(upper: Landmark, lower: Landmark, pitch_deg: float) -> Placement | None:
+    """The camera that holds both landmarks at a pitch, or ``None`` when no camera can (a
+    ray would point past the vertical)."""
+    a_up, a_low = (math.radians(pitch_deg) + math.atan(mark.tangent) for mark in (upper, lower))
+    if not (-math.pi / 2 < a_low < a_up < math.pi / 2):
+        return None
+    t_up, t_low = math.tan(a_up), math.tan(a_low)
+    y_up = _apparent(upper, a_up)
+    y_low = _apparent(lower, a_low)
+    distance = (y_up - y_low - upper.behind * t_up + lower.behind * t_low) / (t_up - t_low)
+    if distance <= 0:
+        return None
+    return Placement(distance, y_up - (distance + upper.behind) * t_up)
+
+
+def distance_from_height(mark: Landmark, pitch_deg: float, camera_height: float) -> float | None:
+    """How far in front of the eye plane a camera at ``camera_height`` must stand to hold one
+    landmark at a pitch (``None`` when its ray never reaches it)."""
+    angle = math.radians(pitch_deg) + math.atan(mark.tangent)
+    if not -math.pi / 2 < angle < math.pi / 2 or abs(math.tan(angle)) < 1e-9:
+        return None
+    distance = (_apparent(mark, angle) - camera_height) / math.tan(angle) - mark.behind
+    return distance if distance > 0 else None
+
+
+def height_at(mark: Landmark, pitch_deg: float, distance: float) -> float:
+    """The camera height that holds one landmark from ``distance`` in front of the eye plane."""
+    angle = math.radians(pitch_deg) + math.atan(mark.tangent)
+    return _apparent(mark, angle) - (distance + mark.behind) * math.tan(angle)
+
+
+def _apparent(mark: Landmark, angle: float) -> float:
+    """The height at which a ray of this angle grazes the landmark: a ball's top is met by the
+    ray r/cos(angle) above its centre."""
+    return mark.height + mark.radius / math.cos(angle)
+
+
+def gaze_side(subject: Subject) -> int:
+    """Which way the subject looks across the screen: +1 right, -1 left, 0 toward or away
+    from the camera (within 30°), which a frame centres."""
+    facing = (subject.facing + 180.0) % 360.0 - 180.0
+    if abs(facing) <= 30.0 or abs(facing) >= 150.0:
+        return 0
+    return 1 if facing > 0 else -1

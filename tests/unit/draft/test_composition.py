@@ -1,0 +1,238 @@
+"""DESIGN §6's composition table on the draft's pictures, measured in pixels against the
+figure's proportions (eyes at 0.935·H, the head a ball 0.133·H across with its top at H,
+shoulders at 0.82·H and 0.26·H wide, feet at 0)."""
+
+from __future__ import annotations
+
+import itertools
+import math
+from fractions import Fraction
+
+import cv2
+import numpy as np
+import pytest
+from unit.draft.pictures import (
+    GREEN,
+    MAGENTA_PLATE,
+    RED,
+    Take,
+    coverage,
+    layout_silhouette,
+    linear,
+    person,
+    render,
+    shoot,
+)
+
+from previz.backends.draft.backend import scene_for
+from previz.backends.draft.figures import SKIN
+from previz.backends.draft.geometry import View
+from previz.backends.draft.renderer import DraftRenderer
+from previz.core.camera import ShotCamera, camera_path
+from previz.core.values import ConditioningImage
+from previz.engine.backend import RenderRequest
+
+LENSES = (18.0, 24.0, 35.0, 50.0, 85.0, 135.0)
+SENSORS = {"super35": (24.89, 18.66), "full_frame": (36.0, 24.0)}
+ASPECTS = {"16:9": (640, 360), "2.39:1": (640, 268), "9:16": (360, 640)}
+CASES = list(itertools.product(LENSES, SENSORS, ASPECTS))
+
+
+def focal_px(lens: float, sensor: str, width: int, height: int) -> float:
+    """f·W/w_used, the gate being the largest rectangle of the image's aspect on the sensor."""
+    sensor_w, sensor_h = SENSORS[sensor]
+    return lens * width / min(sensor_w, sensor_h * width / height)
+
+
+def _eye_line(frame: np.ndarray) -> float:
+    """The row through the eyes: the middle of the two largest dark warm patches (a label's tab
+    is cool, the nose's outline a thin line)."""
+    pixels = frame.astype(int)
+    eyes = (pixels.sum(axis=2) < 195) & (pixels[:, :, 0] > pixels[:, :, 2] + 5)
+    count, _, stats, _ = cv2.connectedComponentsWithStats(eyes.astype(np.uint8))
+    assert count > 1, "no eyes in the picture"
+    largest = stats[1:][np.argsort(stats[1:, cv2.CC_STAT_AREA])[::-1][:2]]
+    return float(np.mean(largest[:, cv2.CC_STAT_TOP] + largest[:, cv2.CC_STAT_HEIGHT] / 2))
+
+
+def _skin(frame: np.ndarray) -> np.ndarray:
+    return np.abs(frame.astype(int) - SKIN).max(axis=2) <= 3
+
+
+@pytest.mark.parametrize(("lens", "sensor", "aspect"), CASES)
+@pytest.mark.parametrize("size", ["extreme_close_up", "close_up", "medium_close_up"])
+def test_the_eyes_sit_on_the_upper_third(size: str, lens: float, sensor: str,
+                                         aspect: str) -> None:
+    width, height = ASPECTS[aspect]
+    frame = shoot([person(main=True)], size=size, lens=lens, sensor=sensor, width=width,
+                  height=height, mode="preview").frames[0]
+    assert abs(_eye_line(frame) / height - 1 / 3) < 0.02
+
+
+@pytest.mark.parametrize(("lens", "sensor", "aspect"), CASES)
+@pytest.mark.parametrize(("size", "headroom"), [("medium", 0.12), ("medium_wide", 0.08),
+                                                ("full", 0.08)])
+def test_the_headroom_is_the_tables(size: str, headroom: float, lens: float, sensor: str,
+                                    aspect: str) -> None:
+    width, height = ASPECTS[aspect]
+    frame = shoot([person(main=True)], size=size, lens=lens, sensor=sensor, width=width,
+                  height=height).frames[0]
+    figure = layout_silhouette(frame, RED)
+    assert abs(figure.top / height - headroom) < 0.02
+    if size == "full":  # the feet 5% of the frame above its bottom
+        assert abs(figure.bottom / height - 0.95) < 0.02
+
+
+@pytest.mark.parametrize(("lens", "sensor", "aspect"), CASES)
+def test_a_close_up_holds_both_shoulders(lens: float, sensor: str, aspect: str) -> None:
+    width, height = ASPECTS[aspect]
+    take = shoot([person(main=True)], size="close_up", lens=lens, sensor=sensor, width=width,
+                 height=height)
+    torso = coverage(take.frames[0], RED) > 0.99
+    shoulders = np.array([[side * 0.13 * 1.75, 0.81 * 1.75, -0.07 * 1.75]
+                          for side in (-1, 1)])
+    for u, v in take.path.project(0, shoulders).pixels:
+        assert 0 <= u < width
+        assert 0 <= v < height
+        assert torso[int(v), int(u)]
+
+
+@pytest.mark.parametrize(("lens", "sensor", "aspect"), CASES)
+@pytest.mark.parametrize(("facing", "third"), [(90.0, 1 / 3), (-90.0, 2 / 3), (0.0, 1 / 2)])
+def test_a_subject_looking_across_gets_looking_room(facing: float, third: float, lens: float,
+                                                    sensor: str, aspect: str) -> None:
+    width, height = ASPECTS[aspect]
+    frame = shoot([person(facing=facing, main=True)], size="medium", lens=lens, sensor=sensor,
+                  width=width, height=height, mode="preview").frames[0]
+    columns = np.flatnonzero(_skin(frame)[: height // 3].any(axis=0))
+    assert abs((columns[0] + columns[-1] + 1) / 2 / width - third) < 0.03
+
+
+@pytest.mark.parametrize("size", ["medium_close_up", "medium", "full"])
+@pytest.mark.parametrize("lens", [24.0, 50.0])
+def test_a_two_shot_centres_the_pair(size: str, lens: float) -> None:
+    a, b = person("Ann", -0.4, 0.0, main=True), person("Bob", 0.5, 0.3, height=1.6)
+    frame = _two_shot([a, b], size, lens)
+    middles = [layout_silhouette(frame, colour).centroid[0] for colour in (RED, GREEN)]
+    assert abs(sum(middles) / 2 / frame.shape[1] - 0.5) < 0.02
+    for colour in (RED, GREEN):
+        figure = layout_silhouette(frame, colour)
+        assert figure.left > 0.09 * frame.shape[1]
+        assert figure.right < 0.91 * frame.shape[1]
+
+
+def _two_shot(subjects: list, size: str, lens: float, mode: str = "layout") -> np.ndarray:
+    shot = ShotCamera(subjects[0], size, "eye", lens, "super35", 640, 360, "two_shot",
+                      tuple(subjects[1:]))
+    request = RenderRequest(prompt="", width=640, height=360, frame_count=1, fps=Fraction(24),
+                            seed=0, camera=camera_path(shot, (), 1), subjects=tuple(subjects),
+                            mode=mode)
+    return render(request).frames[0]
+
+
+@pytest.mark.parametrize(("lens", "sensor", "aspect"),
+                         [(lens, "super35", "16:9") for lens in LENSES] + [
+                             (24.0, "full_frame", "9:16"), (18.0, "super35", "2.39:1")])
+@pytest.mark.parametrize("size", ["close_up", "medium_close_up", "medium"])
+def test_a_low_angle_looks_up_twenty_degrees(size: str, lens: float, sensor: str,
+                                             aspect: str) -> None:
+    width, height = ASPECTS[aspect]
+    take = shoot([person(main=True)], size=size, angle="low", lens=lens, sensor=sensor,
+                 width=width, height=height)
+    f = focal_px(lens, sensor, width, height)
+    # Looking up, the horizon is below the middle, often below the frame: the same camera on
+    # a sensor carried on downward (same K, a taller image) shows where it is.
+    tall = int(height / 2 + f * math.tan(math.radians(30.0)))
+    frame = _taller(take, max(tall, height)).astype(int)
+    pitch_row = _horizon_row(frame)
+    pitch = math.degrees(math.atan((pitch_row - height / 2) / f))
+    assert pitch == pytest.approx(20.0, abs=0.5)
+
+
+def _horizon_row(frame: np.ndarray) -> float:
+    """Where the layout's black sky meets its grey ground: in each column the first grey
+    pixel, its soft share counted, and the row most columns agree on (the figure, red, hides
+    the horizon in some)."""
+    grey = (np.ptp(frame, axis=2) == 0) & (frame.max(axis=2) > 0)
+    estimates = []
+    for column in range(frame.shape[1]):
+        rows = np.flatnonzero(grey[:, column])
+        if len(rows):
+            estimates.append(rows[0] + 1 - frame[rows[0], column].max() / 64)
+    values = np.array(estimates)
+    common = np.bincount(np.floor(values).astype(int)).argmax()
+    return float(np.median(values[np.abs(values - common - 0.5) <= 1.5]))
+
+
+def _taller(take: Take, rows: int) -> np.ndarray:
+    """The first frame of ``take`` on a bigger sensor: same lens and centre, more below and a
+    frame's width more either side (where no figure hides the horizon)."""
+    request, path = take.request, take.path
+    k = path.K[0].copy()
+    k[0, 2] += request.width
+    view = View(k, path.world_to_camera[0], 3 * request.width, rows)
+    renderer = DraftRenderer(scene_for(request, view), 3 * request.width, rows)
+    return renderer.render(view, 0.0, 0.0)
+
+
+@pytest.mark.parametrize(("sensor", "aspect"), [("super35", "16:9"), ("full_frame", "16:9"),
+                                                ("super35", "9:16")])
+def test_the_head_is_a_ball_in_perspective(sensor: str, aspect: str) -> None:
+    width, height = ASPECTS[aspect]
+    subject = person(facing=90.0, main=True)  # looking room: the head off the centre line
+    take = shoot([subject], size="medium_wide", lens=18.0, sensor=sensor, width=width,
+                 height=height)
+    figure = layout_silhouette(take.frames[0], RED)
+    pose = take.path.pose(0)
+    f = focal_px(18.0, sensor, width, height)
+    pitch = math.radians(pose.pitch_deg)
+    forward = np.array([0.0, math.sin(pitch), math.cos(pitch)])
+    up = np.array([0.0, math.cos(pitch), -math.sin(pitch)])
+    radius = 0.0665 * 1.75
+    centre = np.array([0.0, 1.75 - radius, 0.0]) - pose.position
+    # The topmost ray grazing the ball, in the vertical plane of the camera's x axis.
+    angle = math.atan2(centre @ up, centre @ forward) + math.asin(
+        radius / math.hypot(centre @ up, centre @ forward))
+    assert abs(figure.top - (height / 2 - f * math.tan(angle))) < 1.0
+
+
+def test_a_hidden_subject_has_no_label() -> None:
+    # The child's head is behind the adult's chest; only its legs show between the adult's.
+    front, hidden = person("Ann", main=True), person("Kid", 0.0, 1.0, height=1.1)
+    alone = shoot([front], size="medium_wide", mode="preview").frames[0]
+    both = shoot([front, hidden], size="medium_wide", mode="preview")
+    kid = coverage(both.again(mode="layout").frames[0], GREEN) > 0
+    changed = (both.frames[0] != alone).any(axis=2)
+    assert changed.any()
+    assert not (changed & ~cv2.dilate(kid.astype(np.uint8), np.ones((3, 3), np.uint8))
+                .astype(bool)).any()
+
+
+def test_labels_sit_beside_the_faces_never_over_them() -> None:
+    short = [person("A", -0.3, 0.0, main=True), person("B", 0.35, 0.2, height=1.65)]
+    long = [person("Annabelle Longname", -0.3, 0.0, main=True),
+            person("Bartholomew Longer", 0.35, 0.2, height=1.65)]
+    labelled = _two_shot(long, "medium", 35.0, "preview") != _two_shot(short, "medium", 35.0,
+                                                                       "preview")
+    labelled = labelled.any(axis=2)
+    assert labelled.sum() > 200  # the longer names show
+    heads = _two_shot(short, "medium", 35.0, "layout")
+    for colour in (RED, GREEN):
+        figure = coverage(heads, colour) > 0.5
+        rows = np.flatnonzero(figure.any(axis=1))
+        head = figure.copy()
+        head[rows[0] + int(0.12 * (rows[-1] - rows[0])):] = False  # the head's top part
+        assert head.sum() > 50
+        assert not (labelled & head).any()
+
+
+def test_a_one_metre_truck_on_a_plate_shows_no_grid() -> None:
+    take = shoot([person(main=True)], size="medium", mode="preview", frames=2,
+                 moves=[linear("truck", 1.0)],
+                 conditioning=[ConditioningImage("plate", "first_frame")],
+                 images={"plate": MAGENTA_PLATE})
+    last = take.frames[-1].astype(int)
+    plate = np.abs(last - (255, 0, 255)).max(axis=2) <= 2
+    outlines = last.min(axis=2) > 200  # the figures drawn as white outlines over the plate
+    labels = last.max(axis=2) - last.min(axis=2) < 40  # the label's grey tab
+    assert (plate | outlines | labels).mean() > 0.995
