@@ -13,8 +13,8 @@ from previz.backends.draft.backend import DraftBackend
 from previz.core.project import Project
 from previz.core.registry import NodeRegistry
 from previz.engine.backend import BackendSet
-from previz.engine.session import EngineSession
 from previz.engine.plan import compile_plan
+from previz.engine.session import EngineSession
 from previz.io import save_project
 from previz.settings import Settings
 
