@@ -11,7 +11,8 @@ from nodes.image import IMAGE
 from nodes.interpolate import INTERPOLATE
 from nodes.prompt import PROMPT
 from nodes.retime import RETIME
+from nodes.scene import SCENE
 from nodes.shot import SHOT
 from nodes.still import STILL
 
-NODES = [PROMPT, CAMERA_MOVE, IMAGE, STILL, SHOT, EXTEND, INTERPOLATE, RETIME]
+NODES = [PROMPT, CAMERA_MOVE, IMAGE, STILL, SHOT, EXTEND, INTERPOLATE, RETIME, SCENE]

@@ -13,6 +13,7 @@ from previz.core.camera import (
     moves_label,
 )
 from previz.core.ports import PortType
+from previz.core.scene import TIMES_OF_DAY, SceneValue, scene_from_params
 from previz.core.spec import (
     Input,
     NodeSpec,
@@ -38,6 +39,7 @@ from previz.engine.context import ExecuteContext, MediaServices, NodeError
 
 __all__ = [
     "SUBJECT_KINDS",
+    "TIMES_OF_DAY",
     "Backend",
     "CameraPath",
     "CameraPose",
@@ -60,6 +62,7 @@ __all__ = [
     "PortType",
     "PromptValue",
     "RenderRequest",
+    "SceneValue",
     "ShotCamera",
     "Snapped",
     "Subject",
@@ -71,4 +74,5 @@ __all__ = [
     "moves_label",
     "parse_fraction",
     "parse_subjects",
+    "scene_from_params",
 ]
