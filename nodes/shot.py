@@ -34,6 +34,7 @@ from previz.api import (
     camera_path,
     parse_fraction,
     parse_subjects,
+    side_moves,
 )
 
 SHOT_SIZES = ("extreme_close_up", "close_up", "medium_close_up", "medium", "medium_wide", "full",
@@ -89,6 +90,10 @@ SPEC = NodeSpec(
         Param("subject", ParamKind.STRING, "", "Subject",
               "The character the camera frames, by name (with a Scene input; empty: the"
               " scene's first character)."),
+        Param("side", ParamKind.FLOAT, 0.0, "Side",
+              "Degrees the camera stands around its subject from the front, to its right seen"
+              " from above (180: behind).", minimum=-360.0, maximum=360.0, step=5.0,
+              unit="°"),
         seed_param(),
         takes_param(),
         Param("backend", ParamKind.STRING, "draft", "Backend",
@@ -133,7 +138,7 @@ def execute(ctx: ExecuteContext, prompt: PromptValue | None = None,
     framing = ShotCamera.from_params(
         {**params, "width": snapped.width, "height": snapped.height}, subjects)
     try:
-        path = camera_path(framing, camera, snapped.frames)
+        path = camera_path(framing, (*side_moves(params["side"]), *camera), snapped.frames)
     except ValueError as error:
         raise NodeError(f"the camera move cannot be made: {error}") from error
     text = _prompt(prompt, scene)

@@ -13,7 +13,7 @@ from previz.core.camera import (
     moves_label,
 )
 from previz.core.ports import PortType
-from previz.core.scene import TIMES_OF_DAY, SceneValue, scene_from_params
+from previz.core.scene import TIMES_OF_DAY, SceneValue, scene_from_params, side_moves
 from previz.core.spec import (
     Input,
     NodeSpec,
@@ -75,4 +75,5 @@ __all__ = [
     "parse_fraction",
     "parse_subjects",
     "scene_from_params",
+    "side_moves",
 ]

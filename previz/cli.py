@@ -18,6 +18,7 @@ from previz.core.registry import NodeRegistry, default_registry
 from previz.core.timeline import entry_frames
 from previz.core.values import Clip
 from previz.engine.backend import Backend, BackendSet
+from previz.engine.continuity import plan_warnings
 from previz.engine.events import RenderEvent
 from previz.engine.executor import Executor, RunResult
 from previz.engine.plan import ExecutionPlan, compile_plan
@@ -109,15 +110,21 @@ def main(argv: Sequence[str] | None = None, services: Services | None = None) ->
 
 
 def validate(project: Project, services: Services, out: TextIO) -> int:
-    """Print every problem of every node; 1 if there is any."""
+    """Print every problem of every node, then the cut's continuity warnings; 1 if there is
+    any problem (warnings alone exit 0)."""
     store = open_store(services.settings)
     plan = compile_plan(project, list(project.nodes), registry=services.registry,
                         catalog=services.backends.catalog(), is_cached=store.has,
                         default_backend=services.settings.default_backend)
     for problem in plan.problems:
         print(problem, file=out)
+    warnings = plan_warnings(project, plan)
+    for warning in warnings:
+        print(f"warning: {warning}", file=out)
     count = len(plan.problems)
     print(f"{count} problem{'s' if count != 1 else ''}" if count else "no problems", file=out)
+    if warnings:
+        print(f"{len(warnings)} continuity warning{'s' if len(warnings) != 1 else ''}", file=out)
     return 1 if count else 0
 
 

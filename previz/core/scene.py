@@ -15,6 +15,7 @@ from previz.core.blocking import Blocking, CharacterState, parse_blocking
 from previz.core.cast import Character, character_from_dict
 from previz.core.locations import LIBRARY, Location, SetPiece, location_from_dict
 from previz.core.subjects import Subject
+from previz.core.values import MoveValue
 
 TIMES_OF_DAY = ("dawn", "day", "dusk", "night")
 SPREAD = 1.0  # metres between characters that have no marks
@@ -77,6 +78,12 @@ class SceneValue:
         if self.action.strip():
             parts.append(_sentence(self.action))
         return " ".join(parts)
+
+
+def side_moves(side: float) -> tuple[MoveValue, ...]:
+    """The camera carried ``side`` degrees around its subject (to its right, seen from above)
+    from the front, for the whole shot: an orbit that is done before the first frame."""
+    return (MoveValue("orbit", float(side), 0.0, 0.0, "linear"),) if side else ()
 
 
 def scene_from_params(params: Mapping[str, Any]) -> SceneValue:
