@@ -88,8 +88,8 @@ SPEC = NodeSpec(
               "Where in the scene's time the shot starts, in seconds (with a Scene input).",
               minimum=0.0, maximum=86400.0, step=0.1, unit="s"),
         Param("subject", ParamKind.STRING, "", "Subject",
-              "The character the camera frames, by name (with a Scene input; empty: the"
-              " scene's first character)."),
+              "The character (or set piece) the camera frames, by name (with a Scene input;"
+              " empty: the scene's first character)."),
         Param("side", ParamKind.FLOAT, 0.0, "Side",
               "Degrees the camera stands around its subject from the front, to its right seen"
               " from above (180: behind).", minimum=-360.0, maximum=360.0, step=5.0,
@@ -163,7 +163,7 @@ def _subjects(params: dict, scene: SceneValue | None) -> tuple[Subject, ...]:
     """The blocking at the shot's in point: the scene's, else the shot's own table."""
     if scene is None:
         return tuple(parse_subjects(params["subjects"]))
-    if params["subject"] and scene.character(params["subject"]) is None:
+    if params["subject"] and not scene.names(params["subject"]):
         raise NodeError(f"scene {scene.number} has no character {params['subject']!r} to frame")
     return scene.subjects_at(params["scene_in"], params["subject"])
 

@@ -60,7 +60,8 @@ def character_from_dict(key: str, data: Any, where: str) -> Character:
     records.identifier(key, where)
     data = records.record(data, where)
     records.schema(data, SCHEMA, where)
-    wardrobe = records.items(data.get("wardrobe", []), f"{where}.wardrobe", limit=8)
+    wardrobe = records.items(data.get("wardrobe", ["#506070", "#303840"]), f"{where}.wardrobe",
+                             limit=8)
     return Character(
         id=key,
         name=records.text(data.get("name"), f"{where}.name", allow_empty=False, limit=200),

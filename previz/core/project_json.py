@@ -28,7 +28,7 @@ from previz.core.project import (
 from previz.core.spec import format_fraction, parse_fraction
 
 SCHEMAS = {
-    "Project": 1,
+    "Project": 2,
     "Settings": 1,
     "Node": 1,
     "Link": 1,

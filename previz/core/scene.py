@@ -62,11 +62,21 @@ class SceneValue:
     def subjects_at(self, time: float, main: str = "") -> tuple[Subject, ...]:
         """The draft's subjects at scene ``time``: the cast, then the set pieces.
 
-        ``main`` names the character framed (by name or id; default the first of the cast).
+        ``main`` names what is framed: a character (by name or id) or a set piece (by name);
+        by default the first of the cast, or the first set piece of a scene with no cast.
         """
         framed = self.character(main) if main else (self.cast[0] if self.cast else None)
         people = [_person(c, self.state(c, time), c is framed) for c in self.cast]
-        return (*people, *(_prop(piece) for piece in self.set_pieces()))
+        pieces = self.set_pieces()
+        framed_piece = next((p for p in pieces if p.name == main), None) if main else None
+        if framed is None and framed_piece is None and not main and pieces:
+            framed_piece = pieces[0]
+        return (*people, *(_prop(piece, piece is framed_piece) for piece in pieces))
+
+    def names(self, name: str) -> bool:
+        """Whether ``name`` is a character or a set piece of the scene (what a shot frames)."""
+        return self.character(name) is not None or any(
+            piece.name == name for piece in self.set_pieces())
 
     def prompt(self) -> str:
         """A prompt from the slug, the location's and characters' descriptions and the action."""
@@ -157,10 +167,10 @@ def _person(character: Character, state: CharacterState, main: bool) -> Subject:
                    _wrapped(state.facing), main)
 
 
-def _prop(piece: SetPiece) -> Subject:
+def _prop(piece: SetPiece, main: bool = False) -> Subject:
     kind = LIBRARY[piece.kind].subject_kind
     return Subject(piece.name or piece.kind, kind, piece.height, piece.x, piece.z,
-                   _wrapped(piece.rotation), False)
+                   _wrapped(piece.rotation), main)
 
 
 def _moved(piece: SetPiece, move: Any) -> SetPiece:
