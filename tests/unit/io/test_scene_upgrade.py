@@ -149,7 +149,7 @@ def test_a_recipe_from_before_scenes_is_upgraded_when_read():
                               default_upgrades().apply)
     assert [n.type for n in recipe.graph.nodes.values()].count("previz.scene") == 1
     assert [c.name for c in recipe.graph.cast.values()] == ["Keeper"]
-    with pytest.raises(RecipeError, match="expected schema 'Project.2'"):
+    with pytest.raises(RecipeError, match=r"expected schema 'Project\.2'"):
         Recipe.from_json({"schema": "Recipe.1", "project": graph, "renders": []})
 
 
