@@ -72,26 +72,32 @@ class ContinuityWarning:
 
 
 def scene_cut(project: Project, resolved: Mapping[str, Mapping[str, Any]],
-              labels: Mapping[str, str]) -> list[CutShot]:
-    """The Shots on Scenes in cut order, from each node's resolved params (as compiled)."""
-    shots = []
-    for entry in project.timeline:
-        node = project.nodes.get(entry.node)
-        link = project.link_into(PortRef(entry.node, "scene"))
-        if node is None or node.type != "previz.shot" or link is None:
-            continue
-        scene_params, params = resolved.get(link.source.node), resolved.get(entry.node)
-        if scene_params is None or params is None:
-            continue
-        shots.append(CutShot(entry.node, labels.get(entry.node, entry.node), link.source.node,
-                             scene_from_params(scene_params), params))
-    return shots
+              labels: Mapping[str, str]) -> list[CutShot | None]:
+    """The cut's entries in order, from each node's resolved params (as compiled): a Shot on
+    a Scene as a ``CutShot``, anything else (a title, a bridge) as ``None``, which no cut
+    is judged across."""
+    return [_cut_shot(project, entry.node, resolved, labels) for entry in project.timeline]
 
 
-def continuity_warnings(cut: Sequence[CutShot]) -> list[ContinuityWarning]:
+def _cut_shot(project: Project, node_id: str, resolved: Mapping[str, Mapping[str, Any]],
+              labels: Mapping[str, str]) -> CutShot | None:
+    node = project.nodes.get(node_id)
+    link = project.link_into(PortRef(node_id, "scene"))
+    if node is None or node.type != "previz.shot" or link is None:
+        return None
+    scene_params, params = resolved.get(link.source.node), resolved.get(node_id)
+    if scene_params is None or params is None:
+        return None
+    return CutShot(node_id, labels.get(node_id, node_id), link.source.node,
+                   scene_from_params(scene_params), params)
+
+
+def continuity_warnings(cut: Sequence[CutShot | None]) -> list[ContinuityWarning]:
     """Every warning for consecutive shots of one scene, in cut order."""
     found: list[ContinuityWarning] = []
     for first, second in itertools.pairwise(cut):
+        if first is None or second is None:
+            continue
         if first.scene_id != second.scene_id or first.node_id == second.node_id:
             continue
         for check in (_line, _jump, _direction):

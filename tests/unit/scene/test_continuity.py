@@ -4,6 +4,7 @@ screen direction of a walk, printed by `previz validate` naming both shots (exit
 from __future__ import annotations
 
 import pytest
+from project_builders import entry, link, make_node
 from scene_builders import add_shot, bus_stop
 from scene_render import plan_of
 
@@ -60,6 +61,12 @@ def test_shots_of_different_scenes_or_apart_on_the_cut_are_not_compared(registry
     assert [w.kind for w in warnings(stop, tmp_path)] == ["jump"]
     stop.project.timeline.reverse()  # the same two shots, cut the other way, still jump
     assert [w.kind for w in warnings(stop, tmp_path)] == ["jump"]
+    extend = make_node(registry, "previz.extend")  # something else cut in between
+    stop.project.add_node(extend)
+    stop.project.add_link(link(stop.project.nodes[stop.project.timeline[0].node], "clip",
+                               extend, "clip"))
+    stop.project.insert_entry(1, entry(extend))
+    assert warnings(stop, tmp_path) == []
     other = bus_stop(registry, [])
     assert warnings(other, tmp_path) == []
 
