@@ -186,4 +186,5 @@ def _wrapped(degrees: float) -> float:
 
 def _sentence(text: str) -> str:
     text = text.strip()
+    text = text[:1].upper() + text[1:]
     return text if text.endswith((".", "!", "?")) else f"{text}."

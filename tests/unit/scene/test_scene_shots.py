@@ -25,7 +25,7 @@ def test_a_shot_on_a_scene_needs_no_prompt_and_its_prompt_tells_the_scene(regist
     shot = add_shot(registry, stop, shot_size="full", subject="Ben", scene_in=5.0)
     clip = render(stop.project, tmp_path).outputs[shot.id]
     assert isinstance(clip, Clip)
-    assert clip.prompt.startswith("EXT. BUS STOP, night. a rainy suburban bus stop.")
+    assert clip.prompt.startswith("EXT. BUS STOP, night. A rainy suburban bus stop.")
     assert "Ada: a nurse in a red coat." in clip.prompt
     assert clip.prompt.endswith("Ben walks up to Ada.")
     ben = next(record for record in clip.provenance["subjects"] if record["name"] == "Ben")
