@@ -133,3 +133,16 @@ def test_framing_a_character_the_scene_lacks_fails_the_shot_with_its_name(regist
     with pytest.raises(AssertionError, match="no character 'Zed'"):
         render(stop.project, tmp_path)
     assert shot.id in stop.project.nodes
+
+
+def test_the_time_of_day_reaches_the_draft_sky(registry, tmp_path):
+    skies = {}
+    for time_of_day in ("day", "night"):
+        stop = bus_stop(registry)
+        stop.project.set_param(stop.scene.id, "time_of_day", time_of_day)
+        shot = add_shot(registry, stop, shot_size="full", subject="Ada")
+        clip = render(stop.project, tmp_path / time_of_day).outputs[shot.id]
+        frame = ClipStore(tmp_path / time_of_day, 1 << 30).frame(clip, 0)
+        skies[time_of_day] = float(frame[: frame.shape[0] // 6].mean())
+        assert f"EXT. BUS STOP, {time_of_day}." in clip.prompt
+    assert skies["night"] < 0.5 * skies["day"]
