@@ -33,6 +33,8 @@ def gather_scenes(project: dict[str, Any]) -> dict[str, Any]:
     data = copy.deepcopy(project)
     nodes, links = data.setdefault("nodes", {}), data.setdefault("links", {})
     characters, places = data.setdefault("cast", {}), data.setdefault("locations", {})
+    if not all(isinstance(part, dict) for part in (nodes, links, characters, places)):
+        return data  # malformed: loading says what and where, better than an upgrade could
     for number, shots in _shots_by_scene(data).items():
         scene_id = _id("scene", number)
         location = _location(number, [nodes[shot]["params"] for shot in shots],
@@ -67,11 +69,13 @@ def _shots_by_scene(data: dict[str, Any]) -> dict[str, list[str]]:
     order += list(nodes)
     grouped: dict[str, list[str]] = {}
     for node_id in dict.fromkeys(order):
-        node = nodes.get(node_id)
+        node = nodes.get(node_id) if isinstance(node_id, str) else None
         if not isinstance(node, dict) or node.get("type") != "previz.shot":
             continue
         params = node.setdefault("params", {})
-        if not isinstance(params.get("subjects", []), list) or _linked(data, node_id, "scene"):
+        if not isinstance(params, dict) or not isinstance(params.get("subjects", []), list):
+            continue
+        if _linked(data, node_id, "scene"):
             continue
         grouped.setdefault(str(params.get("scene", "010")), []).append(node_id)
     return grouped
@@ -167,10 +171,16 @@ def _prompt_text(data: dict[str, Any], shots: list[str]) -> str:
     """The words of the prompts feeding these shots (to tell night from day, inside from out)."""
     words = []
     for link in data.get("links", {}).values():
-        target = link.get("target", {}) if isinstance(link, dict) else {}
+        target = link.get("target") if isinstance(link, dict) else None
+        source = link.get("source") if isinstance(link, dict) else None
+        if not (isinstance(target, dict) and isinstance(source, dict)):
+            continue
         if target.get("node") in shots and target.get("port") == "prompt":
-            source = data["nodes"].get(link.get("source", {}).get("node"), {})
-            words.append(str(source.get("params", {}).get("text", "")))
+            node = data["nodes"].get(source.get("node")) if isinstance(source.get("node"),
+                                                                        str) else None
+            params = node.get("params") if isinstance(node, dict) else None
+            if isinstance(params, dict):
+                words.append(str(params.get("text", "")))
     return " ".join(words)
 
 

@@ -23,7 +23,7 @@ from previz.core.values import Clip
 from previz.engine.backend import BackendSet
 from previz.engine.plan import resolve_params
 from previz.export import Recipe, RecipeError, recipe_for
-from previz.io import default_upgrades, load_project, save_project
+from previz.io import ProjectError, default_upgrades, load_project, save_project
 from previz.settings import Settings
 
 FIXTURE = Path(__file__).resolve().parents[2] / "fixtures" / "lighthouse_pre_scene.previz"
@@ -162,3 +162,19 @@ def test_a_recipe_of_a_scene_shot_carries_the_cast_and_location_it_names(registr
     assert list(recipe.graph.locations) == [stop.location.id]
     again = Recipe.from_json(json.loads(recipe.to_text()))
     assert again.graph.cast == recipe.graph.cast
+
+
+@pytest.mark.parametrize(("change", "where"), [
+    (lambda data: data.update(nodes=[1, 2]), "nodes"),
+    (lambda data: next(iter(data["nodes"].values())).update(params=["x"]), "params"),
+    (lambda data: next(iter(data["links"].values())).update(source="x"), "source"),
+])
+def test_a_malformed_old_project_is_reported_where_it_is_wrong(tmp_path, change, where):
+    data = old_json()
+    change(data)
+    path = tmp_path / "bad.previz"
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("project.json", json.dumps(data))
+    with pytest.raises(ProjectError, match=where) as raised:
+        load_project(path)
+    assert "cannot upgrade" not in str(raised.value)
