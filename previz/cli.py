@@ -18,7 +18,7 @@ from previz.core.registry import NodeRegistry, default_registry
 from previz.core.timeline import entry_frames
 from previz.core.values import Clip
 from previz.engine.backend import Backend, BackendSet
-from previz.engine.continuity import plan_warnings
+from previz.engine.continuity import plan_framing_problems, plan_warnings
 from previz.engine.events import RenderEvent
 from previz.engine.executor import Executor, RunResult
 from previz.engine.plan import ExecutionPlan, compile_plan
@@ -116,12 +116,13 @@ def validate(project: Project, services: Services, out: TextIO) -> int:
     plan = compile_plan(project, list(project.nodes), registry=services.registry,
                         catalog=services.backends.catalog(), is_cached=store.has,
                         default_backend=services.settings.default_backend)
-    for problem in plan.problems:
+    framing = plan_framing_problems(project, plan)
+    for problem in [*map(str, plan.problems), *framing]:
         print(problem, file=out)
     warnings = plan_warnings(project, plan)
     for warning in warnings:
         print(f"warning: {warning}", file=out)
-    count = len(plan.problems)
+    count = len(plan.problems) + len(framing)
     print(f"{count} problem{'s' if count != 1 else ''}" if count else "no problems", file=out)
     if warnings:
         print(f"{len(warnings)} continuity warning{'s' if len(warnings) != 1 else ''}", file=out)

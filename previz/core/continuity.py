@@ -92,6 +92,19 @@ def _cut_shot(project: Project, node_id: str, resolved: Mapping[str, Mapping[str
                    scene_from_params(scene_params), params)
 
 
+def framing_problems(project: Project, resolved: Mapping[str, Mapping[str, Any]],
+                     labels: Mapping[str, str]) -> list[str]:
+    """A message for every Shot on a Scene that frames someone the scene does not have."""
+    problems = []
+    for node_id in sorted(project.nodes):
+        shot = _cut_shot(project, node_id, resolved, labels)
+        subject = str(shot.params.get("subject") or "") if shot else ""
+        if shot and subject and not shot.scene.names(subject):
+            problems.append(f"{shot.label}, subject: scene {shot.scene.number} has no"
+                            f" character or set piece {subject!r} to frame")
+    return problems
+
+
 def continuity_warnings(cut: Sequence[CutShot | None]) -> list[ContinuityWarning]:
     """Every warning for consecutive shots of one scene, in cut order."""
     found: list[ContinuityWarning] = []

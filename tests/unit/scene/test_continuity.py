@@ -107,3 +107,17 @@ def test_a_walk_that_flips_screen_direction_across_a_cut(registry, tmp_path):
         " right to left: the screen direction flips"]
     stop.project.set_param(reverse.id, "side", 20.0)
     assert warnings(stop, tmp_path) == []
+
+
+def test_validate_fails_a_shot_framing_someone_its_scene_lacks(registry, tmp_path, capsys):
+    stop = bus_stop(registry)
+    add_shot(registry, stop, name="Who", subject="Zed")
+    path = tmp_path / "scene.previz"
+    save_project(stop.project, path)
+    services = cli.Services(registry, BackendSet([DraftBackend()]),
+                            Settings(cache_dir=tmp_path / "cache"))
+    assert cli.main(["validate", str(path)], services) == 1
+    assert ("Shot 010_0010 'Who', subject: scene 010 has no character or set piece 'Zed' to"
+            " frame\n1 problem\n") in capsys.readouterr().out
+    stop.project.set_param(next(iter(stop.project.timeline)).node, "subject", "lamp post")
+    assert validate(stop, tmp_path, capsys, registry).endswith("no problems\n")
