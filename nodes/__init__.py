@@ -11,7 +11,8 @@ from previz_nodes.image import IMAGE
 from previz_nodes.interpolate import INTERPOLATE
 from previz_nodes.prompt import PROMPT
 from previz_nodes.retime import RETIME
+from previz_nodes.scene import SCENE
 from previz_nodes.shot import SHOT
 from previz_nodes.still import STILL
 
-NODES = [PROMPT, CAMERA_MOVE, IMAGE, STILL, SHOT, EXTEND, INTERPOLATE, RETIME]
+NODES = [PROMPT, CAMERA_MOVE, IMAGE, STILL, SHOT, EXTEND, INTERPOLATE, RETIME, SCENE]

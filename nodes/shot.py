@@ -1,4 +1,4 @@
-"""Shot: a prompt, a framing and a camera move rendered into a clip, in takes."""
+"""Shot: a scene or a prompt, a framing and a camera move rendered into a clip, in takes."""
 
 from __future__ import annotations
 
@@ -17,11 +17,14 @@ from previz.api import (
     PortType,
     PromptValue,
     RenderRequest,
+    SceneValue,
     ShotCamera,
+    Subject,
     base_framing,
     camera_path,
     parse_fraction,
     parse_subjects,
+    side_moves,
 )
 from previz_nodes.common import duration_param, seed_param, takes_param
 from previz_nodes.rendering import (
@@ -52,9 +55,10 @@ SPEC = NodeSpec(
     category="Shot",
     description="A shot: framing, lens and blocking, rendered from a prompt by a backend.",
     inputs=(
-        Input("prompt", PortType.PROMPT, label="Prompt"),
+        Input("prompt", PortType.PROMPT, optional=True, label="Prompt"),
         Input("camera", PortType.CAMERA_MOVE, optional=True, label="Camera move"),
         Input("conditioning", PortType.CONDITIONING, optional=True, label="Images"),
+        Input("scene", PortType.SCENE, optional=True, label="Scene"),
     ),
     params=(
         Param("scene", ParamKind.STRING, "010", "Scene", "Scene number, as on the slate."),
@@ -89,6 +93,16 @@ SPEC = NodeSpec(
         Param("subjects", ParamKind.SUBJECTS, DEFAULT_SUBJECTS, "Subjects",
               "Who and what is in the shot, where they stand (metres) and which way they face;"
               " the main subject is framed."),
+        Param("scene_in", ParamKind.FLOAT, 0.0, "Scene time in",
+              "Where in the scene's time the shot starts, in seconds (with a Scene input).",
+              minimum=0.0, maximum=86400.0, step=0.1, unit="s"),
+        Param("subject", ParamKind.STRING, "", "Subject",
+              "The character (or set piece) the camera frames, by name (with a Scene input;"
+              " empty: the scene's first character)."),
+        Param("side", ParamKind.FLOAT, 0.0, "Side",
+              "Degrees the camera stands around its subject from the front, to its right seen"
+              " from above (180: behind).", minimum=-360.0, maximum=360.0, step=5.0,
+              unit="°"),
         seed_param(),
         takes_param(),
         Param("backend", ParamKind.STRING, "draft", "Backend",
@@ -107,13 +121,15 @@ SPEC = NodeSpec(
     outputs=(Output("clip", PortType.CLIP, "Clip"),),
     is_output=True,
     renders=True,
+    one_of=(("prompt", "scene"),),
 )
 
 PLATE_ROLES = ("first_frame", "keyframe")
 
 
-def execute(ctx: ExecuteContext, prompt: PromptValue, camera: tuple[MoveValue, ...] = (),
-            conditioning: tuple[ConditioningImage, ...] = ()) -> Clip:
+def execute(ctx: ExecuteContext, prompt: PromptValue | None = None,
+            camera: tuple[MoveValue, ...] = (), conditioning: tuple[ConditioningImage, ...] = (),
+            scene: SceneValue | None = None) -> Clip:
     """Frame the main subject, move the camera, and render the take through the backend.
 
     The frame count and size snap to what the backend's model renders; the clip records the
@@ -125,7 +141,7 @@ def execute(ctx: ExecuteContext, prompt: PromptValue, camera: tuple[MoveValue, .
     fps = parse_fraction(params["fps"])
     wanted = frame_count(params["duration"], fps)
     snapped = backend.constraints(ctx.model).snap(wanted, params["width"], params["height"])
-    subjects = tuple(parse_subjects(params["subjects"]))
+    subjects = _subjects(params, scene)
     if not subjects:
         raise NodeError("a shot needs at least one subject to frame")
     try:
@@ -134,21 +150,21 @@ def execute(ctx: ExecuteContext, prompt: PromptValue, camera: tuple[MoveValue, .
     except ValueError as error:
         raise NodeError(f"the shot cannot be framed: {error}") from error
     try:
-        path = camera_path(framing, camera, snapped.frames)
+        path = camera_path(framing, (*side_moves(params["side"]), *camera), snapped.frames)
     except ValueError as error:
         raise NodeError(f"the camera move cannot be made: {error}") from error
-    text = prompt_text(prompt)
+    text = _prompt(prompt, scene)
     words = camera_words(backend, ctx.model, camera)
     request = RenderRequest(
-        prompt=with_camera(text, words), negative=prompt.negative, width=snapped.width,
-        height=snapped.height, frame_count=snapped.frames, fps=fps, seed=ctx.seed or 0,
-        steps=params["steps"], guidance=params["guidance"], model=ctx.model, camera=path,
-        conditioning=conditioning,
+        prompt=with_camera(text, words), negative=prompt.negative if prompt else "",
+        width=snapped.width, height=snapped.height, frame_count=snapped.frames, fps=fps,
+        seed=ctx.seed or 0, steps=params["steps"], guidance=params["guidance"],
+        model=ctx.model, camera=path, conditioning=conditioning,
         images={item.asset: ctx.media.image(item.asset) for item in conditioning},
         subjects=subjects, slate=slate(params, camera, text),
     )
     provenance = {
-        "subjects": params["subjects"], "requested_frames": wanted,
+        "subjects": _subject_records(params, scene, subjects), "requested_frames": wanted,
         "snapped": list(snapped.notes), "slate": list(request.slate),
         "plate": any(item.role in PLATE_ROLES for item in conditioning), **camera_note(words),
     }
@@ -156,6 +172,32 @@ def execute(ctx: ExecuteContext, prompt: PromptValue, camera: tuple[MoveValue, .
     if note:
         provenance["framing_note"] = note
     return write_clip(ctx, request, camera=path.to_json(), provenance=provenance, prompt=text)
+
+
+def _subjects(params: dict, scene: SceneValue | None) -> tuple[Subject, ...]:
+    """The blocking at the shot's in point: the scene's, else the shot's own table."""
+    if scene is None:
+        return tuple(parse_subjects(params["subjects"]))
+    if params["subject"] and not scene.names(params["subject"]):
+        raise NodeError(f"scene {scene.number} has no character {params['subject']!r} to frame")
+    return scene.subjects_at(params["scene_in"], params["subject"])
+
+
+def _subject_records(params: dict, scene: SceneValue | None,
+                     subjects: tuple[Subject, ...]) -> list[dict]:
+    if scene is None:
+        return params["subjects"]
+    return [subject.to_record() for subject in subjects]
+
+
+def _prompt(prompt: PromptValue | None, scene: SceneValue | None) -> str:
+    """The scene's words, then a linked prompt's; one of the two is needed."""
+    if scene is None and prompt is None:
+        raise NodeError("a shot needs a Scene or a Prompt connected")
+    words = [scene.prompt()] if scene is not None else []
+    if prompt is not None:
+        words.append(prompt_text(prompt))
+    return " ".join(word for word in words if word)
 
 
 SHOT = NodeType(SPEC, execute)

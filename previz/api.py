@@ -14,6 +14,7 @@ from previz.core.camera import (
     moves_label,
 )
 from previz.core.ports import PortType
+from previz.core.scene import TIMES_OF_DAY, SceneValue, scene_from_params, side_moves
 from previz.core.spec import (
     Input,
     NodeSpec,
@@ -40,6 +41,7 @@ from previz.engine.context import ExecuteContext, MediaServices, NodeError
 
 __all__ = [
     "SUBJECT_KINDS",
+    "TIMES_OF_DAY",
     "Backend",
     "CameraPath",
     "CameraPose",
@@ -62,6 +64,7 @@ __all__ = [
     "PortType",
     "PromptValue",
     "RenderRequest",
+    "SceneValue",
     "ShotCamera",
     "Snapped",
     "Subject",
@@ -75,4 +78,6 @@ __all__ = [
     "moves_label",
     "parse_fraction",
     "parse_subjects",
+    "scene_from_params",
+    "side_moves",
 ]

@@ -17,6 +17,7 @@ from previz.core.project import Project, TimelineEntry
 from previz.core.registry import NodeRegistry
 from previz.core.timeline import entry_frames
 from previz.core.values import Clip
+from previz.engine.continuity import plan_framing_problems, plan_warnings
 from previz.engine.events import RenderEvent
 from previz.engine.executor import RunResult
 from previz.engine.plan import ExecutionPlan
@@ -141,13 +142,20 @@ def _shown(value: object, limit: int = 200) -> str:
 
 def validate(project: Project, session: EngineSession, out: TextIO,
              bundled: Collection[str] = ()) -> int:
-    """Print every problem of every node; 1 if there is any. Renders in the store or
-    ``bundled`` with the project count as rendered (their model need not be here)."""
+    """Print every problem of every node, then the cut's continuity warnings; 1 if there is
+    any problem (warnings alone exit 0). Renders in the store or ``bundled`` with the project
+    count as rendered (their model need not be here)."""
     plan = session.compile(project, list(project.nodes), cached_also=bundled)
-    for problem in plan.problems:
+    framing = plan_framing_problems(project, plan)
+    for problem in [*map(str, plan.problems), *framing]:
         print(_shown(problem, 2000), file=out)
-    count = len(plan.problems)
+    warnings = plan_warnings(project, plan)
+    for warning in warnings:
+        print(_shown(f"warning: {warning}", 2000), file=out)
+    count = len(plan.problems) + len(framing)
     print(f"{count} problem{'s' if count != 1 else ''}" if count else "no problems", file=out)
+    if warnings:
+        print(f"{len(warnings)} continuity warning{'s' if len(warnings) != 1 else ''}", file=out)
     return 1 if count else 0
 
 

@@ -17,6 +17,7 @@ from previz.core.errors import EditRefused
 from previz.core.project import Asset
 from previz.core.project_json import ASSET_EXTENSIONS
 from previz.export import Recipe, RecipeError, missing_assets, read_recipe, restore_recipe
+from previz.io import default_upgrades
 
 if TYPE_CHECKING:
     from previz._qt.qt_main_window import QtMainWindow
@@ -44,7 +45,7 @@ def drop_file(window: QtMainWindow, path: Path, at: QPointF) -> Dropped:
     """Bring ``path`` into the project at ``at`` (scene), as one undo step; tell the user
     (status bar and log) what happened."""
     try:
-        recipe = read_recipe(path)
+        recipe = read_recipe(path, default_upgrades().apply)
     except RecipeError as error:
         return _tell(window, Dropped((), message=f"{path.name}: unreadable recipe: {error}"))
     if recipe is not None:

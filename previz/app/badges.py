@@ -47,6 +47,7 @@ class NodeBadges:
     problems: tuple[Problem, ...] = ()
     notes: tuple[str, ...] = ()
     snapped: tuple[str, ...] = ()
+    continuity: tuple[str, ...] = ()
 
     def apply(self, event: RenderEvent) -> None:
         """Take in one render event."""
@@ -98,6 +99,8 @@ class NodeBadges:
             pills.append(Badge("stale", "warning", "\n".join(self.notes)))
         if self.snapped:
             pills.append(Badge("snapped", "snapped", "\n".join(self.snapped)))
+        if self.continuity:
+            pills.append(Badge("continuity", "warning", "\n".join(self.continuity)))
         return pills
 
     def tooltip(self) -> str:

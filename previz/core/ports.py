@@ -12,6 +12,7 @@ class PortType(StrEnum):
     CAMERA_MOVE = "CameraMove"
     CONDITIONING = "Conditioning"
     CLIP = "Clip"
+    SCENE = "Scene"
 
 
 PORT_COLOURS: dict[PortType, str] = {
@@ -19,6 +20,7 @@ PORT_COLOURS: dict[PortType, str] = {
     PortType.CAMERA_MOVE: "#60b0e0",
     PortType.CONDITIONING: "#b080e0",
     PortType.CLIP: "#70c070",
+    PortType.SCENE: "#e07070",
 }
 
 

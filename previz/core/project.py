@@ -1,4 +1,4 @@
-"""The project document: nodes, links, timeline, settings and assets, with change events."""
+"""The project document: nodes, links, timeline, settings, assets, cast and locations, evented."""
 
 from __future__ import annotations
 
@@ -7,7 +7,9 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any
 
+from previz.core.cast import Character
 from previz.core.events import Emitter
+from previz.core.locations import Location
 
 EDITORIAL_RATES = (Fraction(24000, 1001), Fraction(24), Fraction(25), Fraction(30000, 1001),
                    Fraction(30))
@@ -159,6 +161,22 @@ class AssetAdded:
     sha256: str
 
 
+@dataclass(frozen=True)
+class CastChanged:
+    """A character joined, left or changed; ``character`` is what it was (``None``: new)."""
+
+    character_id: str
+    character: Character | None = None
+
+
+@dataclass(frozen=True)
+class LocationChanged:
+    """A location joined, left or changed; ``location`` is what it was (``None``: new)."""
+
+    location_id: str
+    location: Location | None = None
+
+
 class Project:
     """The document. Mutators keep it consistent and emit one event per change.
 
@@ -173,6 +191,8 @@ class Project:
         self.timeline: list[TimelineEntry] = []
         self.assets: dict[str, Asset] = {}
         self.models: dict[str, str] = {}
+        self.cast: dict[str, Character] = {}
+        self.locations: dict[str, Location] = {}
         self.extra: dict[str, Any] = {}
         self.events = Emitter()
 
@@ -261,6 +281,30 @@ class Project:
         asset = self.assets.pop(sha256)
         self.events.emit(AssetRemoved(asset))
         return asset
+
+    def put_character(self, character: Character) -> None:
+        """Add a character, or replace the one with its id."""
+        old = self.cast.get(character.id)
+        self.cast[character.id] = character
+        self.events.emit(CastChanged(character.id, old))
+
+    def remove_character(self, character_id: str) -> Character:
+        """Take a character out of the cast."""
+        character = self.cast.pop(character_id)
+        self.events.emit(CastChanged(character_id, character))
+        return character
+
+    def put_location(self, location: Location) -> None:
+        """Add a location, or replace the one with its id."""
+        old = self.locations.get(location.id)
+        self.locations[location.id] = location
+        self.events.emit(LocationChanged(location.id, old))
+
+    def remove_location(self, location_id: str) -> Location:
+        """Take a location out of the library."""
+        location = self.locations.pop(location_id)
+        self.events.emit(LocationChanged(location_id, location))
+        return location
 
     def entry_index(self, entry_id: str) -> int:
         """The position of an entry on the cut."""

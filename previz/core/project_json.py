@@ -11,8 +11,10 @@ import math
 from fractions import Fraction
 from typing import Any
 
+from previz.core.cast import character_from_dict
 from previz.core.errors import ProjectError
 from previz.core.ids import is_id
+from previz.core.locations import location_from_dict
 from previz.core.project import (
     EDITORIAL_RATES,
     Asset,
@@ -26,12 +28,16 @@ from previz.core.project import (
 from previz.core.spec import format_fraction, parse_fraction
 
 SCHEMAS = {
-    "Project": 1,
+    "Project": 2,
     "Settings": 1,
     "Node": 1,
     "Link": 1,
     "TimelineEntry": 1,
     "Asset": 1,
+    "Character": 1,
+    "Location": 1,
+    "SetPiece": 1,
+    "Light": 1,
 }
 ASSET_EXTENSIONS = ("png", "jpg", "jpeg", "webp", "tif", "tiff", "bmp")
 MAX_SIZE = 16384
@@ -48,6 +54,8 @@ def project_to_dict(project: Project) -> dict[str, Any]:
         "timeline": [_entry_to_dict(entry) for entry in project.timeline],
         "assets": {asset.sha256: _asset_to_dict(asset) for asset in project.assets.values()},
         "models": dict(project.models),
+        "cast": {key: character.to_dict() for key, character in project.cast.items()},
+        "locations": {key: location.to_dict() for key, location in project.locations.items()},
     }
 
 
@@ -65,8 +73,15 @@ def project_from_dict(data: Any) -> Project:
     assets = _object(top.get("assets", {}), "assets")
     project.assets = {key: _asset_from_dict(key, value) for key, value in assets.items()}
     project.models = _models_from_dict(top.get("models", {}))
+    cast = _object(top.get("cast", {}), "cast")
+    project.cast = {key: character_from_dict(key, value, f"cast.{key}")
+                    for key, value in cast.items()}
+    _check_references(project)
+    locations = _object(top.get("locations", {}), "locations")
+    project.locations = {key: location_from_dict(key, value, f"locations.{key}")
+                         for key, value in locations.items()}
     project.extra = _extra(top, {"schema", "settings", "nodes", "links", "timeline", "assets",
-                                 "models"})
+                                 "models", "cast", "locations"})
     return project
 
 
@@ -196,6 +211,14 @@ def _asset_from_dict(key: str, data: Any) -> Asset:
     if ext not in ASSET_EXTENSIONS:
         raise ProjectError(f"unsupported image type {ext!r}", f"{where}.ext")
     return Asset(key, name, ext, b"", _extra(data, {"schema", "name", "ext"}))
+
+
+def _check_references(project: Project) -> None:
+    for key, character in project.cast.items():
+        for index, sha256 in enumerate(character.references):
+            if sha256 not in project.assets:
+                raise ProjectError(f"reference image {sha256[:12]} is not among the assets",
+                                   f"cast.{key}.references[{index}]")
 
 
 def _models_from_dict(data: Any) -> dict[str, str]:

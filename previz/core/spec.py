@@ -24,6 +24,9 @@ class ParamKind(StrEnum):
     FRACTION = "fraction"
     ASSET = "asset"
     SUBJECTS = "subjects"
+    LOCATION = "location"
+    CAST = "cast"
+    BLOCKING = "blocking"
 
 
 @dataclass(frozen=True)
@@ -32,8 +35,10 @@ class Param:
 
     ``inherit`` names a project setting (``rate``, ``width``, ``height``) used when the value
     is ``None``; an ``optional`` param may be ``None`` and means "not set". Fractions are stored
-    as strings such as ``"24000/1001"``. A param that does not change the pictures (notes,
-    dialogue, the number of takes) sets ``affects_render`` False and stays out of cache keys.
+    as strings such as ``"24000/1001"``. A ``location`` or ``cast`` param stores library ids;
+    compiling resolves them to the records they name. A param that does not change the pictures
+    (notes, dialogue, the number of takes) sets ``affects_render`` False and stays out of cache
+    keys.
     """
 
     name: str
@@ -113,6 +118,7 @@ class NodeSpec:
     params, or those of the clip it continues). ``upgrades`` maps an older version to a
     function that turns that version's params into the next version's, so projects saved with
     an older node keep working. ``validate`` checks params that only go wrong together.
+    ``one_of`` lists groups of optional inputs of which at least one must be connected.
     """
 
     id: str
@@ -128,6 +134,7 @@ class NodeSpec:
     aliases: tuple[str, ...] = ()
     upgrades: Mapping[int, Upgrade] = field(default_factory=dict)
     validate: Validate | None = None
+    one_of: tuple[tuple[str, ...], ...] = ()
 
     def input(self, name: str) -> Input | None:
         """The input called ``name``, if there is one."""
@@ -233,6 +240,24 @@ def _check_subjects(param: Param, value: Any) -> str | None:
     return subjects_problem(value)
 
 
+def _check_location(param: Param, value: Any) -> str | None:
+    from previz.core.scene import location_problem
+
+    return location_problem(value)
+
+
+def _check_cast(param: Param, value: Any) -> str | None:
+    from previz.core.scene import cast_problem
+
+    return cast_problem(value)
+
+
+def _check_blocking(param: Param, value: Any) -> str | None:
+    from previz.core.blocking import blocking_problem
+
+    return blocking_problem(value)
+
+
 _CHECKERS: dict[ParamKind, Callable[[Param, Any], str | None]] = {
     ParamKind.INT: _check_int,
     ParamKind.FLOAT: _check_float,
@@ -243,4 +268,7 @@ _CHECKERS: dict[ParamKind, Callable[[Param, Any], str | None]] = {
     ParamKind.FRACTION: _check_fraction,
     ParamKind.ASSET: _check_asset,
     ParamKind.SUBJECTS: _check_subjects,
+    ParamKind.LOCATION: _check_location,
+    ParamKind.CAST: _check_cast,
+    ParamKind.BLOCKING: _check_blocking,
 }

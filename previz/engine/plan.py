@@ -16,7 +16,8 @@ from previz.core.labels import node_label
 from previz.core.ports import can_connect
 from previz.core.project import Node, PortRef, Project
 from previz.core.registry import NodeRegistry
-from previz.core.spec import NodeSpec, NodeType, format_fraction
+from previz.core.scene import resolve_cast, resolve_location
+from previz.core.spec import NodeSpec, NodeType, ParamKind, format_fraction
 from previz.engine.backend import Catalog
 from previz.engine.keys import KeyBasis, take_key
 from previz.engine.problems import Problem, ProblemKind
@@ -192,6 +193,11 @@ def _check_links(compiler: _Compiler, node: Node, spec: NodeSpec) -> None:
         if not port.optional and port.name not in linked:
             compiler.report(ProblemKind.MISSING_INPUT, node.id, port.name,
                             f"needs a {port.type} connected to {port.label or port.name}")
+    for group in spec.one_of:
+        if not linked & set(group):
+            kinds = " or a ".join(str(port.type) for name in group if (port := spec.input(name)))
+            compiler.report(ProblemKind.MISSING_INPUT, node.id, group[0],
+                            f"needs a {kinds} connected")
 
 
 def _check_params(compiler: _Compiler, node: Node, spec: NodeSpec) -> None:
@@ -208,7 +214,9 @@ def _check_params(compiler: _Compiler, node: Node, spec: NodeSpec) -> None:
 
 
 def resolve_params(project: Project, node: Node, spec: NodeSpec) -> dict[str, Any]:
-    """Every param of ``node``: its stored value, else the default; inherited ones filled in."""
+    """Every param of ``node``: its stored value, else the default; inherited ones filled in,
+    and library ids (a scene's location and cast) as the records they name, so the records
+    are in the cache key."""
     settings = project.settings
     inherited = {"rate": format_fraction(settings.rate), "width": settings.width,
                  "height": settings.height}
@@ -217,6 +225,10 @@ def resolve_params(project: Project, node: Node, spec: NodeSpec) -> dict[str, An
         value = node.params.get(param.name, param.default)
         if value is None and param.inherit in inherited:
             value = inherited[param.inherit]
+        if param.kind is ParamKind.LOCATION:
+            value = resolve_location(project.locations, value)
+        elif param.kind is ParamKind.CAST:
+            value = resolve_cast(project.cast, value)
         params[param.name] = value
     return params
 

@@ -13,7 +13,7 @@ import copy
 import json
 import math
 import os
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -82,7 +82,7 @@ class Recipe:
         return tuple(record.node for record in self.renders)
 
     def to_json(self) -> dict[str, Any]:
-        """The stored form: ``Recipe.1``, with the sub-graph as a ``Project.1``."""
+        """The stored form: ``Recipe.1``, with the sub-graph as a ``Project``."""
         return {"schema": SCHEMA, "generator": self.generator,
                 "project": project_to_dict(self.graph),
                 "renders": [record.to_json() for record in self.renders]}
@@ -93,13 +93,15 @@ class Recipe:
                           ensure_ascii=False, allow_nan=False)
 
     @classmethod
-    def from_json(cls, data: Any) -> Recipe:
-        """A recipe from its stored form; ``RecipeError`` says what is malformed."""
+    def from_json(cls, data: Any, upgrade: Callable[[Any], Any] | None = None) -> Recipe:
+        """A recipe from its stored form, its graph first brought to the current schemas by
+        ``upgrade`` when given; ``RecipeError`` says what is malformed."""
         if not isinstance(data, dict) or data.get("schema") != SCHEMA:
             found = data.get("schema") if isinstance(data, dict) else type(data).__name__
             raise RecipeError(f"not a {SCHEMA}: {found!r}")
         try:
-            graph = project_from_dict(data.get("project"))
+            graph = project_from_dict(upgrade(data.get("project")) if upgrade
+                                      else data.get("project"))
         except ProjectError as error:
             raise RecipeError(f"malformed recipe graph: {error}") from None
         renders = tuple(_record(item, graph) for item in _list(data.get("renders"), "renders"))
@@ -122,6 +124,9 @@ def recipe_for(project: Project, clips: Mapping[str, Clip]) -> Recipe:
     for sha256 in sorted(_asset_hashes(graph.nodes.values(), project.assets)):
         asset = project.assets[sha256]
         graph.add_asset(Asset(sha256, asset.name, asset.ext, b"", copy.deepcopy(asset.extra)))
+    named = _ids_named(graph.nodes.values())
+    graph.cast = {key: value for key, value in project.cast.items() if key in named}
+    graph.locations = {key: value for key, value in project.locations.items() if key in named}
     renders = tuple(_render_record(node_id, clip) for node_id, clip in clips.items())
     graph.models = {record.model: record.model_fingerprint for record in renders
                     if record.model and record.model_fingerprint}
@@ -135,9 +140,11 @@ def png_info(recipe: Recipe) -> PngImagePlugin.PngInfo:
     return info
 
 
-def read_recipe(path: str | os.PathLike[str]) -> Recipe | None:
+def read_recipe(path: str | os.PathLike[str],
+                upgrade: Callable[[Any], Any] | None = None) -> Recipe | None:
     """The recipe an exported PNG or movie carries; ``None`` for a file without one (or no
-    readable picture at all); ``RecipeError`` for a recipe that is there but malformed."""
+    readable picture at all); ``RecipeError`` for a recipe that is there but malformed.
+    ``upgrade`` brings a graph saved at older schema versions to the current ones."""
     text = _png_text(Path(path)) if _is_png(Path(path)) else _movie_text(Path(path))
     if text is None:
         return None
@@ -151,7 +158,7 @@ def read_recipe(path: str | os.PathLike[str]) -> Recipe | None:
         raise RecipeError(f"{path}: the recipe nests deeper than {MAX_RECIPE_DEPTH} levels,"
                           " more than a project file may")
     try:
-        return Recipe.from_json(data)
+        return Recipe.from_json(data, upgrade)
     except RecursionError:
         raise RecipeError(f"{path}: the recipe nests too deep") from None
     except RecipeError as error:
@@ -204,6 +211,21 @@ def _render_record(node_id: str, clip: Clip) -> RenderRecord:
                         seed if isinstance(seed, int) else None,
                         str(provenance.get("backend") or ""), str(provenance.get("model") or ""),
                         str(provenance.get("model_fingerprint") or ""))
+
+
+def _ids_named(nodes: Iterable[Node]) -> set[str]:
+    """Every string in the nodes' params (a scene names its cast and location by id)."""
+    found: set[str] = set()
+    stack: list[Any] = [node.params for node in nodes]
+    while stack:
+        value = stack.pop()
+        if isinstance(value, str):
+            found.add(value)
+        elif isinstance(value, dict):
+            stack.extend(value.values())
+        elif isinstance(value, list):
+            stack.extend(value)
+    return found
 
 
 def _asset_hashes(nodes: Iterable[Node], assets: Mapping[str, Asset]) -> set[str]:

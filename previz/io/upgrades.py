@@ -8,14 +8,17 @@ from typing import Any
 
 from previz.core.errors import ProjectError
 from previz.core.project_json import SCHEMAS
+from previz.io.scene_upgrade import gather_scenes
 from previz.io.strict_json import join_path
 
 UpgradeFn = Callable[[dict[str, Any]], dict[str, Any]]
 
 _SCHEMA = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)\.(0|[1-9][0-9]{0,17})", re.ASCII)
 
-# (type name, version read, function); none yet: every schema is still at version 1.
-_BUILT_IN: tuple[tuple[str, int, UpgradeFn], ...] = ()
+# (type name, version read, function).
+_BUILT_IN: tuple[tuple[str, int, UpgradeFn], ...] = (
+    ("Project", 1, gather_scenes),  # shots' own subjects gathered into scenes and a cast
+)
 
 
 class Upgrades:

@@ -1,9 +1,11 @@
 """Builds ``lighthouse.previz``, the example project: run it to regenerate the file.
 
-Scene 010, "The Keeper": a title card, an establishing wide with a slow push-in, a medium
-that pans, an extension of it, a close-up on an 85 mm with a dolly-zoom, a bridge into a shot
-that starts on a painted frame, and a 16 fps shot retimed to 24. Ids are fixed (UUID5 of
-each node's name) so the file only changes when its content does.
+Scene 010, "The Keeper", at dusk on the lighthouse cliff: the keeper walks the cliff path and
+a visitor waiting by the lamp post steps out to meet him. Every shot looks into that one scene
+at its own window of scene time: a title card, an establishing wide with a slow push-in, a
+medium that pans, an extension of it, a close-up on an 85 mm with a dolly-zoom, a bridge into
+a shot that starts on a painted frame, and a 16 fps shot retimed to 24. Ids are fixed (UUID5
+of each name) so the file only changes when its content does.
 """
 
 from __future__ import annotations
@@ -16,16 +18,55 @@ from typing import Any
 
 from PIL import Image, ImageDraw, ImageFont
 
+from previz.core.cast import Character
+from previz.core.locations import Light, Location, SetPiece
 from previz.core.project import Asset, Link, Node, PortRef, Project, Settings, TimelineEntry
 from previz.core.registry import default_registry
 from previz.io import save_project
 
 HERE = Path(__file__).resolve().parent
 NAMESPACE = uuid.UUID("6f1c3c0e-9a57-4c8a-9a0f-3f6a1d2b7c10")
-KEEPER = {"name": "Keeper", "kind": "person", "height": 1.8, "x": 0.0, "z": 0.0,
-          "facing": 0.0, "main": True}
-LIGHTHOUSE = {"name": "Lighthouse", "kind": "prop", "height": 14.0, "x": 9.0, "z": 40.0,
-              "facing": 0.0, "main": False}
+KEEPER = Character(
+    str(uuid.uuid5(NAMESPACE, "cast/Keeper")), "Keeper", height=1.8, build="broad",
+    skin="#c89a7a", hair="#d0d0cc", wardrobe=("#d8a020", "#2a2a30"),
+    description="the lighthouse keeper, in his sixties, grey beard, a yellow oilskin coat")
+VISITOR = Character(
+    str(uuid.uuid5(NAMESPACE, "cast/Visitor")), "Visitor", height=1.66, build="slight",
+    skin="#e0b8a0", hair="#5a3018", wardrobe=("#a02828", "#303848"),
+    description="a young woman in a red wool coat, a letter in her hand")
+
+
+def piece(kind: str, name: str, **fields: Any) -> SetPiece:
+    """A set piece of the cliff with a fixed id."""
+    made = SetPiece.of_kind(kind, name, **fields)
+    return SetPiece(str(uuid.uuid5(NAMESPACE, f"piece/{name}")), **{
+        key: value for key, value in vars(made).items() if key not in ("id", "extra")})
+
+
+CLIFF = Location(
+    str(uuid.uuid5(NAMESPACE, "location/Lighthouse Cliff")), "Lighthouse Cliff", setting="EXT",
+    description="a white lighthouse on a grassy cliff above the sea; a bench and an old lamp"
+                " post beside the cliff path", ground="grass",
+    set_pieces=(piece("tower", "Lighthouse", x=9.0, z=40.0, width=5.0, depth=5.0, height=14.0),
+                piece("bench", "Bench", x=1.8, z=3.2),
+                piece("lamp_post", "Lamp post", x=3.6, z=3.8),
+                piece("wall", "Cliff wall", x=-1.0, z=8.0, width=9.0, height=0.9,
+                      colour="#8a8478")),
+    lights=(Light(str(uuid.uuid5(NAMESPACE, "light/lamp")), "Lamp post lamp", 3.6, 4.0, 3.8,
+                  "#ffd8a0", 1.0),),
+)
+# The keeper walks the path to his mark, turns to the lamp, then goes to meet the visitor,
+# who has waited by the lamp post watching him and steps out to meet him.
+BLOCKING = [
+    {"character": KEEPER.id, "time": 0.0, "x": -2.4, "z": -1.8},
+    {"character": KEEPER.id, "time": 0.0, "x": 0.0, "z": 0.0, "speed": 0.75, "facing": 25.0},
+    {"character": KEEPER.id, "time": 6.5, "x": 0.0, "z": 0.0, "travel": 0.5, "facing": 0.0},
+    {"character": KEEPER.id, "time": 8.0, "x": -1.5, "z": 4.0, "speed": 1.5,
+     "look_at": VISITOR.id},
+    {"character": VISITOR.id, "time": 0.0, "x": 2.4, "z": 2.4, "look_at": KEEPER.id},
+    {"character": VISITOR.id, "time": 9.0, "x": -0.4, "z": 4.3, "speed": 1.0,
+     "look_at": KEEPER.id},
+]
 
 
 def node_id(name: str) -> str:
@@ -74,6 +115,14 @@ class _Builder:
         self.project = Project(Settings(width=1280, height=720))
         self.column = 0
         self.taken: set[tuple[int, int]] = set()
+        self.project.put_character(KEEPER)
+        self.project.put_character(VISITOR)
+        self.project.put_location(CLIFF)
+        self.scene = self.node(
+            "Scene 010", "previz.scene", 3, number="010", heading="The Keeper",
+            location=CLIFF.id, time_of_day="dusk", cast=[KEEPER.id, VISITOR.id],
+            blocking=BLOCKING, action="The keeper walks the cliff path to the lighthouse; the"
+            " visitor waiting by the lamp post steps out to meet him.")
 
     def node(self, key: str, type_id: str, row: int, **params: Any) -> Node:
         spec = self.registry.get(type_id)
@@ -93,7 +142,9 @@ class _Builder:
 
     def shot(self, name: str, prompt: Node, move: dict[str, Any] | None, **params: Any) -> Node:
         self.column += 1
-        shot = self.node(name, "previz.shot", 1, name=name, **params)
+        shot = self.node(name, "previz.shot", 1, name=name, subject="Keeper", **params)
+        del shot.params["subjects"]  # the scene says who is where
+        self.link(self.scene, "scene", shot, "scene")
         self.link(prompt, "prompt", shot, "prompt")
         if move is not None:
             self.link(self.move(**move), "moves", shot, "camera")
@@ -113,22 +164,18 @@ def build() -> Project:
     """The example project."""
     b = _Builder()
     dusk = b.node("Dusk prompt", "previz.prompt", 0, text=(
-        "EXT. LIGHTHOUSE CLIFF - DUSK. A lone keeper in an oilskin coat walks the cliff path"
-        " toward the lighthouse; wind combs the grass, the lamp is about to be lit."),
-        style="cinematic")
+        "Wind combs the grass; the lamp is about to be lit."), style="cinematic")
     close = b.node("Close prompt", "previz.prompt", 0, text=(
-        "Dusk. Close on the keeper's weathered face as he looks up at the lamp; the world"
-        " behind him stretches away."), style="cinematic")
+        "Close on the keeper's weathered face as he looks up at the lamp; the world behind"
+        " him stretches away."), style="cinematic")
     title = b.node("Title", "previz.still", 1, image=b.asset(title_card(), "title.png"),
                    duration=2.0)
     wide = b.shot("Establishing", dusk, {"name": "Push-in", "move": "dolly", "amount": 2.0,
                                          "unit": "m", "easing": "ease-in-out"},
-                  scene="010", shot="0010", duration=4.0, shot_size="wide", lens=24.0,
-                  subjects=[KEEPER, LIGHTHOUSE])
+                  scene="010", shot="0010", scene_in=0.0, duration=4.0, shot_size="wide", lens=24.0)
     medium = b.shot("Keeper walks", dusk,
                     {"name": "Pan", "move": "pan", "amount": 12.0, "unit": "deg"}, scene="010",
-                    shot="0020", duration=3.0, shot_size="medium", lens=35.0,
-                    subjects=[{**KEEPER, "facing": 25.0}, LIGHTHOUSE])
+                    shot="0020", scene_in=4.0, duration=3.0, shot_size="medium", lens=35.0)
     b.column += 1
     extend = b.node("Tilt to the lamp", "previz.extend", 1, added_duration=2.0)
     b.link(medium, "clip", extend, "clip")
@@ -136,12 +183,12 @@ def build() -> Project:
     closeup = b.shot("The lamp", close,
                      {"name": "Vertigo", "move": "dolly_zoom", "amount": 1.2, "unit": "m"},
                      scene="010",
-                     shot="0030", duration=3.0, shot_size="close_up", lens=85.0, angle="low",
-                     subjects=[KEEPER, LIGHTHOUSE])
+                     shot="0030", scene_in=7.0, duration=3.0, shot_size="close_up", lens=85.0,
+                     angle="low")
     postcard = b.shot("Postcard", dusk, {"name": "Drift", "move": "truck", "amount": 1.0,
                                          "unit": "m", "easing": "linear"},
-                      scene="010", shot="0040", duration=3.0, shot_size="full", lens=35.0,
-                      subjects=[{**KEEPER, "x": -1.5, "z": 4.0}])
+                      scene="010", shot="0040", scene_in=10.0, duration=3.0, shot_size="full",
+                      lens=35.0)
     painted = b.node("Painted frame", "previz.image", 2,
                      image=b.asset(painting(), "lighthouse_painting.png"), role="first_frame")
     b.link(painted, "conditioning", postcard, "conditioning")
@@ -149,9 +196,9 @@ def build() -> Project:
     bridge = b.node("Bridge", "previz.interpolate", 1, bridge_duration=2.0)
     b.link(closeup, "clip", bridge, "clip_a")
     b.link(postcard, "clip", bridge, "clip_b")
-    gulls = b.shot("Gulls at 16", dusk, None, scene="010", shot="0050", duration=3.0,
-                   shot_size="extreme_wide", lens=18.0, fps="16", angle="low",
-                   subjects=[KEEPER, LIGHTHOUSE])
+    gulls = b.shot("Gulls at 16", dusk, None, scene="010", shot="0050", scene_in=13.0,
+                   duration=3.0,
+                   shot_size="extreme_wide", lens=18.0, fps="16", angle="low")
     b.column += 1
     retime = b.node("To 24", "previz.retime", 1, mode="rate", target_fps="24",
                     method="optical_flow")

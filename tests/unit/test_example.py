@@ -72,7 +72,7 @@ def project() -> Project:
 def test_the_example_uses_every_node_type_and_no_shot_is_under_two_seconds(
         project: Project) -> None:
     builtin = {node_type.spec.id for node_type in NODES}
-    assert len(builtin) == 8
+    assert len(builtin) == 9
     assert {node.type for node in project.nodes.values()} >= builtin
     for entry in project.timeline:
         seconds = Fraction(_frames(project, entry.node)) / _rate(project, entry.node)

@@ -20,6 +20,11 @@ from previz._qt.inspector.qt_param_widgets import (
     QtParamEditor,
     QtTextEditor,
 )
+from previz._qt.inspector.qt_scene_editors import (
+    QtBlockingEditor,
+    QtCastEditor,
+    QtLocationEditor,
+)
 from previz._qt.inspector.qt_subjects_table import QtSubjectsTable
 from previz._qt.selection import QtSelection
 from previz._qt.undo import push_command
@@ -29,6 +34,8 @@ from previz.core.labels import node_label
 from previz.core.project import (
     Asset,
     AssetAdded,
+    CastChanged,
+    LocationChanged,
     NodeAdded,
     NodeRemoved,
     ParamChanged,
@@ -49,6 +56,9 @@ EDITORS: dict[ParamKind, type[QtParamEditor]] = {
     ParamKind.FRACTION: QtFractionEditor,
     ParamKind.ASSET: QtAssetEditor,
     ParamKind.SUBJECTS: QtSubjectsTable,
+    ParamKind.LOCATION: QtLocationEditor,
+    ParamKind.CAST: QtCastEditor,
+    ParamKind.BLOCKING: QtBlockingEditor,
 }
 
 
@@ -221,7 +231,8 @@ class QtInspector(QWidget):
                 self._show_takes_note()
         elif self._concerns_selection(event):
             self._show_selection()
-        elif isinstance(event, SettingsChanged | AssetAdded) and self._node_id:
+        elif (isinstance(event, SettingsChanged | AssetAdded | CastChanged | LocationChanged)
+              and self._node_id):
             for name in self.editors:
                 self._refresh(name)
 

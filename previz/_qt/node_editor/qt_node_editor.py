@@ -33,12 +33,14 @@ from previz.core.commands import (
     MoveNodes,
     RemoveNodes,
 )
+from previz.core.continuity import warnings_by_node
 from previz.core.errors import EditRefused, ProjectError
 from previz.core.ids import new_id
 from previz.core.project import Asset, Node, Project
 from previz.core.registry import NodeRegistry
 from previz.core.spec import NodeSpec
 from previz.core.values import Clip
+from previz.engine.continuity import plan_warnings
 from previz.engine.events import RenderEvent
 from previz.engine.plan import ExecutionPlan
 
@@ -169,9 +171,12 @@ class QtNodeEditor(QtGraphView):
             item.show_badges()
 
     def show_plan(self, plan: ExecutionPlan) -> None:
-        """Show each node's compile problems (model missing, …) and notes."""
+        """Show each node's compile problems (model missing, …), notes and the continuity
+        warnings of the cuts it is in."""
+        continuity = warnings_by_node(plan_warnings(self.project, plan))
         for item in self.graph_scene.node_items():
             item.badges.apply_plan(plan.nodes.get(item.node_id), plan.problems_of(item.node_id))
+            item.badges.continuity = tuple(continuity.get(item.node_id, ()))
             item.show_badges()
 
     def show_clip(self, node_id: str, clip: Clip) -> None:

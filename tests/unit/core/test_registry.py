@@ -12,7 +12,7 @@ from previz.core.registry import NodeRegistry, RegistryError
 
 BUILTIN_IDS = {
     "previz.prompt", "previz.camera_move", "previz.image", "previz.still", "previz.shot",
-    "previz.extend", "previz.interpolate", "previz.retime",
+    "previz.extend", "previz.interpolate", "previz.retime", "previz.scene",
 }
 
 

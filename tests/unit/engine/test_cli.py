@@ -30,7 +30,7 @@ PROBLEMS = (
     "unknown node type: no installed node pack provides 'acme.hologram'",
     "Camera Move",
     "amount: bad param: 5000.0 is above the maximum 3600",
-    "Shot 010_0010 'Lonely', prompt: missing input: needs a Prompt connected to Prompt",
+    "Shot 010_0010 'Lonely', prompt: missing input: needs a Prompt or a Scene connected",
 )
 
 

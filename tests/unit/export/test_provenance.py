@@ -70,7 +70,7 @@ def test_the_recipe_says_how_the_clip_was_rendered(exported):
     assert (record.backend, record.model) == ("draft", "")
     data = recipe.to_json()
     assert data["schema"] == "Recipe.1"
-    assert data["project"]["schema"] == "Project.1"
+    assert data["project"]["schema"] == "Project.2"
     assert data["project"]["nodes"][deck.node_id]["schema"] == "Node.1"
     assert recipe.generator.startswith("previz ")
 
@@ -104,7 +104,7 @@ def test_files_without_a_recipe_read_as_none(tmp_path):
     ('{"schema": "Recipe.9"}', "not a Recipe.1"),
     ('{"schema": "Recipe.1", "project": {"schema": "Project.1", "nodes": {"x": {}}},'
      ' "renders": []}', "malformed recipe graph"),
-    ('{"schema": "Recipe.1", "project": {"schema": "Project.1", "settings": {"schema":'
+    ('{"schema": "Recipe.1", "project": {"schema": "Project.2", "settings": {"schema":'
      ' "Settings.1"}}, "renders": [{"node": "n", "key": "k"}]}', "names no node"),
     ('{"schema": "Recipe.1", "project": {"schema": "Project.1"}, "renders": [],'
      ' "x": 1e999}', "too large"),

@@ -1,0 +1,91 @@
+"""Blocking: where each character is at a scene time, from marks and the paths between them."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+
+from previz.core.blocking import blocking_problem, heading_of, parse_blocking
+from previz.core.cast import Character
+from previz.core.scene import SceneValue
+
+ADA, BEN = Character.new("Ada"), Character.new("Ben")
+
+
+def scene(marks: list[dict]) -> SceneValue:
+    assert blocking_problem(marks, [ADA.id, BEN.id]) is None
+    return SceneValue("010", "", None, "day", (ADA, BEN), parse_blocking(marks))
+
+
+def test_a_walk_at_a_speed_arrives_when_distance_over_speed_says():
+    walk = scene([
+        {"character": BEN.id, "time": 0.0, "x": 0.0, "z": 0.0},
+        {"character": BEN.id, "time": 2.0, "x": 6.0, "z": 0.0, "speed": 1.5, "pose": "sit",
+         "facing": 180.0},
+    ])
+    assert (walk.state(BEN, 1.0).x, walk.state(BEN, 1.0).pose) == (0.0, "stand")
+    middle = walk.state(BEN, 4.0)  # 2 s of walking at 1.5 m/s
+    assert (middle.x, middle.pose, middle.speed) == (pytest.approx(3.0), "walk", 1.5)
+    assert middle.facing == pytest.approx(90.0)  # walking along +x
+    there = walk.state(BEN, 6.0)  # arrives at 2 + 6/1.5 = 6 s
+    assert (there.x, there.pose, there.facing) == (6.0, "sit", 180.0)
+
+
+def test_a_walk_in_a_time_and_a_run():
+    dash = scene([
+        {"character": BEN.id, "time": 0.0, "x": 0.0, "z": 0.0},
+        {"character": BEN.id, "time": 1.0, "x": 0.0, "z": 8.0, "travel": 2.0},
+    ])
+    state = dash.state(BEN, 1.5)
+    assert (state.z, state.pose, state.speed) == (pytest.approx(2.0), "run", 4.0)
+    assert state.facing == pytest.approx(180.0)  # walking away from the camera, along +z
+
+
+def test_a_new_cue_before_arrival_sets_off_from_where_the_character_is():
+    turned = scene([
+        {"character": BEN.id, "time": 0.0, "x": 0.0, "z": 0.0},
+        {"character": BEN.id, "time": 0.0, "x": 10.0, "z": 0.0, "speed": 1.0},
+        {"character": BEN.id, "time": 4.0, "x": 4.0, "z": 3.0, "speed": 1.0},
+    ])
+    assert turned.state(BEN, 4.0).x == pytest.approx(4.0)
+    later = turned.state(BEN, 5.5)  # 1.5 m along the 3 m leg straight up +z
+    assert (later.x, later.z) == (pytest.approx(4.0), pytest.approx(1.5))
+
+
+def test_look_at_turns_to_the_target_and_unblocked_characters_stand_apart():
+    facing = scene([
+        {"character": ADA.id, "time": 0.0, "x": 0.0, "z": 0.0, "look_at": BEN.id},
+        {"character": BEN.id, "time": 0.0, "x": 2.0, "z": 2.0, "look_at": ADA.id},
+    ])
+    assert facing.state(ADA, 0.0).facing == pytest.approx(heading_of(2.0, 2.0))
+    assert facing.state(BEN, 0.0).facing == pytest.approx(heading_of(-2.0, -2.0))
+    empty = scene([])
+    assert (empty.state(ADA, 3.0).x, empty.state(BEN, 3.0).x) == (0.0, 1.0)
+
+
+def test_subjects_at_a_time_frame_the_named_character():
+    walk = scene([
+        {"character": BEN.id, "time": 0.0, "x": -4.0, "z": 0.0},
+        {"character": BEN.id, "time": 0.0, "x": 0.0, "z": 0.0, "travel": 4.0},
+    ])
+    people = walk.subjects_at(2.0, "Ben")
+    assert [(s.name, s.main) for s in people] == [("Ada", False), ("Ben", True)]
+    assert people[1].x == pytest.approx(-2.0)
+    assert people[1].height == BEN.height
+    assert walk.subjects_at(2.0)[0].main  # default: the first of the cast
+
+
+@pytest.mark.parametrize(("marks", "says"), [
+    ("x", "a list"),
+    ([{"character": "nobody", "time": 0, "x": 0, "z": 0}], "no character"),
+    ([{"character": ADA.id, "time": -1, "x": 0, "z": 0}], "time"),
+    ([{"character": ADA.id, "time": 0, "x": math.inf, "z": 0}], "x must"),
+    ([{"character": ADA.id, "time": 0, "x": 0, "z": 0, "pose": "fly"}], "pose"),
+    ([{"character": ADA.id, "time": 0, "x": 0, "z": 0, "speed": 0}], "speed"),
+    ([{"character": ADA.id, "time": 0, "x": 0}], "z is needed"),
+    ([{"character": ADA.id, "time": 0, "x": 0, "z": 0, "mood": "sad"}], "unknown field"),
+])
+def test_bad_blocking_says_which_mark_and_what(marks, says):
+    problem = blocking_problem(marks, [ADA.id, BEN.id])
+    assert problem is not None and says in problem
