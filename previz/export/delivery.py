@@ -21,8 +21,17 @@ from previz.engine.backend import CancelToken
 from previz.engine.plan import ExecutionPlan
 from previz.engine.store import ClipStore
 from previz.export.contact import write_contact_sheet
-from previz.export.cut import Cut, CutEntry, ExportError, build_cut, editorial_frames
-from previz.export.editors import write_edl, write_fcp7
+from previz.export.cut import (
+    DEFAULT_HANDLES,
+    Cut,
+    CutEntry,
+    ExportError,
+    build_cut,
+    editorial_frames,
+    movie_frames,
+)
+from previz.export.editors import write_fcp7
+from previz.export.edl import write_edl
 from previz.export.movies import CutMovie, MovieSettings, ShotMovies
 from previz.export.otio import build_timeline, write_otio, write_otioz
 from previz.export.pictures import KeyFrames
@@ -30,6 +39,7 @@ from previz.export.png import PngSequences
 from previz.export.provenance import Recipe, recipe_for
 from previz.export.shotlist import write_shot_list
 from previz.export.storyboard import PAPERS, write_storyboard
+from previz.export.timecode import TIMECODE_MODES
 
 FORMATS = ("shots", "cut", "png", "otio", "otioz", "fcp7", "edl", "pdf", "contact", "csv")
 EDITORIAL = frozenset({"otio", "otioz", "fcp7", "edl"})
@@ -37,7 +47,13 @@ Progress = Callable[[int, int], None]
 
 
 class FrameSink(Protocol):
-    """Something the pass over the cut feeds frames to: a movie writer, a PNG sequence."""
+    """Something the pass over the cut feeds frames to: a movie writer, a PNG sequence.
+
+    A sink that ``wants_handles`` is also given each entry's handles, numbered from
+    ``-handles.head``; the others get what the cut plays, from 0.
+    """
+
+    wants_handles: bool
 
     def begin(self, entry: CutEntry) -> None:
         """An entry starts."""
@@ -58,7 +74,8 @@ class FrameSink(Protocol):
 
 @dataclass(frozen=True)
 class ExportOptions:
-    """What to export and how: formats, paper, editorial rate, burn-ins, file title."""
+    """What to export and how: formats, paper, editorial rate, burn-ins, file title,
+    drop-frame or non-drop timecode (at 29.97), handles and a silent audio track."""
 
     formats: frozenset[str] = frozenset(FORMATS)
     paper: str = "a4"
@@ -66,6 +83,10 @@ class ExportOptions:
     burn_in: bool = False
     title: str = "previz"
     movie: MovieSettings = field(default_factory=MovieSettings)
+    timecode: str = "df"
+    handles: int = DEFAULT_HANDLES
+    silent_audio: bool = False
+    relative_paths: bool = False
 
     def __post_init__(self) -> None:
         unknown = sorted(set(self.formats) - set(FORMATS))
@@ -74,6 +95,11 @@ class ExportOptions:
                              f" {', '.join(FORMATS)} or all")
         if self.paper not in PAPERS:
             raise ValueError(f"paper {self.paper!r} is not one of {', '.join(PAPERS)}")
+        if self.timecode not in TIMECODE_MODES:
+            raise ValueError(f"timecode {self.timecode!r} is not one of"
+                             f" {', '.join(TIMECODE_MODES)}")
+        if self.handles < 0:
+            raise ValueError(f"handles must be 0 frames or more, not {self.handles}")
 
 
 @dataclass(frozen=True)
@@ -106,7 +132,8 @@ def export_project(project: Project, plan: ExecutionPlan, store: ClipStore, out:
     clip that is not is an ``ExportError``. ``progress(done, total)`` is called per frame
     written; ``cancel`` is checked as often, and a cancelled export leaves no half file.
     """
-    cut = build_cut(project, plan, store, rate=options.rate, title=options.title)
+    cut = build_cut(project, plan, store, rate=options.rate, title=options.title,
+                    timecode=options.timecode, handles=options.handles)
     if not cut.entries:
         raise ExportError("the timeline is empty: nothing to export")
     out.mkdir(parents=True, exist_ok=True)
@@ -129,23 +156,32 @@ def export_project(project: Project, plan: ExecutionPlan, store: ClipStore, out:
 def deliver(cut: Cut, store: ClipStore, sinks: Sequence[FrameSink],
             progress: Progress | None = None, cancel: CancelToken | None = None) -> list[Path]:
     """Feed every frame of the cut to ``sinks``; on any failure every sink aborts."""
-    total, done = cut.frame_count, 0
+    handles = any(sink.wants_handles for sink in sinks)
+    total = sum(entry.movie_frame_count if handles else entry.frame_count
+                for entry in cut.entries)
+    done = 0
     try:
         for entry in cut.entries:
             for sink in sinks:
                 sink.begin(entry)
-            count = 0
-            for count, frame in enumerate(editorial_frames(entry, store), start=1):
+            first = -entry.handles.head if handles else 0
+            frames = movie_frames(entry, store) if handles else editorial_frames(entry, store)
+            index = first - 1
+            for index, frame in enumerate(frames, start=first):
                 if cancel is not None:
                     cancel.check()
+                played = 0 <= index < entry.frame_count
                 for sink in sinks:
-                    sink.write(entry, count - 1, frame)
+                    if played or sink.wants_handles:
+                        sink.write(entry, index, frame)
                 done += 1
                 if progress is not None:
                     progress(done, total)
-            if count != entry.frame_count:
+            count = index + 1 - first
+            expected = entry.movie_frame_count if handles else entry.frame_count
+            if count != expected:
                 raise ExportError(f"{entry.name}: the store gave {count} frames, not"
-                                  f" {entry.frame_count}; render it again")
+                                  f" {expected}; render it again")
             for sink in sinks:
                 sink.end(entry)
         return [path for sink in sinks for path in sink.close()]
@@ -156,7 +192,8 @@ def deliver(cut: Cut, store: ClipStore, sinks: Sequence[FrameSink],
 
 
 def _movie(options: ExportOptions) -> MovieSettings:
-    return MovieSettings(options.movie.crf, options.movie.preset, options.burn_in)
+    return MovieSettings(options.movie.crf, options.movie.preset, options.burn_in,
+                         options.silent_audio)
 
 
 def _sinks(cut: Cut, out: Path, options: ExportOptions, shots: ShotMovies, *,
@@ -177,15 +214,21 @@ def _editorial(cut: Cut, out: Path, options: ExportOptions,
                movies: dict[str, Path]) -> list[Path]:
     if not options.formats & EDITORIAL:
         return []
-    timeline = build_timeline(cut, movies)
-    writers = (("otio", ".otio", write_otio), ("otioz", ".otioz", write_otioz),
-               ("fcp7", ".xml", write_fcp7), ("edl", ".edl", write_edl))
+    absolute = build_timeline(cut, movies)
+    timeline = build_timeline(cut, movies, out) if options.relative_paths else absolute
+    # The bundle copies the movies in, so it must find them wherever it runs.
+    writers = (("otio", ".otio", write_otio, timeline),
+               ("otioz", ".otioz", write_otioz, absolute),
+               ("fcp7", ".xml", write_fcp7, timeline))
     written = []
-    for name, suffix, write in writers:
+    for name, suffix, write, which in writers:
         if name in options.formats:
             path = out / f"{cut.title}{suffix}"
-            write(timeline, path)
+            write(which, path)
             written.append(path)
+    if "edl" in options.formats:
+        written.append(out / f"{cut.title}.edl")
+        write_edl(cut, movies, written[-1])
     return written
 
 

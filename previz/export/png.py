@@ -38,7 +38,9 @@ def save_png(picture: np.ndarray | Image.Image, path: Path,
 
 
 class PngSequences:
-    """Writes each entry's frames into ``<folder>/<stem>/``."""
+    """Writes each entry's frames (what the cut plays, no handles) into ``<folder>/<stem>/``."""
+
+    wants_handles = False
 
     def __init__(self, folder: Path, recipes: Mapping[str, Recipe]) -> None:
         self.folder = folder
