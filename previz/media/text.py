@@ -58,7 +58,11 @@ def display_text(text: str) -> str:
     """One line as it is seen: Arabic joined, right-to-left runs reversed into display order."""
     if not is_rtl(text):
         return text
-    return get_display(arabic_reshaper.reshape(text))
+    # A line that opens with a digit or a left-to-right letter (a slate: "020_0010 ירושלים")
+    # reads left to right; the bidi algorithm alone would reverse the slate's numbers.
+    first = next((char for char in text if char.isalnum()), "")
+    base = "R" if is_rtl(first) else "L"
+    return get_display(arabic_reshaper.reshape(text), base_dir=base)
 
 
 def runs(text: str, bold: bool = False) -> list[Run]:
