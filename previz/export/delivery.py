@@ -37,7 +37,8 @@ from previz.export.otio import build_timeline, write_otio, write_otioz
 from previz.export.pictures import KeyFrames
 from previz.export.png import PngSequences
 from previz.export.provenance import Recipe, recipe_for
-from previz.export.shotlist import write_shot_list
+from previz.export.shotlist import write_shot_list, write_shot_list_xlsx
+from previz.export.shotlist_pdf import write_shot_list_pdf
 from previz.export.storyboard import PAPERS, write_storyboard
 from previz.export.timecode import TIMECODE_MODES
 
@@ -245,4 +246,8 @@ def _documents(cut: Cut, store: ClipStore, out: Path, options: ExportOptions,
     if "csv" in options.formats:
         written.append(out / f"{cut.title}_shotlist.csv")
         write_shot_list(cut, written[-1])
+        written.append(out / f"{cut.title}_shotlist.xlsx")
+        write_shot_list_xlsx(cut, written[-1])
+        written.append(out / f"{cut.title}_shotlist.pdf")
+        write_shot_list_pdf(cut, written[-1], options.paper)
     return written
