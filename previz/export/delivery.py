@@ -20,6 +20,7 @@ from previz.core.project import Project
 from previz.engine.backend import CancelToken
 from previz.engine.plan import ExecutionPlan
 from previz.engine.store import ClipStore
+from previz.export.aaf import write_aaf
 from previz.export.contact import write_contact_sheet
 from previz.export.cut import (
     DEFAULT_HANDLES,
@@ -42,8 +43,9 @@ from previz.export.shotlist_pdf import write_shot_list_pdf
 from previz.export.storyboard import PAPERS, write_storyboard
 from previz.export.timecode import TIMECODE_MODES
 
-FORMATS = ("shots", "cut", "png", "otio", "otioz", "fcp7", "edl", "pdf", "contact", "csv")
-EDITORIAL = frozenset({"otio", "otioz", "fcp7", "edl"})
+FORMATS = ("shots", "cut", "png", "otio", "otioz", "fcp7", "edl", "aaf", "pdf", "contact",
+           "csv")
+EDITORIAL = frozenset({"otio", "otioz", "fcp7", "edl", "aaf"})
 Progress = Callable[[int, int], None]
 
 
@@ -220,7 +222,8 @@ def _editorial(cut: Cut, out: Path, options: ExportOptions,
     # The bundle copies the movies in, so it must find them wherever it runs.
     writers = (("otio", ".otio", write_otio, timeline),
                ("otioz", ".otioz", write_otioz, absolute),
-               ("fcp7", ".xml", write_fcp7, timeline))
+               ("fcp7", ".xml", write_fcp7, timeline),
+               ("aaf", ".aaf", write_aaf, timeline))
     written = []
     for name, suffix, write, which in writers:
         if name in options.formats:

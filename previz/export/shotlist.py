@@ -1,7 +1,8 @@
 """The shot list for the shoot: one row per shot a 1st AD schedules, as CSV, XLSX and a PDF page.
 
-Only shots are rows: title cards, stills, bridges and other clips made from a shot are not
-set-ups, and a shot cut in twice is one row. INT/EXT, DAY/NIGHT and the location come from a
+Only shots are rows, one per slate: title cards, stills and test sources (no slate) are not
+set-ups, a bridge or a retime made from a shot shares its row, and a shot cut in twice is one
+row (an extension is a row only when its shot is not on the cut). INT/EXT, DAY/NIGHT and the location come from a
 screenplay-style slugline in the shot's prompt or notes (``EXT. HARBOUR - NIGHT``) until
 scenes carry them; camera height and distance come from the camera path the shot rendered
 with (its first frame); the equipment is what the camera's moves need. Scene and shot numbers
@@ -62,19 +63,21 @@ def slugline(text: str) -> Slugline:
 
 
 def is_shot(entry: CutEntry) -> bool:
-    """Whether ``entry`` is a set-up to shoot: a Shot node's own clip."""
+    """Whether ``entry`` is a Shot node's own clip."""
     return entry.info.kind == SHOT_KIND and not entry.info.derived
 
 
 def shot_rows(cut: Cut) -> list[dict[str, str]]:
-    """A row per shot of ``cut``, in cut order, each shot once."""
-    rows, seen = [], set()
+    """A row per slate of ``cut``, in cut order: from the shot's own entry where the cut has
+    it, else from the first clip made from it."""
+    chosen: dict[object, CutEntry] = {}
     for entry in cut.entries:
+        if not entry.info.slate and not is_shot(entry):
+            continue
         key = (entry.info.scene, entry.info.shot) if entry.info.slate else entry.node_id
-        if is_shot(entry) and key not in seen:
-            seen.add(key)
-            rows.append(shot_row(entry))
-    return rows
+        if key not in chosen or (is_shot(entry) and not is_shot(chosen[key])):
+            chosen[key] = entry
+    return [shot_row(entry) for entry in chosen.values()]
 
 
 def shot_row(entry: CutEntry) -> dict[str, str]:

@@ -119,7 +119,8 @@ def test_formats_and_rates_parse():
     assert str(args.rate) == "30000/1001"
     assert args.burn_in
     defaults = parse(["export", "p.previz", "--out", "o"])
-    assert len(defaults.format) == 10 and defaults.paper == "a4" and defaults.rate is None
+    assert len(defaults.format) == 11 and "aaf" in defaults.format
+    assert defaults.paper == "a4" and defaults.rate is None
     assert (defaults.timecode, defaults.handles, defaults.audio) == ("df", 12, "none")
     assert not defaults.relative_paths
     editorial = parse(["export", "p.previz", "--out", "o", "--timecode", "ndf", "--handles",

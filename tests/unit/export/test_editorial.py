@@ -132,3 +132,16 @@ def test_burn_in_timecode_matches_otio(rate):  # non-drop at every rate
     for frame in (0, 1, 23, 24, 1439, 86400, 86400 + 1799, 3 * 86400 + 17):
         time = otio.opentime.RationalTime(frame, otio_rate(rate))
         assert timecode(frame, rate) == otio.opentime.to_timecode(time, time.rate, False)
+
+
+def test_aaf_reads_back_with_the_same_cut_from_one_hour(exported):
+    timeline = otio.adapters.read_from_file(str(exported.out / "harbour.aaf"))
+    found = clips(timeline)
+    assert [clip.name for clip in found] == NAMES
+    assert [clip.source_range.duration.value for clip in found] == DURATIONS
+    records = [clip.range_in_parent().start_time.value for clip in found]
+    assert records == [sum(DURATIONS[:index]) for index in range(len(DURATIONS))]
+    start = timeline.global_start_time
+    assert otio.opentime.to_timecode(start, start.rate) == "01:00:00:00"
+    # Each source starts inside its movie's handles, as in the OTIO and the EDL.
+    assert {clip.source_range.start_time.value for clip in found} == {start.value + HANDLES}
