@@ -2,12 +2,13 @@
 
 Only shots are rows, one per slate: title cards, stills and test sources (no slate) are not
 set-ups, a bridge or a retime made from a shot shares its row, and a shot cut in twice is one
-row (an extension is a row only when its shot is not on the cut). INT/EXT, DAY/NIGHT and the location come from a
-screenplay-style slugline in the shot's prompt or notes (``EXT. HARBOUR - NIGHT``) until
-scenes carry them; camera height and distance come from the camera path the shot rendered
-with (its first frame); the equipment is what the camera's moves need. Scene and shot numbers
-are text: the XLSX stores them as text cells (``010`` stays ``010`` in any spreadsheet, pandas
-included), the CSV is for scripts.
+row (an extension is a row only when its shot is not on the cut). INT/EXT, DAY/NIGHT and the
+location come from a screenplay-style slugline in the shot's prompt or notes
+(``EXT. HARBOUR - NIGHT``) until scenes carry them; camera height and distance come from the
+camera path the shot rendered with (its first frame); the equipment is what the camera's
+moves need. Scene and shot numbers are text: the XLSX stores them as text cells (``010``
+stays ``010`` in a spreadsheet, and for pandas read with ``dtype=object``), the CSV is for
+scripts.
 """
 
 from __future__ import annotations
