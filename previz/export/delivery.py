@@ -8,11 +8,13 @@ too. Documents (storyboard, contact sheet, shot list) read just the key frames t
 
 from __future__ import annotations
 
+import dataclasses
+import functools
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
 import numpy as np
 
@@ -33,10 +35,12 @@ from previz.export.cut import (
 )
 from previz.export.editors import write_fcp7
 from previz.export.edl import write_edl
+from previz.export.incremental import ExportManifest, cut_inputs, digest, entry_inputs
 from previz.export.movies import CutMovie, MovieSettings, ShotMovies
 from previz.export.otio import build_timeline, write_otio, write_otioz
 from previz.export.pictures import KeyFrames
 from previz.export.png import PngSequences
+from previz.export.prefetch import prefetched
 from previz.export.provenance import Recipe, recipe_for
 from previz.export.shotlist import write_shot_list, write_shot_list_xlsx
 from previz.export.shotlist_pdf import write_shot_list_pdf
@@ -57,6 +61,10 @@ class FrameSink(Protocol):
     """
 
     wants_handles: bool
+
+    def skips(self, entry: CutEntry) -> bool:
+        """Whether the sink's file for ``entry`` is fresh and needs no frames."""
+        ...
 
     def begin(self, entry: CutEntry) -> None:
         """An entry starts."""
@@ -90,6 +98,7 @@ class ExportOptions:
     handles: int = DEFAULT_HANDLES
     silent_audio: bool = False
     relative_paths: bool = False
+    incremental: bool = True
 
     def __post_init__(self) -> None:
         unknown = sorted(set(self.formats) - set(FORMATS))
@@ -147,44 +156,72 @@ def export_project(project: Project, plan: ExecutionPlan, store: ClipStore, out:
     notes = list(cut.notes)
     if formats & EDITORIAL and "shots" not in formats:
         notes.append("shot movies written too: the OTIO, XML and EDL timelines point at them")
+    manifest = Outputs(out, options)
     shots = ShotMovies(cut, out / "shots", {key: recipe.to_text() for key, recipe in
                                             recipes.items()}, _movie(options))
-    sinks = _sinks(cut, out, options, shots, recipes=recipes, cut_recipe=cut_recipe)
+    shots.fresh = {entry.entry_id for entry in cut.entries
+                   if manifest.fresh(shots.path(entry), "shot", entry_inputs(entry))}
+    sinks = _sinks(cut, out, options, shots, manifest, recipes=recipes, cut_recipe=cut_recipe)
     files = deliver(cut, store, sinks, progress, cancel) if sinks else []
-    files += _editorial(cut, out, options, shots.files)
-    files += _documents(cut, store, out, options, cut_recipe)
+    # Only what this export wrote or kept: a file left from an export of other formats
+    # was not made from these inputs.
+    for entry in cut.entries:
+        if shots in sinks:
+            manifest.record(shots.path(entry), "shot", entry_inputs(entry))
+        if "png" in formats:
+            manifest.record(out / "png" / entry.stem, "png", entry_inputs(entry))
+    if "cut" in formats:
+        manifest.record(out / f"{cut.title}_cut.mp4", "cut", cut_inputs(cut))
+    files += _editorial(cut, out, options, shots.files, manifest)
+    files += _documents(cut, store, out, options, recipe=cut_recipe, outputs=manifest)
+    if options.incremental:
+        manifest.save()
     return ExportReport(tuple(files), tuple(notes))
+
+
+class Outputs(ExportManifest):
+    """The export folder's manifest, asked with what each kind of file is made from."""
+
+    def __init__(self, folder: Path, options: ExportOptions) -> None:
+        super().__init__(folder)
+        self.options = {key: value for key, value in dataclasses.asdict(options).items()
+                        if key != "formats"}
+        self.incremental = options.incremental
+        self._pending: dict[Path, str] = {}
+
+    def fresh(self, path: Path, kind: str, inputs: Any) -> bool:  # type: ignore[override]
+        """Whether ``path`` (a ``kind`` of file) was made from ``inputs`` with these
+        options and is untouched since."""
+        key = digest(kind, inputs, self.options)
+        self._pending[path] = key
+        return self.incremental and super().fresh(path, key)
+
+    def record(self, path: Path, kind: str, inputs: Any) -> None:  # type: ignore[override]
+        """Note ``path`` as made now, if it exists."""
+        if path.exists():
+            super().record(path, digest(kind, inputs, self.options))
+
+    def produce(self, path: Path, kind: str, inputs: Any, write: Callable[[], Any]) -> Path:
+        """Write ``path`` with ``write`` unless it is fresh; note it; name it."""
+        if not self.fresh(path, kind, inputs):
+            write()
+        self.record(path, kind, inputs)
+        return path
 
 
 def deliver(cut: Cut, store: ClipStore, sinks: Sequence[FrameSink],
             progress: Progress | None = None, cancel: CancelToken | None = None) -> list[Path]:
-    """Feed every frame of the cut to ``sinks``; on any failure every sink aborts."""
+    """Feed every frame of the cut to ``sinks``; on any failure every sink aborts. An entry
+    whose every file is fresh is not read at all."""
     handles = any(sink.wants_handles for sink in sinks)
-    total = sum(entry.movie_frame_count if handles else entry.frame_count
-                for entry in cut.entries)
-    done = 0
+    counter = _Counter(sum(entry.movie_frame_count if handles else entry.frame_count
+                           for entry in cut.entries), progress, cancel)
     try:
         for entry in cut.entries:
             for sink in sinks:
                 sink.begin(entry)
-            first = -entry.handles.head if handles else 0
-            frames = movie_frames(entry, store) if handles else editorial_frames(entry, store)
-            index = first - 1
-            for index, frame in enumerate(frames, start=first):
-                if cancel is not None:
-                    cancel.check()
-                played = 0 <= index < entry.frame_count
-                for sink in sinks:
-                    if played or sink.wants_handles:
-                        sink.write(entry, index, frame)
-                done += 1
-                if progress is not None:
-                    progress(done, total)
-            count = index + 1 - first
-            expected = entry.movie_frame_count if handles else entry.frame_count
-            if count != expected:
-                raise ExportError(f"{entry.name}: the store gave {count} frames, not"
-                                  f" {expected}; render it again")
+            _feed(entry, store, [sink for sink in sinks if not sink.skips(entry)], handles,
+                  counter)
             for sink in sinks:
                 sink.end(entry)
         return [path for sink in sinks for path in sink.close()]
@@ -194,27 +231,99 @@ def deliver(cut: Cut, store: ClipStore, sinks: Sequence[FrameSink],
         raise
 
 
+@dataclass
+class _Counter:
+    """Frames done of the total, told to ``progress``; ``cancel`` checked on each."""
+
+    total: int
+    progress: Progress | None
+    cancel: CancelToken | None
+    done: int = 0
+
+    def tick(self, frames: int = 1) -> None:
+        if self.cancel is not None:
+            self.cancel.check()
+        self.done += frames
+        if self.progress is not None:
+            self.progress(self.done, self.total)
+
+
+def _feed(entry: CutEntry, store: ClipStore, sinks: Sequence[FrameSink], handles: bool,
+          counter: _Counter) -> None:
+    expected = entry.movie_frame_count if handles else entry.frame_count
+    if not sinks:
+        counter.tick(expected)
+        return
+    first = -entry.handles.head if handles else 0
+    frames = movie_frames(entry, store) if handles else editorial_frames(entry, store)
+    index = first - 1
+    for index, frame in enumerate(prefetched(frames), start=first):
+        counter.tick()
+        played = 0 <= index < entry.frame_count
+        for sink in sinks:
+            if played or sink.wants_handles:
+                sink.write(entry, index, frame)
+    if index + 1 - first != expected:
+        raise ExportError(f"{entry.name}: the store gave {index + 1 - first} frames, not"
+                          f" {expected}; render it again")
+
+
 def _movie(options: ExportOptions) -> MovieSettings:
     return MovieSettings(options.movie.crf, options.movie.preset, options.burn_in,
                          options.silent_audio)
 
 
-def _sinks(cut: Cut, out: Path, options: ExportOptions, shots: ShotMovies, *,
-           recipes: dict[str, Recipe], cut_recipe: Recipe) -> list[FrameSink]:
+class Kept:
+    """A file that is fresh: it takes no frames and names itself when the pass is done."""
+
+    wants_handles = False
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+
+    def skips(self, entry: CutEntry) -> bool:
+        """Always: the file is already there."""
+        return True
+
+    def begin(self, entry: CutEntry) -> None:
+        """Nothing to do."""
+
+    def write(self, entry: CutEntry, index: int, frame: np.ndarray) -> None:
+        """Never called: it skips every entry."""
+
+    def end(self, entry: CutEntry) -> None:
+        """Nothing to do."""
+
+    def close(self) -> list[Path]:
+        """The kept file."""
+        return [self.path]
+
+    def abort(self) -> None:
+        """Nothing to throw away."""
+
+
+def _sinks(cut: Cut, out: Path, options: ExportOptions, shots: ShotMovies, outputs: Outputs,
+           *, recipes: dict[str, Recipe], cut_recipe: Recipe) -> list[FrameSink]:
     formats = options.formats
     sinks: list[FrameSink] = []
     if "shots" in formats or formats & EDITORIAL:
         sinks.append(shots)
     if "cut" in formats:
-        sinks.append(CutMovie(cut, out / f"{cut.title}_cut.mp4", cut_recipe.to_text(),
-                              _movie(options)))
+        path = out / f"{cut.title}_cut.mp4"
+        if outputs.fresh(path, "cut", cut_inputs(cut)):
+            sinks.append(Kept(path))
+        else:
+            sinks.append(CutMovie(cut, path, cut_recipe.to_text(), _movie(options)))
     if "png" in formats:
-        sinks.append(PngSequences(out / "png", recipes))
+        pngs = PngSequences(out / "png", recipes)
+        pngs.fresh = {entry.entry_id for entry in cut.entries
+                      if outputs.fresh(out / "png" / entry.stem, "png", entry_inputs(entry))}
+        sinks.append(pngs)
     return sinks
 
 
-def _editorial(cut: Cut, out: Path, options: ExportOptions,
-               movies: dict[str, Path]) -> list[Path]:
+def _editorial(cut: Cut, out: Path, options: ExportOptions, movies: dict[str, Path],
+               outputs: Outputs) -> list[Path]:
     if not options.formats & EDITORIAL:
         return []
     absolute = build_timeline(cut, movies)
@@ -224,33 +333,34 @@ def _editorial(cut: Cut, out: Path, options: ExportOptions,
                ("otioz", ".otioz", write_otioz, absolute),
                ("fcp7", ".xml", write_fcp7, timeline),
                ("aaf", ".aaf", write_aaf, timeline))
+    inputs = {"cut": cut_inputs(cut), "movies": {key: str(path) for key, path in
+                                                 movies.items()}}
     written = []
     for name, suffix, write, which in writers:
         if name in options.formats:
             path = out / f"{cut.title}{suffix}"
-            write(which, path)
-            written.append(path)
+            written.append(outputs.produce(path, name, inputs,
+                                           functools.partial(write, which, path)))
     if "edl" in options.formats:
-        written.append(out / f"{cut.title}.edl")
-        write_edl(cut, movies, written[-1])
+        path = out / f"{cut.title}.edl"
+        written.append(outputs.produce(path, "edl", inputs,
+                                       functools.partial(write_edl, cut, movies, path)))
     return written
 
 
-def _documents(cut: Cut, store: ClipStore, out: Path, options: ExportOptions,
-               recipe: Recipe) -> list[Path]:
-    written = []
+def _documents(cut: Cut, store: ClipStore, out: Path, options: ExportOptions, *,
+               recipe: Recipe, outputs: Outputs) -> list[Path]:
     frames = KeyFrames(store)
-    if "pdf" in options.formats:
-        written.append(out / f"{cut.title}_storyboard.pdf")
-        write_storyboard(cut, frames, written[-1], options.paper)
-    if "contact" in options.formats:
-        written.append(out / f"{cut.title}_contact.png")
-        write_contact_sheet(cut, frames, written[-1], recipe)
-    if "csv" in options.formats:
-        written.append(out / f"{cut.title}_shotlist.csv")
-        write_shot_list(cut, written[-1])
-        written.append(out / f"{cut.title}_shotlist.xlsx")
-        write_shot_list_xlsx(cut, written[-1])
-        written.append(out / f"{cut.title}_shotlist.pdf")
-        write_shot_list_pdf(cut, written[-1], options.paper)
-    return written
+    title, paper, inputs = cut.title, options.paper, cut_inputs(cut)
+    wanted = {
+        "pdf": [(f"{title}_storyboard.pdf",
+                 lambda path: write_storyboard(cut, frames, path, paper))],
+        "contact": [(f"{title}_contact.png",
+                     lambda path: write_contact_sheet(cut, frames, path, recipe))],
+        "csv": [(f"{title}_shotlist.csv", lambda path: write_shot_list(cut, path)),
+                (f"{title}_shotlist.xlsx", lambda path: write_shot_list_xlsx(cut, path)),
+                (f"{title}_shotlist.pdf", lambda path: write_shot_list_pdf(cut, path, paper))],
+    }
+    return [outputs.produce(out / name, name, inputs, functools.partial(write, out / name))
+            for kind, files in wanted.items() if kind in options.formats
+            for name, write in files]

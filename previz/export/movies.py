@@ -45,7 +45,12 @@ class ShotMovies:
                  settings: MovieSettings) -> None:
         self.cut, self.folder, self.recipes, self.settings = cut, folder, recipes, settings
         self.files: dict[str, Path] = {}
+        self.fresh: set[str] = set()  # entries whose movie is already there, as it would be
         self._writer: FrameWriter | None = None
+
+    def skips(self, entry: CutEntry) -> bool:
+        """Whether the movie of ``entry`` is fresh."""
+        return entry.entry_id in self.fresh
 
     def path(self, entry: CutEntry) -> Path:
         """Where the movie of ``entry`` goes."""
@@ -53,6 +58,8 @@ class ShotMovies:
 
     def begin(self, entry: CutEntry) -> None:
         """Start the movie of ``entry``."""
+        if self.skips(entry):
+            return
         self.folder.mkdir(parents=True, exist_ok=True)
         width, height = _even(entry.clip.width), _even(entry.clip.height)
         self._writer = _writer(self.path(entry), (width, height), self.cut,
@@ -73,6 +80,9 @@ class ShotMovies:
 
     def end(self, entry: CutEntry) -> None:
         """Finish the movie of ``entry``."""
+        if self.skips(entry):
+            self.files[entry.entry_id] = self.path(entry)
+            return
         assert self._writer is not None
         self._writer.close()
         self.files[entry.entry_id] = self._writer.path
@@ -94,6 +104,10 @@ class CutMovie:
     is fitted into it, letterboxed or pillarboxed."""
 
     wants_handles = False
+
+    def skips(self, entry: CutEntry) -> bool:
+        """Never: the cut is written whole or not at all."""
+        return False
 
     def __init__(self, cut: Cut, path: Path, recipe: str, settings: MovieSettings) -> None:
         self.cut, self.path, self.settings = cut, path, settings

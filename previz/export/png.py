@@ -46,10 +46,16 @@ class PngSequences:
         self.folder = folder
         self._infos = {entry_id: png_info(recipe) for entry_id, recipe in recipes.items()}
         self.folders: list[Path] = []
+        self.fresh: set[str] = set()  # entries whose sequence is already there
+
+    def skips(self, entry: CutEntry) -> bool:
+        """Whether the sequence of ``entry`` is fresh."""
+        return entry.entry_id in self.fresh
 
     def begin(self, entry: CutEntry) -> None:
         """Make the entry's folder."""
-        (self.folder / entry.stem).mkdir(parents=True, exist_ok=True)
+        if not self.skips(entry):
+            (self.folder / entry.stem).mkdir(parents=True, exist_ok=True)
 
     def write(self, entry: CutEntry, index: int, frame: np.ndarray) -> None:
         """Write frame ``index`` of ``entry``."""
