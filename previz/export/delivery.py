@@ -24,6 +24,7 @@ from previz.engine.plan import ExecutionPlan
 from previz.engine.store import ClipStore
 from previz.export.aaf import write_aaf
 from previz.export.contact import write_contact_sheet
+from previz.export.credentials import Making, sign_file
 from previz.export.cut import (
     DEFAULT_HANDLES,
     Cut,
@@ -99,6 +100,8 @@ class ExportOptions:
     silent_audio: bool = False
     relative_paths: bool = False
     incremental: bool = True
+    credentials: bool = True
+    identity: Path | None = None
 
     def __post_init__(self) -> None:
         unknown = sorted(set(self.formats) - set(FORMATS))
@@ -270,7 +273,7 @@ def _feed(entry: CutEntry, store: ClipStore, sinks: Sequence[FrameSink], handles
 
 def _movie(options: ExportOptions) -> MovieSettings:
     return MovieSettings(options.movie.crf, options.movie.preset, options.burn_in,
-                         options.silent_audio)
+                         options.silent_audio, options.credentials, options.identity)
 
 
 class Kept:
@@ -315,7 +318,8 @@ def _sinks(cut: Cut, out: Path, options: ExportOptions, shots: ShotMovies, outpu
         else:
             sinks.append(CutMovie(cut, path, cut_recipe.to_text(), _movie(options)))
     if "png" in formats:
-        pngs = PngSequences(out / "png", recipes)
+        pngs = PngSequences(out / "png", recipes, credentials=options.credentials,
+                            identity=options.identity)
         pngs.fresh = {entry.entry_id for entry in cut.entries
                       if outputs.fresh(out / "png" / entry.stem, "png", entry_inputs(entry))}
         sinks.append(pngs)
@@ -348,6 +352,14 @@ def _editorial(cut: Cut, out: Path, options: ExportOptions, movies: dict[str, Pa
     return written
 
 
+def _contact(cut: Cut, frames: KeyFrames, path: Path, recipe: Recipe,
+             options: ExportOptions) -> None:
+    write_contact_sheet(cut, frames, path, recipe)
+    if options.credentials:
+        sign_file(path, [Making.from_provenance(entry.clip.provenance)
+                         for entry in cut.entries], options.identity)
+
+
 def _documents(cut: Cut, store: ClipStore, out: Path, options: ExportOptions, *,
                recipe: Recipe, outputs: Outputs) -> list[Path]:
     frames = KeyFrames(store)
@@ -356,7 +368,7 @@ def _documents(cut: Cut, store: ClipStore, out: Path, options: ExportOptions, *,
         "pdf": [(f"{title}_storyboard.pdf",
                  lambda path: write_storyboard(cut, frames, path, paper))],
         "contact": [(f"{title}_contact.png",
-                     lambda path: write_contact_sheet(cut, frames, path, recipe))],
+                     lambda path: _contact(cut, frames, path, recipe, options))],
         "csv": [(f"{title}_shotlist.csv", lambda path: write_shot_list(cut, path)),
                 (f"{title}_shotlist.xlsx", lambda path: write_shot_list_xlsx(cut, path)),
                 (f"{title}_shotlist.pdf", lambda path: write_shot_list_pdf(cut, path, paper))],

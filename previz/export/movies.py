@@ -17,6 +17,7 @@ from pathlib import Path
 import numpy as np
 
 from previz.export.burnin import BurnIn, burn_in, burnt_size
+from previz.export.credentials import Making, sign_file
 from previz.export.cut import Cut, CutEntry
 from previz.export.provenance import RECIPE_KEY
 from previz.media import FrameWriter, fit_frame, open_writer
@@ -33,6 +34,8 @@ class MovieSettings:
     preset: str = "medium"
     burn_in: bool = False
     silent_audio: bool = False
+    credentials: bool = True
+    identity: Path | None = None
 
 
 class ShotMovies:
@@ -85,6 +88,9 @@ class ShotMovies:
             return
         assert self._writer is not None
         self._writer.close()
+        if self.settings.credentials:
+            sign_file(self._writer.path, [Making.from_provenance(entry.clip.provenance)],
+                      self.settings.identity)
         self.files[entry.entry_id] = self._writer.path
         self._writer = None
 
@@ -133,6 +139,9 @@ class CutMovie:
     def close(self) -> list[Path]:
         """Finish the movie."""
         self._writer.close()
+        if self.settings.credentials:
+            sign_file(self.path, [Making.from_provenance(entry.clip.provenance)
+                                  for entry in self.cut.entries], self.settings.identity)
         return [self.path]
 
     def abort(self) -> None:

@@ -9,6 +9,7 @@ from pathlib import Path
 import numpy as np
 from PIL import Image, PngImagePlugin
 
+from previz.export.credentials import Making, sign_file
 from previz.export.cut import CutEntry
 from previz.export.provenance import Recipe, png_info
 
@@ -42,8 +43,9 @@ class PngSequences:
 
     wants_handles = False
 
-    def __init__(self, folder: Path, recipes: Mapping[str, Recipe]) -> None:
-        self.folder = folder
+    def __init__(self, folder: Path, recipes: Mapping[str, Recipe], *,
+                 credentials: bool = True, identity: Path | None = None) -> None:
+        self.folder, self.credentials, self.identity = folder, credentials, identity
         self._infos = {entry_id: png_info(recipe) for entry_id, recipe in recipes.items()}
         self.folders: list[Path] = []
         self.fresh: set[str] = set()  # entries whose sequence is already there
@@ -61,6 +63,8 @@ class PngSequences:
         """Write frame ``index`` of ``entry``."""
         path = self.folder / entry.stem / frame_name(entry, index)
         save_png(frame, path, self._infos[entry.entry_id])
+        if self.credentials:
+            sign_file(path, [Making.from_provenance(entry.clip.provenance)], self.identity)
 
     def end(self, entry: CutEntry) -> None:
         """The entry's sequence is complete."""
