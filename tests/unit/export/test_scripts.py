@@ -98,3 +98,13 @@ def test_edl_comments_are_ascii_while_the_names_keep_their_script(scene):
     assert ascii_line("Łódź at dawn") == "Lodz at dawn"
     assert "* LOC: 01:00:00:00 YELLOW  NOTES: LODZ AT DAWN" in text
     assert "MOSKVA AT DAWN" in text
+
+
+def test_draft_captions_and_labels_draw_every_script():
+    from previz.backends.draft.text import caption_sprite, label_sprite
+
+    box = caption_sprite(("\ue000",), 200, 20).rgb
+    for word in WORDS:
+        for char in display_text(word):
+            assert not np.array_equal(caption_sprite((char,), 200, 20).rgb, box), (word, char)
+    assert label_sprite("東京", 16).width > label_sprite("東", 16).width
