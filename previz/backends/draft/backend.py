@@ -31,7 +31,7 @@ class DraftBackend:
     """Renders any request, on any machine: the embedded default."""
 
     id = "draft"
-    version = "2"  # bump whenever the pictures change, so stored drafts re-render
+    version = "3"  # bump whenever the pictures change, so stored drafts re-render
     device = "cpu"
 
     def available_models(self) -> Sequence[ModelInfo]:
