@@ -145,3 +145,19 @@ def test_aaf_reads_back_with_the_same_cut_from_one_hour(exported):
     assert otio.opentime.to_timecode(start, start.rate) == "01:00:00:00"
     # Each source starts inside its movie's handles, as in the OTIO and the EDL.
     assert {clip.source_range.start_time.value for clip in found} == {start.value + HANDLES}
+
+
+def test_relative_paths_keep_media_beside_the_timelines(scene, tmp_path):
+    from lxml import etree
+
+    from previz.export import ExportOptions, export_project
+
+    export_project(scene.project, scene.plan, scene.store, tmp_path,
+                   ExportOptions(formats=frozenset({"otio", "fcp7"}), title="r",
+                                 relative_paths=True))
+    timeline = otio.adapters.read_from_file(str(tmp_path / "r.otio"))
+    urls = [clip.media_reference.target_url for clip in clips(timeline)]
+    assert urls[0] == "shots/01_020_0010.mp4"
+    assert all((tmp_path / url).is_file() for url in urls)
+    paths = [element.text for element in etree.parse(str(tmp_path / "r.xml")).iter("pathurl")]
+    assert paths and all(not path.startswith("file:") for path in paths)
