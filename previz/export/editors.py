@@ -30,11 +30,22 @@ def write_fcp7(timeline: otio.schema.Timeline, path: Path) -> None:
 
 
 def tidy_fcp7(text: str) -> str:
-    """The adapter's XML with one ``<rate>`` per clip item (it writes two)."""
+    """The adapter's XML with one ``<rate>`` per clip item (it writes two), and clip markers
+    counted from the start of their file, as FCP 7 and Premiere read them (the adapter writes
+    the media's timecode frame, past the end of a file whose timecode starts at 01:00:00:00)."""
     root = ElementTree.fromstring(text)
+    starts = {file.get("id"): int(file.findtext("timecode/frame") or 0)
+              for file in root.iter("file") if file.find("timecode") is not None}
     for item in root.iter("clipitem"):
         for extra in item.findall("rate")[1:]:
             item.remove(extra)
+        file = item.find("file")
+        start = starts.get(file.get("id"), 0) if file is not None else 0
+        for marker in item.findall("marker"):
+            for edge in ("in", "out"):
+                element = marker.find(edge)
+                if element is not None and element.text and int(element.text) >= start:
+                    element.text = str(int(element.text) - start)
     body = ElementTree.tostring(root, encoding="unicode")
     return f'<?xml version="1.0" encoding="UTF-8"?>\n<!DOCTYPE xmeml>\n{body}\n'
 

@@ -80,6 +80,10 @@ def test_every_export_gives_the_same_record_timecodes(scene, tmp_path, rate, mod
     assert all(item.find("file/media/video/samplecharacteristics/width") is not None
                for item in items if item.find("file/pathurl") is not None)
     assert {item.findtext("in") for item in items} == {"12"}  # trimmed inside the handles
+    # Clip markers sit on the first frame the cut plays, counted from the file's start.
+    marked = [item for item in items if item.find("marker") is not None]
+    assert marked and {marker.findtext("in") for item in marked
+                       for marker in item.findall("marker")} == {"12"}
 
     # The movies: a timecode track, the reel and a silent 48 kHz stereo track.
     for entry in cut.entries:
