@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import os
+import tempfile
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+# Exports sign with a key made for the test run, never the user's own.
+os.environ.setdefault("PREVIZ_SIGNING_DIR", tempfile.mkdtemp(prefix="previz-signing-"))
 
 import pytest
 

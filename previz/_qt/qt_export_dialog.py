@@ -46,7 +46,8 @@ FORMAT_LABELS = {
     "shots": "Shot movies (MP4)", "cut": "Whole cut (MP4)", "png": "PNG sequences",
     "otio": "OpenTimelineIO (.otio)", "otioz": "OTIO bundle (.otioz)",
     "fcp7": "Premiere (FCP 7 XML)", "edl": "Avid (EDL)", "pdf": "Storyboard (PDF)",
-    "contact": "Contact sheet (PNG)", "csv": "Shot list (CSV)",
+    "contact": "Contact sheet (PNG)", "csv": "Shot list (CSV, XLSX, PDF)",
+    "aaf": "Avid (AAF)",
 }
 PAPERS = (("A4", "a4"), ("Letter", "letter"))
 RATES = (("23.976", "24000/1001"), ("24", "24"), ("25", "25"), ("29.97", "30000/1001"),

@@ -1,17 +1,21 @@
-"""Burn-ins for review movies: shot name, record timecode and frame number along the top.
+"""Burn-ins for review movies: shot name, timecode and frame number on a band below the picture.
 
-The top, because the draft renderer's slate caption runs along the bottom of its frames.
+The band is added under the frame rather than drawn over it, so nothing of the picture is
+hidden (the movie is taller by the band). Text is drawn with the shipped font family, so any
+script a shot name is written in shows.
 """
 
 from __future__ import annotations
 
-import functools
 from dataclasses import dataclass
 
 import numpy as np
-from PIL import Image, ImageDraw, ImageFont
+from PIL import Image, ImageDraw
+
+from previz.media.text import TextPainter
 
 WHITE = (255, 255, 255)
+BAND = (16, 16, 16)
 MIN_SIZE = 6
 
 
@@ -24,38 +28,44 @@ class BurnIn:
     frame: int
 
 
+def band_height(width: int, height: int) -> int:
+    """The band's height for a ``width`` x ``height`` picture: even, about a sixteenth of it."""
+    band = max(height // 16, 2 * MIN_SIZE)
+    return band + band % 2
+
+
+def burnt_size(width: int, height: int) -> tuple[int, int]:
+    """The size of a burnt-in frame: the picture and the band under it."""
+    return width, height + band_height(width, height)
+
+
 def burn_in(frame: np.ndarray, text: BurnIn) -> np.ndarray:
-    """A copy of ``frame`` with a dark band along the top: name left, timecode in the middle,
-    frame number right, in Pillow's built-in scalable font."""
+    """``frame`` with a dark band under it: name left, timecode in the middle, frame number
+    right."""
     height, width = frame.shape[:2]
+    band = band_height(width, height)
     number = f"{text.frame:04d}"
-    size = _fitting_size(width, max(height // 24, MIN_SIZE), (text.name, text.timecode, number))
-    pad = max(size // 4, 2)
-    band = min(size + 2 * pad, height)
-    out = np.array(frame)
-    out[:band] //= 4
-    strip = Image.fromarray(out[:band])
+    painter = _fitting_painter(width, band, (text.name, text.timecode, number))
+    strip = Image.new("RGB", (width, band), BAND)
     draw = ImageDraw.Draw(strip)
-    font = _font(size)
-    draw.text((pad, pad), text.name, font=font, fill=WHITE)
-    draw.text((width // 2, pad), text.timecode, font=font, fill=WHITE, anchor="ma")
-    draw.text((width - pad, pad), number, font=font, fill=WHITE, anchor="ra")
-    out[:band] = np.asarray(strip)
-    return out
+    top = max((band - painter.line_height) // 2, 0)
+    pad = max(painter.size // 2, 2)
+    third = width / 3
+    draw_name = painter.fit(text.name, third - pad)
+    painter.draw(draw, (pad, top), draw_name, WHITE)
+    painter.draw(draw, (width / 2, top), text.timecode, WHITE, align="center")
+    painter.draw(draw, (width - pad, top), number, WHITE, align="right")
+    return np.concatenate([frame, np.asarray(strip)], axis=0)
 
 
-def _fitting_size(width: int, size: int, texts: tuple[str, ...]) -> int:
-    """The largest size up to ``size`` at which the three texts fit side by side, the middle
-    one centred (small frames get small print, down to ``MIN_SIZE``)."""
+def _fitting_painter(width: int, band: int, texts: tuple[str, str, str]) -> TextPainter:
+    """The largest print that fits the band, with the timecode and frame number side by side
+    in their thirds (small frames get small print, down to ``MIN_SIZE``)."""
+    size = max(band * 2 // 3, MIN_SIZE)
     while size > MIN_SIZE:
-        name, middle, right = (_font(size).getlength(text) for text in texts)
-        gap = size
-        if max(name, right) * 2 + middle + 2 * gap <= width:
-            break
+        painter = TextPainter(size)
+        middle, right = painter.width(texts[1]), painter.width(texts[2])
+        if painter.line_height <= band and max(middle / 2, right) + size <= width / 3:
+            return painter
         size -= 1
-    return size
-
-
-@functools.cache
-def _font(size: int) -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
-    return ImageFont.load_default(size=size)
+    return TextPainter(MIN_SIZE)

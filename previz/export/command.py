@@ -22,12 +22,13 @@ from previz.engine.plan import ExecutionPlan
 from previz.engine.progress import ProgressBar
 from previz.engine.session import EngineSession
 from previz.engine.store import StoreError, lane_of
-from previz.export.cut import ExportError
+from previz.export.cut import DEFAULT_HANDLES, ExportError
 from previz.export.delivery import FORMATS, ExportOptions, export_project, parse_formats
 from previz.export.editors import EditorExportError
-from previz.export.timecode import parse_rate
+from previz.export.timecode import TIMECODE_MODES, parse_rate
 from previz.media import MediaError, RetimeError
 
+MAX_HANDLES = 1000
 # What can go wrong writing files, as opposed to a bug: each ends the export with its message.
 EXPORT_ERRORS = (ExportError, EditorExportError, MediaError, StoreError, RetimeError, OSError,
                  otio.exceptions.OTIOError)
@@ -48,7 +49,17 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[
     parser.add_argument("--rate", type=_rate, help="editorial rate, such as 24000/1001"
                         " (default: the project's); clips at other rates are retimed")
     parser.add_argument("--burn-in", action="store_true",
-                        help="burn shot name, timecode and frame number into the movies")
+                        help="burn shot name, timecode and frame number into the movies,"
+                             " on a band below the picture")
+    parser.add_argument("--timecode", choices=TIMECODE_MODES, default="df",
+                        help="drop-frame or non-drop timecode at 29.97 (default df)")
+    parser.add_argument("--handles", type=_handles, default=DEFAULT_HANDLES, metavar="N",
+                        help=f"frames either side of each shot movie's cut"
+                             f" (default {DEFAULT_HANDLES})")
+    parser.add_argument("--audio", choices=("none", "silent"), default="none",
+                        help="silent: a silent 48 kHz stereo track in every movie")
+    parser.add_argument("--relative-paths", action="store_true",
+                        help="timelines name the movies by paths relative to --out")
 
 
 def run(args: argparse.Namespace, session: EngineSession, project: Project) -> int:
@@ -67,7 +78,9 @@ def run(args: argparse.Namespace, session: EngineSession, project: Project) -> i
     if not render_stale(plan, project, session, sys.stderr):
         return 1
     options = ExportOptions(args.format, args.paper, args.rate, args.burn_in,
-                            title=_title(args.project))
+                            title=_title(args.project), timecode=args.timecode,
+                            handles=args.handles, silent_audio=args.audio == "silent",
+                            relative_paths=args.relative_paths)
     try:
         report = export_project(project, plan, session.store, args.out, options)
     except EXPORT_ERRORS as error:
@@ -106,6 +119,17 @@ def _formats(text: str) -> frozenset[str]:
         return parse_formats(text)
     except ValueError as error:
         raise argparse.ArgumentTypeError(str(error)) from None
+
+
+def _handles(text: str) -> int:
+    try:
+        frames = int(text)
+    except ValueError:
+        frames = -1
+    if not 0 <= frames <= MAX_HANDLES:
+        raise argparse.ArgumentTypeError(f"--handles {text!r}: a number of frames from 0 to"
+                                         f" {MAX_HANDLES}")
+    return frames
 
 
 def _rate(text: str) -> Fraction:

@@ -5,13 +5,14 @@ from __future__ import annotations
 import math
 from pathlib import Path
 
-from PIL import Image, ImageDraw, ImageFont
+from PIL import Image, ImageDraw
 
 from previz.export.cut import Cut
 from previz.export.pictures import KeyFrames, entry_pictures, letterboxed
 from previz.export.png import save_png
 from previz.export.provenance import Recipe, png_info
 from previz.export.timecode import rate_label
+from previz.media.text import TextPainter
 
 COLUMNS = 4
 THUMB_WIDTH = 320
@@ -31,20 +32,18 @@ def write_contact_sheet(cut: Cut, frames: KeyFrames, path: Path, recipe: Recipe)
     sheet = Image.new("RGB", (PAD + columns * cell[0], TITLE + rows * cell[1] + PAD), _PAPER)
     draw = ImageDraw.Draw(sheet)
     seconds = float(cut.frame_count / cut.rate)
-    draw.text((PAD, PAD), f"{cut.title}   {len(cut.entries)} shots   {seconds:.1f} s at"
-                          f" {rate_label(cut.rate)}", font=_font(20), fill=_INK)
+    TextPainter(20).draw(draw, (PAD, PAD), f"{cut.title}   {len(cut.entries)} shots"
+                         f"   {seconds:.1f} s at {rate_label(cut.rate)}", _INK)
     for slot, entry in enumerate(cut.entries):
         row, column = divmod(slot, columns)
         x, y = PAD + column * cell[0], TITLE + row * cell[1]
         key = entry_pictures(entry, frames, THUMB_WIDTH).key
         sheet.paste(letterboxed(key, THUMB_WIDTH, thumb_height), (x, y))
         name = f"{entry.name}  {entry.info.name}" if entry.info.name else entry.name
-        draw.text((x, y + thumb_height + 4), name, font=_font(15), fill=_INK)
+        label = TextPainter(15)
+        label.draw(draw, (x, y + thumb_height + 2), label.fit(name, THUMB_WIDTH), _INK)
         details = f"{float(entry.duration):.2f} s   {entry.info.move_label}"
-        draw.text((x, y + thumb_height + 22), details, font=_font(12), fill=_GREY)
+        TextPainter(12).draw(draw, (x, y + thumb_height + 22), details, _GREY)
     save_png(sheet, path, png_info(recipe))
 
-
-def _font(size: int) -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
-    return ImageFont.load_default(size=size)
 

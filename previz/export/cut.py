@@ -10,7 +10,7 @@ from __future__ import annotations
 import itertools
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from fractions import Fraction
 
 import numpy as np
@@ -21,15 +21,35 @@ from previz.core.values import Clip
 from previz.engine.plan import ExecutionPlan
 from previz.engine.store import ClipStore
 from previz.export.shots import ShotInfo, describe_entry
-from previz.export.timecode import rate_label
+from previz.export.timecode import TimecodeClock, rate_label
 from previz.media import RetimeMethod, retime_to_rate, retimed_frame_count, round_half_up
 
 RETIME_METHOD = RetimeMethod.OPTICAL_FLOW
+DEFAULT_HANDLES = 12
+REEL_CHARS = 8
 _SUFFIXES = {"previz.extend": "EXT", "previz.interpolate": "BRIDGE", "previz.retime": "RT"}
 
 
 class ExportError(Exception):
     """An export that cannot be made; the message says what to do about it."""
+
+
+@dataclass(frozen=True)
+class Handles:
+    """Frames a shot movie holds beyond what the cut plays, at the editorial rate: ``head``
+    before the in point and ``tail`` after the out point. The render gives ``real_head`` and
+    ``real_tail`` of them (a trimmed entry has frames beyond its cut); the rest hold the first
+    or last frame."""
+
+    head: int = 0
+    tail: int = 0
+    real_head: int = 0
+    real_tail: int = 0
+
+    @property
+    def held(self) -> int:
+        """How many handle frames are held rather than rendered."""
+        return self.head - self.real_head + self.tail - self.real_tail
 
 
 @dataclass(frozen=True)
@@ -51,6 +71,18 @@ class CutEntry:
     frame_count: int
     record_in: int
     info: ShotInfo
+    handles: Handles = field(default_factory=Handles)
+    reel: str = ""
+
+    @property
+    def source_in(self) -> int:
+        """The in point as a frame of the shot movie, whose head handles come first."""
+        return self.handles.head
+
+    @property
+    def movie_frame_count(self) -> int:
+        """Frames in the shot movie: the handles and what the cut plays."""
+        return self.handles.head + self.frame_count + self.handles.tail
 
     @property
     def retimed(self) -> bool:
@@ -86,6 +118,15 @@ class Cut:
     width: int
     height: int
     entries: tuple[CutEntry, ...]
+    clock: TimecodeClock = None  # type: ignore[assignment]
+
+    def __post_init__(self) -> None:
+        if self.clock is None:
+            object.__setattr__(self, "clock", TimecodeClock(self.rate))
+
+    def record_timecode(self, frame: int) -> str:
+        """Frame ``frame`` of the cut (from 0) as record timecode from 01:00:00:00."""
+        return self.clock.label(self.clock.start + frame)
 
     @property
     def frame_count(self) -> int:
@@ -99,16 +140,22 @@ class Cut:
 
 
 def build_cut(project: Project, plan: ExecutionPlan, store: ClipStore, *,
-              rate: Fraction | None = None, title: str = "previz") -> Cut:
-    """The cut of ``project`` at ``rate`` (default: the project's), from rendered clips.
+              rate: Fraction | None = None, title: str = "previz", timecode: str = "df",
+              handles: int = DEFAULT_HANDLES) -> Cut:
+    """The cut of ``project`` at ``rate`` (default: the project's), from rendered clips, its
+    timecode drop-frame or not (``timecode``: ``df`` or ``ndf``, where the rate has both), each
+    shot movie with ``handles`` frames either side.
 
     ``plan`` is the compiled timeline; an entry whose clip is not in ``store`` is an
     ``ExportError`` naming every such entry.
     """
+    if handles < 0:
+        raise ExportError(f"handles must be 0 frames or more, not {handles}")
     rate = Fraction(rate or project.settings.rate)
     clips = _timeline_clips(project, plan, store)
     entries: list[CutEntry] = []
     used: set[str] = set()
+    reels: set[str] = set()
     record = 0
     for index, (entry, clip) in enumerate(zip(project.timeline, clips, strict=True), start=1):
         info = describe_entry(project, plan, entry.node, clip)
@@ -118,10 +165,12 @@ def build_cut(project: Project, plan: ExecutionPlan, store: ClipStore, *,
                  else retimed_frame_count(len(source), clip.fps, rate))
         stem = f"{index:02d}_{_slug(name)}"
         entries.append(CutEntry(index, entry.id, entry.node, name, stem, clip, source, rate,
-                                count, record, info))
+                                count, record, info, _handles(clip, source, rate, handles),
+                                _reel(name, index, reels)))
         record += count
     width, height = project.settings.width, project.settings.height
-    return Cut(title, rate, width - width % 2, height - height % 2, tuple(entries))
+    return Cut(title, rate, width - width % 2, height - height % 2, tuple(entries),
+               TimecodeClock.for_mode(rate, timecode))
 
 
 def editorial_frames(entry: CutEntry, store: ClipStore) -> Iterator[np.ndarray]:
@@ -131,6 +180,32 @@ def editorial_frames(entry: CutEntry, store: ClipStore) -> Iterator[np.ndarray]:
         return frames
     return retime_to_rate(frames, len(entry.source), entry.clip.fps, entry.rate,
                           method=RETIME_METHOD)
+
+
+def movie_frames(entry: CutEntry, store: ClipStore) -> Iterator[np.ndarray]:
+    """The frames of ``entry``'s shot movie: its handles either side of what the cut plays,
+    rendered frames where the clip has them, the first or last frame held for the rest."""
+    handles = entry.handles
+    if entry.retimed or not (handles.real_head or handles.real_tail):
+        body = editorial_frames(entry, store)
+    else:
+        body = itertools.islice(store.frames(entry.clip), entry.source.start - handles.real_head,
+                                entry.source.stop + handles.real_tail)
+    first = next(body, None)
+    if first is None:
+        return
+    yield from itertools.repeat(first, handles.head - handles.real_head + 1)
+    last = first
+    for last in body:
+        yield last
+    yield from itertools.repeat(last, handles.tail - handles.real_tail)
+
+
+def _handles(clip: Clip, source: range, rate: Fraction, frames: int) -> Handles:
+    if clip.fps != rate:
+        return Handles(frames, frames)
+    return Handles(frames, frames, min(frames, source.start),
+                   min(frames, max(clip.frame_count - source.stop, 0)))
 
 
 def _timeline_clips(project: Project, plan: ExecutionPlan, store: ClipStore) -> list[Clip]:
@@ -155,6 +230,15 @@ def _entry_name(plan: ExecutionPlan, node_id: str, info: ShotInfo, index: int) -
         return info.slate
     suffix = _SUFFIXES.get(spec.id) or _slug(spec.display_name).upper()
     return f"{info.slate}_{suffix}" if info.slate else f"{suffix}_{index:02d}"
+
+
+def _reel(name: str, index: int, used: set[str]) -> str:
+    """A distinct tape name of at most eight letters and digits, as EDLs allow."""
+    reel = re.sub(r"[^A-Za-z0-9]", "", name)[:REEL_CHARS] or f"R{index:03d}"
+    if reel in used:
+        reel = f"{index:03d}{reel}"[:REEL_CHARS]
+    used.add(reel)
+    return reel
 
 
 def _unique(name: str, used: set[str]) -> str:

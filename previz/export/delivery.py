@@ -8,11 +8,13 @@ too. Documents (storyboard, contact sheet, shot list) read just the key frames t
 
 from __future__ import annotations
 
+import dataclasses
+import functools
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
 import numpy as np
 
@@ -20,25 +22,51 @@ from previz.core.project import Project
 from previz.engine.backend import CancelToken
 from previz.engine.plan import ExecutionPlan
 from previz.engine.store import ClipStore
+from previz.export.aaf import write_aaf
 from previz.export.contact import write_contact_sheet
-from previz.export.cut import Cut, CutEntry, ExportError, build_cut, editorial_frames
-from previz.export.editors import write_edl, write_fcp7
+from previz.export.credentials import Making, sign_file
+from previz.export.cut import (
+    DEFAULT_HANDLES,
+    Cut,
+    CutEntry,
+    ExportError,
+    build_cut,
+    editorial_frames,
+    movie_frames,
+)
+from previz.export.editors import write_fcp7
+from previz.export.edl import write_edl
+from previz.export.incremental import ExportManifest, cut_inputs, digest, entry_inputs
 from previz.export.movies import CutMovie, MovieSettings, ShotMovies
 from previz.export.otio import build_timeline, write_otio, write_otioz
 from previz.export.pictures import KeyFrames
 from previz.export.png import PngSequences
+from previz.export.prefetch import prefetched
 from previz.export.provenance import Recipe, recipe_for
-from previz.export.shotlist import write_shot_list
+from previz.export.shotlist import write_shot_list, write_shot_list_xlsx
+from previz.export.shotlist_pdf import write_shot_list_pdf
 from previz.export.storyboard import PAPERS, write_storyboard
+from previz.export.timecode import TIMECODE_MODES
 from previz.export.writing import remove_leftovers
 
-FORMATS = ("shots", "cut", "png", "otio", "otioz", "fcp7", "edl", "pdf", "contact", "csv")
-EDITORIAL = frozenset({"otio", "otioz", "fcp7", "edl"})
+FORMATS = ("shots", "cut", "png", "otio", "otioz", "fcp7", "edl", "aaf", "pdf", "contact",
+           "csv")
+EDITORIAL = frozenset({"otio", "otioz", "fcp7", "edl", "aaf"})
 Progress = Callable[[int, int], None]
 
 
 class FrameSink(Protocol):
-    """Something the pass over the cut feeds frames to: a movie writer, a PNG sequence."""
+    """Something the pass over the cut feeds frames to: a movie writer, a PNG sequence.
+
+    A sink that ``wants_handles`` is also given each entry's handles, numbered from
+    ``-handles.head``; the others get what the cut plays, from 0.
+    """
+
+    wants_handles: bool
+
+    def skips(self, entry: CutEntry) -> bool:
+        """Whether the sink's file for ``entry`` is fresh and needs no frames."""
+        ...
 
     def begin(self, entry: CutEntry) -> None:
         """An entry starts."""
@@ -59,7 +87,8 @@ class FrameSink(Protocol):
 
 @dataclass(frozen=True)
 class ExportOptions:
-    """What to export and how: formats, paper, editorial rate, burn-ins, file title."""
+    """What to export and how: formats, paper, editorial rate, burn-ins, file title,
+    drop-frame or non-drop timecode (at 29.97), handles and a silent audio track."""
 
     formats: frozenset[str] = frozenset(FORMATS)
     paper: str = "a4"
@@ -67,6 +96,13 @@ class ExportOptions:
     burn_in: bool = False
     title: str = "previz"
     movie: MovieSettings = field(default_factory=MovieSettings)
+    timecode: str = "df"
+    handles: int = DEFAULT_HANDLES
+    silent_audio: bool = False
+    relative_paths: bool = False
+    incremental: bool = True
+    credentials: bool = True
+    identity: Path | None = None
 
     def __post_init__(self) -> None:
         unknown = sorted(set(self.formats) - set(FORMATS))
@@ -75,6 +111,11 @@ class ExportOptions:
                              f" {', '.join(FORMATS)} or all")
         if self.paper not in PAPERS:
             raise ValueError(f"paper {self.paper!r} is not one of {', '.join(PAPERS)}")
+        if self.timecode not in TIMECODE_MODES:
+            raise ValueError(f"timecode {self.timecode!r} is not one of"
+                             f" {', '.join(TIMECODE_MODES)}")
+        if self.handles < 0:
+            raise ValueError(f"handles must be 0 frames or more, not {self.handles}")
 
 
 @dataclass(frozen=True)
@@ -107,7 +148,8 @@ def export_project(project: Project, plan: ExecutionPlan, store: ClipStore, out:
     clip that is not is an ``ExportError``. ``progress(done, total)`` is called per frame
     written; ``cancel`` is checked as often, and a cancelled export leaves no half file.
     """
-    cut = build_cut(project, plan, store, rate=options.rate, title=options.title)
+    cut = build_cut(project, plan, store, rate=options.rate, title=options.title,
+                    timecode=options.timecode, handles=options.handles)
     if not cut.entries:
         raise ExportError("the timeline is empty: nothing to export")
     out.mkdir(parents=True, exist_ok=True)
@@ -119,35 +161,72 @@ def export_project(project: Project, plan: ExecutionPlan, store: ClipStore, out:
     notes = list(cut.notes)
     if formats & EDITORIAL and "shots" not in formats:
         notes.append("shot movies written too: the OTIO, XML and EDL timelines point at them")
+    manifest = Outputs(out, options)
     shots = ShotMovies(cut, out / "shots", {key: recipe.to_text() for key, recipe in
                                             recipes.items()}, _movie(options))
-    sinks = _sinks(cut, out, options, shots, recipes=recipes, cut_recipe=cut_recipe)
+    shots.fresh = {entry.entry_id for entry in cut.entries
+                   if manifest.fresh(shots.path(entry), "shot", entry_inputs(entry))}
+    sinks = _sinks(cut, out, options, shots, manifest, recipes=recipes, cut_recipe=cut_recipe)
     files = deliver(cut, store, sinks, progress, cancel) if sinks else []
-    files += _editorial(cut, out, options, shots.files)
-    files += _documents(cut, store, out, options, cut_recipe)
+    # Only what this export wrote or kept: a file left from an export of other formats
+    # was not made from these inputs.
+    for entry in cut.entries:
+        if shots in sinks:
+            manifest.record(shots.path(entry), "shot", entry_inputs(entry))
+        if "png" in formats:
+            manifest.record(out / "png" / entry.stem, "png", entry_inputs(entry))
+    if "cut" in formats:
+        manifest.record(out / f"{cut.title}_cut.mp4", "cut", cut_inputs(cut))
+    files += _editorial(cut, out, options, shots.files, manifest)
+    files += _documents(cut, store, out, options, recipe=cut_recipe, outputs=manifest)
+    if options.incremental:
+        manifest.save()
     return ExportReport(tuple(files), tuple(notes))
+
+
+class Outputs(ExportManifest):
+    """The export folder's manifest, asked with what each kind of file is made from."""
+
+    def __init__(self, folder: Path, options: ExportOptions) -> None:
+        super().__init__(folder)
+        self.options = {key: value for key, value in dataclasses.asdict(options).items()
+                        if key != "formats"}
+        self.incremental = options.incremental
+        self._pending: dict[Path, str] = {}
+
+    def fresh(self, path: Path, kind: str, inputs: Any) -> bool:  # type: ignore[override]
+        """Whether ``path`` (a ``kind`` of file) was made from ``inputs`` with these
+        options and is untouched since."""
+        key = digest(kind, inputs, self.options)
+        self._pending[path] = key
+        return self.incremental and super().fresh(path, key)
+
+    def record(self, path: Path, kind: str, inputs: Any) -> None:  # type: ignore[override]
+        """Note ``path`` as made now, if it exists."""
+        if path.exists():
+            super().record(path, digest(kind, inputs, self.options))
+
+    def produce(self, path: Path, kind: str, inputs: Any, write: Callable[[], Any]) -> Path:
+        """Write ``path`` with ``write`` unless it is fresh; note it; name it."""
+        if not self.fresh(path, kind, inputs):
+            write()
+        self.record(path, kind, inputs)
+        return path
 
 
 def deliver(cut: Cut, store: ClipStore, sinks: Sequence[FrameSink],
             progress: Progress | None = None, cancel: CancelToken | None = None) -> list[Path]:
-    """Feed every frame of the cut to ``sinks``; on any failure every sink aborts."""
-    total, done = cut.frame_count, 0
+    """Feed every frame of the cut to ``sinks``; on any failure every sink aborts. An entry
+    whose every file is fresh is not read at all."""
+    handles = any(sink.wants_handles for sink in sinks)
+    counter = _Counter(sum(entry.movie_frame_count if handles else entry.frame_count
+                           for entry in cut.entries), progress, cancel)
     try:
         for entry in cut.entries:
             for sink in sinks:
                 sink.begin(entry)
-            count = 0
-            for count, frame in enumerate(editorial_frames(entry, store), start=1):
-                if cancel is not None:
-                    cancel.check()
-                for sink in sinks:
-                    sink.write(entry, count - 1, frame)
-                done += 1
-                if progress is not None:
-                    progress(done, total)
-            if count != entry.frame_count:
-                raise ExportError(f"{entry.name}: the store gave {count} frames, not"
-                                  f" {entry.frame_count}; render it again")
+            _feed(entry, store, [sink for sink in sinks if not sink.skips(entry)], handles,
+                  counter)
             for sink in sinks:
                 sink.end(entry)
         return [path for sink in sinks for path in sink.close()]
@@ -157,51 +236,145 @@ def deliver(cut: Cut, store: ClipStore, sinks: Sequence[FrameSink],
         raise
 
 
+@dataclass
+class _Counter:
+    """Frames done of the total, told to ``progress``; ``cancel`` checked on each."""
+
+    total: int
+    progress: Progress | None
+    cancel: CancelToken | None
+    done: int = 0
+
+    def tick(self, frames: int = 1) -> None:
+        if self.cancel is not None:
+            self.cancel.check()
+        self.done += frames
+        if self.progress is not None:
+            self.progress(self.done, self.total)
+
+
+def _feed(entry: CutEntry, store: ClipStore, sinks: Sequence[FrameSink], handles: bool,
+          counter: _Counter) -> None:
+    expected = entry.movie_frame_count if handles else entry.frame_count
+    if not sinks:
+        counter.tick(expected)
+        return
+    first = -entry.handles.head if handles else 0
+    frames = movie_frames(entry, store) if handles else editorial_frames(entry, store)
+    index = first - 1
+    for index, frame in enumerate(prefetched(frames), start=first):
+        counter.tick()
+        played = 0 <= index < entry.frame_count
+        for sink in sinks:
+            if played or sink.wants_handles:
+                sink.write(entry, index, frame)
+    if index + 1 - first != expected:
+        raise ExportError(f"{entry.name}: the store gave {index + 1 - first} frames, not"
+                          f" {expected}; render it again")
+
+
 def _movie(options: ExportOptions) -> MovieSettings:
-    return MovieSettings(options.movie.crf, options.movie.preset, options.burn_in)
+    return MovieSettings(options.movie.crf, options.movie.preset, options.burn_in,
+                         options.silent_audio, options.credentials, options.identity)
 
 
-def _sinks(cut: Cut, out: Path, options: ExportOptions, shots: ShotMovies, *,
-           recipes: dict[str, Recipe], cut_recipe: Recipe) -> list[FrameSink]:
+class Kept:
+    """A file that is fresh: it takes no frames and names itself when the pass is done."""
+
+    wants_handles = False
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+
+    def skips(self, entry: CutEntry) -> bool:
+        """Always: the file is already there."""
+        return True
+
+    def begin(self, entry: CutEntry) -> None:
+        """Nothing to do."""
+
+    def write(self, entry: CutEntry, index: int, frame: np.ndarray) -> None:
+        """Never called: it skips every entry."""
+
+    def end(self, entry: CutEntry) -> None:
+        """Nothing to do."""
+
+    def close(self) -> list[Path]:
+        """The kept file."""
+        return [self.path]
+
+    def abort(self) -> None:
+        """Nothing to throw away."""
+
+
+def _sinks(cut: Cut, out: Path, options: ExportOptions, shots: ShotMovies, outputs: Outputs,
+           *, recipes: dict[str, Recipe], cut_recipe: Recipe) -> list[FrameSink]:
     formats = options.formats
     sinks: list[FrameSink] = []
     if "shots" in formats or formats & EDITORIAL:
         sinks.append(shots)
     if "cut" in formats:
-        sinks.append(CutMovie(cut, out / f"{cut.title}_cut.mp4", cut_recipe.to_text(),
-                              _movie(options)))
+        path = out / f"{cut.title}_cut.mp4"
+        if outputs.fresh(path, "cut", cut_inputs(cut)):
+            sinks.append(Kept(path))
+        else:
+            sinks.append(CutMovie(cut, path, cut_recipe.to_text(), _movie(options)))
     if "png" in formats:
-        sinks.append(PngSequences(out / "png", recipes))
+        pngs = PngSequences(out / "png", recipes, credentials=options.credentials,
+                            identity=options.identity)
+        pngs.fresh = {entry.entry_id for entry in cut.entries
+                      if outputs.fresh(out / "png" / entry.stem, "png", entry_inputs(entry))}
+        sinks.append(pngs)
     return sinks
 
 
-def _editorial(cut: Cut, out: Path, options: ExportOptions,
-               movies: dict[str, Path]) -> list[Path]:
+def _editorial(cut: Cut, out: Path, options: ExportOptions, movies: dict[str, Path],
+               outputs: Outputs) -> list[Path]:
     if not options.formats & EDITORIAL:
         return []
-    timeline = build_timeline(cut, movies)
-    writers = (("otio", ".otio", write_otio), ("otioz", ".otioz", write_otioz),
-               ("fcp7", ".xml", write_fcp7), ("edl", ".edl", write_edl))
+    absolute = build_timeline(cut, movies)
+    timeline = build_timeline(cut, movies, out) if options.relative_paths else absolute
+    # The bundle copies the movies in, so it must find them wherever it runs.
+    writers = (("otio", ".otio", write_otio, timeline),
+               ("otioz", ".otioz", write_otioz, absolute),
+               ("fcp7", ".xml", write_fcp7, timeline),
+               ("aaf", ".aaf", write_aaf, timeline))
+    inputs = {"cut": cut_inputs(cut), "movies": {key: str(path) for key, path in
+                                                 movies.items()}}
     written = []
-    for name, suffix, write in writers:
+    for name, suffix, write, which in writers:
         if name in options.formats:
             path = out / f"{cut.title}{suffix}"
-            write(timeline, path)
-            written.append(path)
+            written.append(outputs.produce(path, name, inputs,
+                                           functools.partial(write, which, path)))
+    if "edl" in options.formats:
+        path = out / f"{cut.title}.edl"
+        written.append(outputs.produce(path, "edl", inputs,
+                                       functools.partial(write_edl, cut, movies, path)))
     return written
 
 
-def _documents(cut: Cut, store: ClipStore, out: Path, options: ExportOptions,
-               recipe: Recipe) -> list[Path]:
-    written = []
+def _contact(cut: Cut, frames: KeyFrames, path: Path, recipe: Recipe,
+             options: ExportOptions) -> None:
+    write_contact_sheet(cut, frames, path, recipe)
+    if options.credentials:
+        sign_file(path, [Making.from_provenance(entry.clip.provenance)
+                         for entry in cut.entries], options.identity)
+
+
+def _documents(cut: Cut, store: ClipStore, out: Path, options: ExportOptions, *,
+               recipe: Recipe, outputs: Outputs) -> list[Path]:
     frames = KeyFrames(store)
-    if "pdf" in options.formats:
-        written.append(out / f"{cut.title}_storyboard.pdf")
-        write_storyboard(cut, frames, written[-1], options.paper)
-    if "contact" in options.formats:
-        written.append(out / f"{cut.title}_contact.png")
-        write_contact_sheet(cut, frames, written[-1], recipe)
-    if "csv" in options.formats:
-        written.append(out / f"{cut.title}_shotlist.csv")
-        write_shot_list(cut, written[-1])
-    return written
+    title, paper, inputs = cut.title, options.paper, cut_inputs(cut)
+    wanted = {
+        "pdf": [(f"{title}_storyboard.pdf",
+                 lambda path: write_storyboard(cut, frames, path, paper))],
+        "contact": [(f"{title}_contact.png",
+                     lambda path: _contact(cut, frames, path, recipe, options))],
+        "csv": [(f"{title}_shotlist.csv", lambda path: write_shot_list(cut, path)),
+                (f"{title}_shotlist.xlsx", lambda path: write_shot_list_xlsx(cut, path)),
+                (f"{title}_shotlist.pdf", lambda path: write_shot_list_pdf(cut, path, paper))],
+    }
+    return [outputs.produce(out / name, name, inputs, functools.partial(write, out / name))
+            for kind, files in wanted.items() if kind in options.formats
+            for name, write in files]

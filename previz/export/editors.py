@@ -1,24 +1,21 @@
-"""The cut for Premiere (FCP 7 XML) and Avid (CMX 3600 EDL), through the OTIO adapters.
+"""The cut for Premiere (FCP 7 XML) through the OTIO adapter, and the checks editors need.
 
-The adapters' verified failures are worked around here rather than met by the user: every
+The adapter's verified failures are worked around here rather than met by the user: every
 clip must reference a movie (``fcp_xml`` crashes on image sequences and generator
 references), the rate must be a timecode rate given as the exact fraction's float (23.976
-breaks timecode), and ``cmx_3600`` ignores the timeline's start timecode, so the EDL is
-written from a copy whose track opens with a gap as long as that start: gaps make no EDL
-events, so the first event is recorded at 01:00:00:00.
+breaks timecode), and the adapter writes each clip item's ``<rate>`` twice, so the XML is
+tidied after it is written: one rate per clip item. (The EDL is written by
+``previz.export.edl``, since the ``cmx_3600`` writer cannot be told the frame code mode.)
 """
 
 from __future__ import annotations
 
-import copy
-import re
 from pathlib import Path
+from xml.etree import ElementTree
 
 import opentimelineio as otio
 
 from previz.export.writing import write_replacing
-
-REEL_CHARS = 8
 
 
 class EditorExportError(ValueError):
@@ -28,35 +25,29 @@ class EditorExportError(ValueError):
 def write_fcp7(timeline: otio.schema.Timeline, path: Path) -> None:
     """Write ``timeline`` as FCP 7 XML (``xmeml``), which Premiere imports."""
     check_for_editors(timeline)
-    write_replacing(path, lambda temp: otio.adapters.write_to_file(
-        timeline, str(temp), adapter_name="fcp_xml"))
-
-
-def write_edl(timeline: otio.schema.Timeline, path: Path) -> None:
-    """Write ``timeline`` as a CMX 3600 EDL, record timecode from the timeline's start."""
-    check_for_editors(timeline)
-    rate = timeline.global_start_time.rate if timeline.global_start_time else None
-    text = otio.adapters.write_to_string(edl_timeline(timeline), adapter_name="cmx_3600",
-                                         rate=rate)
-    title, _, events = text.partition("\n\n")
-    text = f"{title}\nFCM: NON-DROP FRAME\n\n{events}"
+    text = tidy_fcp7(otio.adapters.write_to_string(timeline, adapter_name="fcp_xml"))
     write_replacing(path, lambda temp: temp.write_text(text, encoding="utf-8"))
 
 
-def edl_timeline(timeline: otio.schema.Timeline) -> otio.schema.Timeline:
-    """A copy of ``timeline`` as the EDL adapter must see it: a leading gap as long as the
-    start timecode, and a distinct reel name of at most eight characters on every clip."""
-    copied = copy.deepcopy(timeline)
-    track = copied.video_tracks()[0]
-    start = copied.global_start_time
-    if start is not None and start.value > 0:
-        zero = otio.opentime.RationalTime(0, start.rate)
-        track.insert(0, otio.schema.Gap(source_range=otio.opentime.TimeRange(zero, start)))
-    used: set[str] = set()
-    for index, clip in enumerate(track.find_clips(), start=1):
-        reel = _reel(clip.name, index, used)
-        clip.metadata.setdefault("cmx_3600", {})["reel"] = reel
-    return copied
+def tidy_fcp7(text: str) -> str:
+    """The adapter's XML with one ``<rate>`` per clip item (it writes two), and clip markers
+    counted from the start of their file, as FCP 7 and Premiere read them (the adapter writes
+    the media's timecode frame, past the end of a file whose timecode starts at 01:00:00:00)."""
+    root = ElementTree.fromstring(text)
+    starts = {file.get("id"): int(file.findtext("timecode/frame") or 0)
+              for file in root.iter("file") if file.find("timecode") is not None}
+    for item in root.iter("clipitem"):
+        for extra in item.findall("rate")[1:]:
+            item.remove(extra)
+        file = item.find("file")
+        start = starts.get(file.get("id"), 0) if file is not None else 0
+        for marker in item.findall("marker"):
+            for edge in ("in", "out"):
+                element = marker.find(edge)
+                if element is not None and element.text and int(element.text) >= start:
+                    element.text = str(int(element.text) - start)
+    body = ElementTree.tostring(root, encoding="unicode")
+    return f'<?xml version="1.0" encoding="UTF-8"?>\n<!DOCTYPE xmeml>\n{body}\n'
 
 
 def check_for_editors(timeline: otio.schema.Timeline) -> None:
@@ -73,10 +64,3 @@ def check_for_editors(timeline: otio.schema.Timeline) -> None:
         if not otio.opentime.RationalTime.is_smpte_timecode_rate(rate):
             raise EditorExportError(f"clip {clip.name} runs at {rate}, not a timecode rate")
 
-
-def _reel(name: str, index: int, used: set[str]) -> str:
-    reel = re.sub(r"[^A-Za-z0-9]", "", name)[:REEL_CHARS] or f"R{index:03d}"
-    if reel in used:
-        reel = f"{index:03d}{reel}"[:REEL_CHARS]
-    used.add(reel)
-    return reel

@@ -9,6 +9,7 @@ from pathlib import Path
 import numpy as np
 from PIL import Image, PngImagePlugin
 
+from previz.export.credentials import Making, sign_file
 from previz.export.cut import CutEntry
 from previz.export.provenance import Recipe, png_info
 
@@ -38,21 +39,32 @@ def save_png(picture: np.ndarray | Image.Image, path: Path,
 
 
 class PngSequences:
-    """Writes each entry's frames into ``<folder>/<stem>/``."""
+    """Writes each entry's frames (what the cut plays, no handles) into ``<folder>/<stem>/``."""
 
-    def __init__(self, folder: Path, recipes: Mapping[str, Recipe]) -> None:
-        self.folder = folder
+    wants_handles = False
+
+    def __init__(self, folder: Path, recipes: Mapping[str, Recipe], *,
+                 credentials: bool = True, identity: Path | None = None) -> None:
+        self.folder, self.credentials, self.identity = folder, credentials, identity
         self._infos = {entry_id: png_info(recipe) for entry_id, recipe in recipes.items()}
         self.folders: list[Path] = []
+        self.fresh: set[str] = set()  # entries whose sequence is already there
+
+    def skips(self, entry: CutEntry) -> bool:
+        """Whether the sequence of ``entry`` is fresh."""
+        return entry.entry_id in self.fresh
 
     def begin(self, entry: CutEntry) -> None:
         """Make the entry's folder."""
-        (self.folder / entry.stem).mkdir(parents=True, exist_ok=True)
+        if not self.skips(entry):
+            (self.folder / entry.stem).mkdir(parents=True, exist_ok=True)
 
     def write(self, entry: CutEntry, index: int, frame: np.ndarray) -> None:
         """Write frame ``index`` of ``entry``."""
         path = self.folder / entry.stem / frame_name(entry, index)
         save_png(frame, path, self._infos[entry.entry_id])
+        if self.credentials:
+            sign_file(path, [Making.from_provenance(entry.clip.provenance)], self.identity)
 
     def end(self, entry: CutEntry) -> None:
         """The entry's sequence is complete."""

@@ -17,11 +17,12 @@ from pathlib import Path
 from PIL import Image
 from reportlab import rl_config
 from reportlab.lib.pagesizes import A4, LETTER
-from reportlab.lib.utils import ImageReader, simpleSplit
+from reportlab.lib.utils import ImageReader
 from reportlab.pdfgen.canvas import Canvas
 
 from previz import __version__
 from previz.export.cut import Cut, CutEntry
+from previz.export.pdftext import draw_text, font_names, wrap
 from previz.export.pictures import EntryPictures, KeyFrames, entry_pictures
 from previz.export.timecode import rate_label
 from previz.export.writing import write_replacing
@@ -34,7 +35,6 @@ GUTTER = 14.0
 HEADER = 22.0
 PIXELS_PER_POINT = 2
 JPEG_QUALITY = 88
-_FONT, _BOLD, _ITALIC = "Helvetica", "Helvetica-Bold", "Helvetica-Oblique"
 _SMALL_PRINT = (7.0, 6.5, 6.0, 5.5, 5.0, 4.5, 4.0, 3.5)
 PANEL_PAD = 6.0
 _INK, _GREY, _ARROW = (0.1, 0.1, 0.1), (0.4, 0.4, 0.4), (0.85, 0.2, 0.1)
@@ -65,7 +65,9 @@ def write_storyboard(cut: Cut, frames: KeyFrames, path: Path, paper: str = "a4")
     pages = max(math.ceil(len(cut.entries) / PANELS_PER_PAGE), 1)
 
     def draw(temp: Path) -> None:
-        canvas = Canvas(str(temp), pagesize=size, pageCompression=1)
+        # No built-in Helvetica, even unused: every font in the PDF is embedded.
+        canvas = Canvas(str(temp), pagesize=size, pageCompression=1,
+                        initialFontName=font_names()[0])
         width = round(panel_box(0, size).width * PIXELS_PER_POINT)
         canvas.setTitle(f"{cut.title} storyboard")
         canvas.setCreator(f"previz {__version__}")
@@ -102,13 +104,11 @@ def _draw_header(canvas: Canvas, cut: Cut, page: int, pages: int,
     y = size[1] - MARGIN - 12
     seconds = float(cut.frame_count / cut.rate)
     canvas.setFillColorRGB(*_INK)
-    canvas.setFont(_BOLD, 12)
-    canvas.drawString(MARGIN, y, cut.title)
-    canvas.setFont(_FONT, 8)
+    draw_text(canvas, MARGIN, y, cut.title, 12, bold=True)
     canvas.setFillColorRGB(*_GREY)
     details = (f"{len(cut.entries)} shots   {seconds:.1f} s at {rate_label(cut.rate)}"
                f"   page {page + 1} of {pages}")
-    canvas.drawRightString(size[0] - MARGIN, y, details)
+    draw_text(canvas, size[0] - MARGIN, y, details, 8, align="right")
 
 
 def _draw_panel(canvas: Canvas, entry: CutEntry, pictures: EntryPictures,
@@ -148,9 +148,9 @@ def _draw_strip(canvas: Canvas, entry: CutEntry, pictures: EntryPictures, box: B
     _direction_arrows(canvas, entry, middle)
     arrow_y = top - height - 7
     _arrow(canvas, box.x + width / 2, arrow_y, box.x + box.width - width / 2, arrow_y)
-    canvas.setFont(_BOLD, 7)
     canvas.setFillColorRGB(*_ARROW)
-    canvas.drawCentredString(box.x + box.width / 2, arrow_y - 9, entry.info.move_label)
+    draw_text(canvas, box.x + box.width / 2, arrow_y - 9, entry.info.move_label, 7, bold=True,
+              align="center")
     return Box(box.x, arrow_y - 11, box.width, box.top - arrow_y + 11)
 
 
@@ -209,35 +209,34 @@ def _draw_words(canvas: Canvas, entry: CutEntry, box: Box) -> None:
     info = entry.info
     y = box.top - 9
     canvas.setFillColorRGB(*_INK)
-    canvas.setFont(_BOLD, 9)
     title = f"{entry.name}  {info.name}" if info.name else entry.name
-    canvas.drawString(box.x, y, title)
-    canvas.drawRightString(box.x + box.width, y, f"{float(entry.duration):.2f} s")
+    draw_text(canvas, box.x, y, title, 9, bold=True)
+    draw_text(canvas, box.x + box.width, y, f"{float(entry.duration):.2f} s", 9, bold=True,
+              align="right")
     details = "  ·  ".join(part for part in (info.kind, info.size, info.angle, info.lens_label,
                                              info.move_label) if part)
     y -= 9
-    canvas.setFont(_FONT, 6.5)
     canvas.setFillColorRGB(*_GREY)
-    canvas.drawString(box.x, y, details)
-    paragraphs = [(_FONT, info.prompt, _INK)]
+    draw_text(canvas, box.x, y, details, 6.5)
+    paragraphs = [(False, info.prompt, _INK)]
     if info.dialogue:
-        paragraphs.append((_ITALIC, f"\u201c{info.dialogue}\u201d", _INK))
+        paragraphs.append((True, f"\u201c{info.dialogue}\u201d", _INK))
     if info.notes:
-        paragraphs.append((_FONT, f"Notes: {info.notes}", _GREY))
+        paragraphs.append((False, f"Notes: {info.notes}", _GREY))
     _draw_paragraphs(canvas, paragraphs, Box(box.x, box.y, box.width, y - 3 - box.y))
 
 
-def _draw_paragraphs(canvas: Canvas, paragraphs: Sequence[tuple[str, str, tuple[float, ...]]],
+def _draw_paragraphs(canvas: Canvas, paragraphs: Sequence[tuple[bool, str, tuple[float, ...]]],
                      box: Box) -> None:
-    """Wrapped paragraphs in the largest small print that fits them all into ``box``."""
+    """Wrapped paragraphs (bold or not, text, colour) in the largest small print that fits
+    them all into ``box``."""
     for size in _SMALL_PRINT:
-        wrapped = [simpleSplit(text, font, size, box.width) for font, text, _ in paragraphs]
+        wrapped = [wrap(text, size, box.width, bold) for bold, text, _ in paragraphs]
         if sum(len(lines) for lines in wrapped) * size * 1.15 <= box.height:
             break
     y = box.top - size
-    for (font, _, color), lines in zip(paragraphs, wrapped, strict=True):
-        canvas.setFont(font, size)
+    for (bold, _, color), lines in zip(paragraphs, wrapped, strict=True):
         canvas.setFillColorRGB(*color)
         for line in lines:
-            canvas.drawString(box.x, y, line)
+            draw_text(canvas, box.x, y, line, size, bold=bold)
             y -= size * 1.15

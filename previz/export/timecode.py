@@ -1,12 +1,20 @@
-"""SMPTE non-drop-frame timecode at the editorial rates, and the cut's start at 01:00:00:00."""
+"""SMPTE timecode at the editorial rates, drop-frame or not, and the cut's start at 01:00:00:00.
+
+At 30000/1001 (and 60000/1001) a timecode is drop-frame or non-drop. Drop-frame skips the labels
+``;00`` and ``;01`` (``;00``-``;03`` at 60) at the start of every minute but each tenth, so an
+hour of labels is 107,892 frames at 29.97 against 108,000 for non-drop, and writes ``;`` before
+the frames; non-drop writes ``:``. The other rates have only non-drop.
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from fractions import Fraction
 
 from previz.core.project import EDITORIAL_RATES
 
 START_TIMECODE = "01:00:00:00"
+TIMECODE_MODES = ("df", "ndf")
 # What people type for the NTSC rates; exports keep them as the exact fractions.
 _RATE_NAMES = {"23.976": Fraction(24000, 1001), "23.98": Fraction(24000, 1001),
                "29.97": Fraction(30000, 1001)}
@@ -31,18 +39,80 @@ def timecode_base(rate: Fraction) -> int:
     return round(rate)
 
 
-def start_frame(rate: Fraction) -> int:
-    """The frame number of 01:00:00:00 at ``rate`` (non-drop-frame)."""
-    return 3600 * timecode_base(rate)
+def can_drop(rate: Fraction) -> bool:
+    """Whether ``rate`` has a drop-frame timecode: 30000/1001 and 60000/1001."""
+    return rate.denominator == 1001 and timecode_base(rate) % 30 == 0
 
 
-def timecode(frame: int, rate: Fraction) -> str:
-    """Frame ``frame`` (counted from 00:00:00:00) as non-drop-frame ``HH:MM:SS:FF``."""
-    base = timecode_base(rate)
-    seconds, frames = divmod(frame, base)
-    minutes, seconds = divmod(seconds, 60)
-    hours, minutes = divmod(minutes, 60)
-    return f"{hours % 24:02d}:{minutes:02d}:{seconds:02d}:{frames:02d}"
+@dataclass(frozen=True)
+class TimecodeClock:
+    """How a cut counts timecode: its rate, and whether it drops frame labels."""
+
+    rate: Fraction
+    drop: bool = False
+
+    @classmethod
+    def for_mode(cls, rate: Fraction, mode: str = "df") -> TimecodeClock:
+        """The clock for ``mode`` (``df`` or ``ndf``): drop-frame only where the rate has it."""
+        if mode not in TIMECODE_MODES:
+            raise ValueError(f"timecode {mode!r} is not one of {', '.join(TIMECODE_MODES)}")
+        return cls(Fraction(rate), mode == "df" and can_drop(Fraction(rate)))
+
+    @property
+    def fcm(self) -> str:
+        """The EDL's frame code mode line."""
+        return "FCM: DROP FRAME" if self.drop else "FCM: NON-DROP FRAME"
+
+    @property
+    def start(self) -> int:
+        """The frame number of 01:00:00:00."""
+        return self.frame(START_TIMECODE)
+
+    def label(self, frame: int) -> str:
+        """Frame ``frame`` (counted from 00:00:00:00) as ``HH:MM:SS:FF``, ``HH:MM:SS;FF`` when
+        dropping."""
+        base = timecode_base(self.rate)
+        if self.drop:
+            frame += _dropped_before(frame, base)
+        seconds, frames = divmod(frame, base)
+        minutes, seconds = divmod(seconds, 60)
+        hours, minutes = divmod(minutes, 60)
+        separator = ";" if self.drop else ":"
+        return f"{hours % 24:02d}:{minutes:02d}:{seconds:02d}{separator}{frames:02d}"
+
+    def frame(self, label: str) -> int:
+        """The frame number of ``label`` (either separator) on this clock."""
+        parts = label.replace(";", ":").split(":")
+        if len(parts) != 4 or not all(part.isdigit() for part in parts):
+            raise ValueError(f"{label!r} is not a timecode HH:MM:SS:FF")
+        hours, minutes, seconds, frames = (int(part) for part in parts)
+        base = timecode_base(self.rate)
+        total = ((hours * 60 + minutes) * 60 + seconds) * base + frames
+        if self.drop:
+            skip = base // 15
+            all_minutes = hours * 60 + minutes
+            total -= skip * (all_minutes - all_minutes // 10)
+        return total
+
+
+def _dropped_before(frame: int, base: int) -> int:
+    """How many labels drop-frame has skipped by frame ``frame``."""
+    skip = base // 15
+    per_ten = base * 600 - skip * 9
+    per_minute = base * 60 - skip
+    tens, rest = divmod(frame, per_ten)
+    extra = 0 if rest < skip else skip * ((rest - skip) // per_minute)
+    return skip * 9 * tens + extra
+
+
+def start_frame(rate: Fraction, drop: bool = False) -> int:
+    """The frame number of 01:00:00:00 at ``rate``."""
+    return TimecodeClock(Fraction(rate), drop).start
+
+
+def timecode(frame: int, rate: Fraction, drop: bool = False) -> str:
+    """Frame ``frame`` (counted from 00:00:00:00) as a timecode label."""
+    return TimecodeClock(Fraction(rate), drop).label(frame)
 
 
 def rate_label(rate: Fraction) -> str:

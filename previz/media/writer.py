@@ -27,6 +27,7 @@ import tempfile
 import uuid
 import weakref
 from collections.abc import Mapping
+from dataclasses import dataclass, field
 from fractions import Fraction
 from pathlib import Path
 from types import TracebackType
@@ -43,6 +44,7 @@ X264_PRESETS = (
     "ultrafast", "superfast", "veryfast", "faster", "fast",
     "medium", "slow", "slower", "veryslow", "placebo",
 )  # fmt: skip
+SILENT_AUDIO = "anullsrc=channel_layout=stereo:sample_rate=48000"
 _SUFFIX: dict[str, str] = {"lossless": ".mkv", "h264": ".mp4"}
 _LOSSLESS_ARGS = [
     "-c:v", "ffv1", "-level", "3", "-coder", "1", "-context", "0", "-g", "1",
@@ -66,12 +68,16 @@ def open_writer(
     metadata: Mapping[str, str] | None = None,
     crf: int = 18,
     preset: str = "medium",
+    timecode: str | None = None,
+    silent_audio: bool = False,
 ) -> FrameWriter:
     """Start writing a video of `width` x `height` RGB frames at `fps` to `path`.
 
     `codec` "lossless" writes FFV1 Matroska (`.mkv`), "h264" writes H.264 yuv420p MP4
     (`.mp4`, Rec.709, +faststart; even sizes only). `crf` and `preset` apply to "h264".
-    `metadata` keys must be lower-case identifiers; values may be any text.
+    `metadata` keys must be lower-case identifiers; values may be any text. `timecode`
+    ("01:00:00:00", or "01:00:00;00" for drop-frame) gives an MP4 a timecode track starting
+    there; `silent_audio` adds a silent 48 kHz stereo AAC track as long as the picture.
     """
     target = Path(path)
     rate = _check_rate(fps)
@@ -90,7 +96,27 @@ def open_writer(
         tags=tags,
         crf=crf,
         preset=preset,
+        extras=_extra_args(codec, timecode, silent_audio),
     )
+
+
+def _extra_args(codec: str, timecode: str | None, silent_audio: bool) -> ExtraArgs:
+    if codec != "h264" and (timecode or silent_audio):
+        raise ValueError("timecode tracks and silent audio are for H.264 movies")
+    inputs = ["-f", "lavfi", "-i", SILENT_AUDIO] if silent_audio else []
+    output = (["-map", "2:a:0", "-c:a", "aac", "-b:a", "96k", "-shortest"]
+              if silent_audio else [])
+    if timecode:
+        output += ["-timecode", timecode]
+    return ExtraArgs(inputs, output)
+
+
+@dataclass(frozen=True)
+class ExtraArgs:
+    """ffmpeg arguments beyond the picture: more inputs, and output options."""
+
+    inputs: list[str] = field(default_factory=list)
+    output: list[str] = field(default_factory=list)
 
 
 class FrameWriter:
@@ -111,7 +137,9 @@ class FrameWriter:
         tags: Mapping[str, str],
         crf: int,
         preset: str,
+        extras: ExtraArgs | None = None,
     ) -> None:
+        extras = extras or ExtraArgs()
         self.path = path
         self.width = width
         self.height = height
@@ -121,8 +149,9 @@ class FrameWriter:
         self._temp_path = path.with_name(f".{path.name}.{uuid.uuid4().hex[:12]}.partial")
         self._tags_path = _write_tags_file(tags)
         args = [
-            *_input_args(width, height, fps, self._tags_path),
+            *_input_args(width, height, fps, self._tags_path, extras.inputs),
             *(_lossless_args(width, height) if codec == "lossless" else _h264_args(crf, preset)),
+            *extras.output,
             "-threads", ENCODER_THREADS, "-y", str(self._temp_path),
         ]  # fmt: skip
         try:
@@ -197,11 +226,12 @@ class FrameWriter:
         return self._process
 
 
-def _input_args(width: int, height: int, fps: Fraction, tags_path: Path) -> list[str]:
+def _input_args(width: int, height: int, fps: Fraction, tags_path: Path,
+                more: list[str]) -> list[str]:
     return [
         "-f", "rawvideo", "-pix_fmt", "rgb24", "-s", f"{width}x{height}",
         "-framerate", f"{fps.numerator}/{fps.denominator}", "-i", "-",
-        "-f", "ffmetadata", "-i", str(tags_path),
+        "-f", "ffmetadata", "-i", str(tags_path), *more,
         "-map", "0:v:0", "-map_metadata", "1", "-fps_mode", "passthrough",
     ]  # fmt: skip
 

@@ -55,10 +55,11 @@ def test_the_dialog_renders_then_exports_movies_otio_and_shot_list(
     assert dialog.status.text().startswith(f"Exported {len(report.files)} files")
 
     movies = sorted((out / "shots").glob("*.mp4"))
-    assert [probe(movie).frame_count for movie in movies] == [12, 12, 6]
+    assert [probe(movie).frame_count for movie in movies] == [12 + 24, 12 + 24, 6 + 24]
     cut = probe(out / "quay_cut.mp4")
     assert (cut.codec, cut.frame_count, cut.rate) == ("h264", 30, Fraction(24))
-    assert max(seen) == dialog.progress.maximum() == 30  # one pass feeds every movie
+    # One pass feeds every movie: the cut's 30 frames and the shot movies' 3 x 24 handles.
+    assert max(seen) == dialog.progress.maximum() == 30 + 3 * 24
     timeline = otio.adapters.read_from_file(str(out / "quay.otio"))
     clips = list(timeline.find_clips())
     assert [clip.name for clip in clips] == ["010_0010", "010_0020", "STILL_03"]

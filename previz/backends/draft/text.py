@@ -1,5 +1,6 @@
-"""Text on frames: the slate caption and subject labels, drawn once with Pillow's scalable
-font and blended onto every frame."""
+"""Text on frames: the slate caption and subject labels, drawn once and blended onto every
+frame. The text is drawn by ``previz.media.text`` with the shipped font family, so a caption
+or a name in any script shows (no missing-glyph boxes, Arabic joined)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,9 @@ from functools import lru_cache
 
 import cv2
 import numpy as np
-from PIL import Image, ImageDraw, ImageFont
+from PIL import Image, ImageDraw
+
+from previz.media.text import TextPainter
 
 
 @dataclass(frozen=True)
@@ -31,19 +34,14 @@ class Sprite:
 
 
 @lru_cache(maxsize=16)
-def font(size: int) -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
-    """Pillow's built-in scalable font at ``size`` pixels."""
-    return ImageFont.load_default(size=size)
+def painter(size: int) -> TextPainter:
+    """The shipped family at ``size`` pixels, bold: strokes that read over any picture."""
+    return TextPainter(size, bold=True)
 
 
 def fit_text(text: str, size: int, width: int) -> str:
     """``text`` cut with an ellipsis so it fits ``width`` pixels at ``size``."""
-    face = font(size)
-    if face.getlength(text) <= width:
-        return text
-    while text and face.getlength(text + "…") > width:
-        text = text[:-1]
-    return text.rstrip() + "…"
+    return painter(size).fit(text, width)
 
 
 def caption_sprite(lines: tuple[str, ...], width: int, size: int) -> Sprite:
@@ -54,18 +52,17 @@ def caption_sprite(lines: tuple[str, ...], width: int, size: int) -> Sprite:
     draw = ImageDraw.Draw(image)
     for row, line in enumerate(lines):
         text = fit_text(line, size, width - 2 * pad)
-        draw.text((pad * 2, pad + row * (size + pad)), text, font=font(size),
-                  fill=(255, 255, 255, 255))
+        painter(size).draw(draw, (pad * 2, pad + row * (size + pad)), text, (255, 255, 255, 255))
     return _sprite(image)
 
 
 def label_sprite(text: str, size: int) -> Sprite:
     """A subject's name on a dark tab."""
-    face = font(size)
+    face = painter(size)
     pad = max(size // 4, 2)
-    width = int(face.getlength(text)) + 2 * pad
+    width = int(face.width(text)) + 2 * pad
     image = Image.new("RGBA", (width, size + 2 * pad), (20, 20, 24, 190))
-    ImageDraw.Draw(image).text((pad, pad // 2), text, font=face, fill=(255, 255, 255, 255))
+    face.draw(ImageDraw.Draw(image), (pad, pad // 2), text, (255, 255, 255, 255))
     return _sprite(image)
 
 

@@ -96,7 +96,9 @@ def test_an_empty_timeline_exports_nothing(registry, tmp_path, capsys):
 
 
 @pytest.mark.parametrize("argv", [["--format", "mov"], ["--rate", "23.976x"],
-                                  ["--rate", "16"], ["--paper", "a3"], []])
+                                  ["--rate", "16"], ["--paper", "a3"], [],
+                                  ["--timecode", "drop"], ["--handles", "-1"],
+                                  ["--handles", "twelve"], ["--audio", "tone"]])
 def test_bad_arguments_are_usage_errors(argv, capsys):
     base = ["export", "p.previz"] + (["--out", "o"] if argv else [])
     with pytest.raises(SystemExit) as stop:
@@ -111,4 +113,11 @@ def test_formats_and_rates_parse():
     assert str(args.rate) == "30000/1001"
     assert args.burn_in
     defaults = parse(["export", "p.previz", "--out", "o"])
-    assert len(defaults.format) == 10 and defaults.paper == "a4" and defaults.rate is None
+    assert len(defaults.format) == 11 and "aaf" in defaults.format
+    assert defaults.paper == "a4" and defaults.rate is None
+    assert (defaults.timecode, defaults.handles, defaults.audio) == ("df", 12, "none")
+    assert not defaults.relative_paths
+    editorial = parse(["export", "p.previz", "--out", "o", "--timecode", "ndf", "--handles",
+                       "0", "--audio", "silent", "--relative-paths"])
+    assert (editorial.timecode, editorial.handles, editorial.audio) == ("ndf", 0, "silent")
+    assert editorial.relative_paths

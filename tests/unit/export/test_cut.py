@@ -110,15 +110,19 @@ def test_the_example_renders_and_exports_its_boards(registry, tmp_path, capsys):
     out = tmp_path / "out"
     with open(out / "lighthouse_shotlist.csv", encoding="utf-8-sig") as file:
         rows = list(csv.DictReader(file))
-    assert [(row["shot"], row["name"], row["move"]) for row in rows] == [
-        ("", "STILL_01", "static"),
+    # One row per slate: no title card; the bridge shares the lamp's row; the extension and
+    # the retime stand for shots the cut only has through them.
+    assert [(row["Shot"], row["Description"].split(":")[0], row["Movement"])
+            for row in rows] == [
         ("0010", "Establishing", "dolly in 2 m"),
-        ("0020", "Keeper walks (extend)", "tilt up 10°"),
+        ("0020", "Keeper walks", "tilt up 10°"),
         ("0030", "The lamp", "dolly-zoom in 1.2 m"),
-        ("0030", "The lamp (interpolate)", "static"),
         ("0040", "Postcard", "truck right 1 m"),
-        ("0050", "Gulls at 16 (retime)", "static"),
+        ("0050", "Gulls at 16", "static"),
     ]
+    assert {row["Scene"] for row in rows} == {"010"}
+    assert rows[0]["INT/EXT"] == "EXT" and rows[0]["DAY/NIGHT"] == "DUSK"
+    assert rows[3]["Equipment"] == "slider"  # a truck of up to 1 m
     reader = PdfReader(out / "lighthouse_storyboard.pdf")
     assert len(reader.pages) == 2
     text = " ".join(" ".join(page.extract_text().split()) for page in reader.pages)

@@ -7,6 +7,7 @@ import dataclasses
 import math
 import re
 
+import pandas
 import pytest
 from PIL import Image
 from pypdf import PdfReader
@@ -64,18 +65,41 @@ def test_contact_sheet_shows_every_entry_and_carries_the_cut_recipe(exported):
     assert list(recipe.roots) == timeline_nodes
 
 
-def test_shot_list_has_a_row_per_entry(exported):
+def test_shot_list_has_a_row_per_shot_with_the_first_ads_columns(exported):
     with open(exported.out / "harbour_shotlist.csv", encoding="utf-8-sig", newline="") as file:
         rows = list(csv.DictReader(file))
-    assert list(rows[0]) == ["scene", "shot", "name", "size", "angle", "lens", "move",
-                             "duration", "frames", "subjects", "notes", "dialogue"]
-    assert [row["name"] for row in rows] == ["Fog", "Deck", "Lamp", "STILL_04", "SOURCE_05",
-                                             "Fog", "Deck"]
-    fog, deck, lamp = rows[:3]
-    assert (fog["scene"], fog["shot"], fog["size"], fog["lens"], fog["move"]) == (
-        "020", "0010", "WS", "24 mm", "dolly in 1 m")
-    assert fog["duration"] == f"{24 * 1001 / 24000:.2f}"
-    assert fog["notes"] == "Fog so thick the quay lamps only glow.\nFoghorn on the cut."
-    assert (deck["angle"], deck["frames"], deck["subjects"]) == ("eye level", "24", "Actor")
-    assert lamp["dialogue"] == "MATE: There! The light!"
-    assert lamp["move"] == "pan right 20°, then tilt up 5°"
+    assert list(rows[0]) == [
+        "Scene", "Shot", "Description", "INT/EXT", "DAY/NIGHT", "Location", "Cast", "Size",
+        "Angle", "Movement", "Lens", "Camera height", "Distance", "Equipment", "Frame rate",
+        "Duration", "Notes"]
+    # The still, the test source and the second uses of Fog and Deck are not set-ups.
+    assert [(row["Scene"], row["Shot"]) for row in rows] == [
+        ("020", "0010"), ("020", "0020"), ("020", "0030")]
+    fog, deck, lamp = rows
+    assert fog["Description"] == "Fog: A tug noses through the fog toward the quay."
+    assert (fog["INT/EXT"], fog["DAY/NIGHT"], fog["Location"]) == ("EXT", "NIGHT", "HARBOUR")
+    assert (fog["Size"], fog["Lens"], fog["Movement"], fog["Equipment"]) == (
+        "WS", "24 mm", "dolly in 1 m", "dolly")
+    assert (lamp["Movement"], lamp["Equipment"]) == ("pan right 20°, then tilt up 5°", "sticks")
+    assert float(fog["Camera height"].removesuffix(" m")) == pytest.approx(0.875, abs=0.01)
+    assert float(fog["Distance"].removesuffix(" m")) > 1
+    assert (deck["Frame rate"], deck["Duration"], deck["Cast"]) == ("16 fps", "1.00 s", "Actor")
+    assert fog["Notes"] == "Fog so thick the quay lamps only glow.\nFoghorn on the cut."
+
+
+def test_shot_numbers_stay_text_in_a_spreadsheet(exported):
+    # dtype=object keeps each cell's own type: a number cell would come back as 20.
+    # (pandas' default inference turns any numeric-looking text into a number, even from a
+    # text cell, so a reader that wants slates as text asks for the cells' types.)
+    sheet = pandas.read_excel(exported.out / "harbour_shotlist.xlsx", dtype=object)
+    assert list(sheet["Scene"]) == ["020", "020", "020"]
+    assert list(sheet["Shot"]) == ["0010", "0020", "0030"]
+
+
+def test_shot_list_pdf_page_has_the_columns_and_embedded_fonts(exported):
+    reader = PdfReader(exported.out / "harbour_shotlist.pdf")
+    text = reader.pages[0].extract_text()
+    for word in ("INT/EXT", "Equipment", "HARBOUR", "0030", "dolly in 1 m"):
+        assert word in text, word
+    width, height = reader.pages[0].mediabox.width, reader.pages[0].mediabox.height
+    assert width > height  # landscape

@@ -9,7 +9,7 @@ from pathlib import Path
 import opentimelineio as otio
 import pytest
 
-from previz.export.editors import EditorExportError, check_for_editors, edl_timeline
+from previz.export.editors import EditorExportError, check_for_editors
 from previz.export.otio import frame_range, otio_rate
 from previz.export.timecode import timecode
 
@@ -17,6 +17,7 @@ RATE = Fraction(24000, 1001)
 NAMES = ["020_0010", "020_0020", "020_0030", "STILL_04", "SOURCE_05", "020_0010_2",
          "020_0020_2"]
 DURATIONS = [24, 24, 16, 12, 10, 6, 24]
+HANDLES = 12
 
 
 def clips(timeline: otio.schema.Timeline) -> list[otio.schema.Clip]:
@@ -58,7 +59,10 @@ def test_otio_has_the_clips_in_order_with_rate_start_and_markers(exported):
         reference = clip.media_reference
         assert isinstance(reference, otio.schema.ExternalReference)
         assert Path(otio.url_utils.filepath_from_url(reference.target_url)).is_file()
-        assert reference.available_range.duration == clip.source_range.duration
+        available = reference.available_range
+        assert available.start_time == start  # each movie's own timecode starts at 01:00:00:00
+        assert available.duration.value == clip.source_range.duration.value + 2 * HANDLES
+        assert clip.source_range.start_time.value == start.value + HANDLES
 
 
 def test_otioz_bundles_the_movies(exported):
@@ -82,27 +86,22 @@ def test_fcp7_xml_reads_back_with_the_same_cut(exported):
 
 
 def test_edl_reads_back_with_the_same_cut_from_one_hour(exported):
-    text = (exported.out / "harbour.edl").read_text(encoding="utf-8")
+    text = (exported.out / "harbour.edl").read_text(encoding="ascii")
     assert text.startswith("TITLE: harbour\nFCM: NON-DROP FRAME\n")
     timeline = otio.adapters.read_from_string(text, adapter_name="cmx_3600", rate=float(RATE))
-    assert_the_cut(timeline)
+    found = clips(timeline)
+    assert [clip.name for clip in found] == NAMES
+    assert [clip.source_range.duration.value for clip in found] == DURATIONS
     [track] = timeline.video_tracks()
     first_record = -track.source_range.start_time
     assert otio.opentime.to_timecode(first_record, first_record.rate) == "01:00:00:00"
-    records = [clip.range_in_parent().start_time.value for clip in clips(timeline)]
+    records = [clip.range_in_parent().start_time.value for clip in found]
     assert records == [sum(DURATIONS[:index]) for index in range(len(DURATIONS))]
-    assert "* LOC: 00:00:00:00 YELLOW  NOTES: FOG SO THICK" in text
+    # Locators sit at record timecode, as Avid reads them, and come back as markers.
+    assert "* LOC: 01:00:00:00 YELLOW  NOTES: FOG SO THICK" in text
+    assert [len(clip.markers) for clip in found] == [1, 1, 2, 0, 0, 1, 1]
     reels = [line.split()[1] for line in text.splitlines() if line[:3].isdigit()]
     assert len(set(reels)) == len(reels) and all(len(reel) <= 8 for reel in reels)
-
-
-def test_the_edl_copy_starts_with_an_hour_of_gap_and_leaves_the_original_alone(exported):
-    timeline = otio.adapters.read_from_file(str(exported.out / "harbour.otio"))
-    copied = edl_timeline(timeline)
-    [track] = copied.video_tracks()
-    assert isinstance(track[0], otio.schema.Gap)
-    assert track[0].duration().value == 86400
-    assert not isinstance(timeline.video_tracks()[0][0], otio.schema.Gap)
 
 
 @pytest.mark.parametrize("reference", [
@@ -129,7 +128,36 @@ def test_rates_without_timecode_are_refused():
 
 @pytest.mark.parametrize("rate", [Fraction(24000, 1001), Fraction(24), Fraction(25),
                                   Fraction(30000, 1001), Fraction(30)])
-def test_burn_in_timecode_matches_otio(rate):
+def test_burn_in_timecode_matches_otio(rate):  # non-drop at every rate
     for frame in (0, 1, 23, 24, 1439, 86400, 86400 + 1799, 3 * 86400 + 17):
         time = otio.opentime.RationalTime(frame, otio_rate(rate))
         assert timecode(frame, rate) == otio.opentime.to_timecode(time, time.rate, False)
+
+
+def test_aaf_reads_back_with_the_same_cut_from_one_hour(exported):
+    timeline = otio.adapters.read_from_file(str(exported.out / "harbour.aaf"))
+    found = clips(timeline)
+    assert [clip.name for clip in found] == NAMES
+    assert [clip.source_range.duration.value for clip in found] == DURATIONS
+    records = [clip.range_in_parent().start_time.value for clip in found]
+    assert records == [sum(DURATIONS[:index]) for index in range(len(DURATIONS))]
+    start = timeline.global_start_time
+    assert otio.opentime.to_timecode(start, start.rate) == "01:00:00:00"
+    # Each source starts inside its movie's handles, as in the OTIO and the EDL.
+    assert {clip.source_range.start_time.value for clip in found} == {start.value + HANDLES}
+
+
+def test_relative_paths_keep_media_beside_the_timelines(scene, tmp_path):
+    from lxml import etree
+
+    from previz.export import ExportOptions, export_project
+
+    export_project(scene.project, scene.plan, scene.store, tmp_path,
+                   ExportOptions(formats=frozenset({"otio", "fcp7"}), title="r",
+                                 relative_paths=True))
+    timeline = otio.adapters.read_from_file(str(tmp_path / "r.otio"))
+    urls = [clip.media_reference.target_url for clip in clips(timeline)]
+    assert urls[0] == "shots/01_020_0010.mp4"
+    assert all((tmp_path / url).is_file() for url in urls)
+    paths = [element.text for element in etree.parse(str(tmp_path / "r.xml")).iter("pathurl")]
+    assert paths and all(not path.startswith("file:") for path in paths)

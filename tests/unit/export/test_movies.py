@@ -10,14 +10,14 @@ from PIL import Image
 
 from previz.engine.backend import Cancelled, CancelToken
 from previz.export import ExportOptions, build_cut, export_project
-from previz.export.burnin import BurnIn, burn_in
+from previz.export.burnin import BurnIn, band_height, burn_in
 from previz.media import open_reader, probe, read_metadata
 
 
 def test_every_movie_is_h264_yuv420p_rec709_at_the_exact_rate(exported):
     cut = build_cut(exported.scene.project, exported.scene.plan, exported.scene.store)
     movies = [exported.out / "shots" / f"{entry.stem}.mp4" for entry in cut.entries]
-    counts = [entry.frame_count for entry in cut.entries]
+    counts = [entry.movie_frame_count for entry in cut.entries]
     movies.append(exported.out / "harbour_cut.mp4")
     counts.append(cut.frame_count)
     for movie, count in zip(movies, counts, strict=True):
@@ -35,27 +35,34 @@ def test_trims_and_retimes_give_the_cut_its_frame_counts(exported):
     counts = [probe(exported.out / "shots" / name).frame_count for name in (
         "01_020_0010.mp4", "02_020_0020.mp4", "03_020_0030.mp4", "04_STILL_04.mp4",
         "05_SOURCE_05.mp4", "06_020_0010_2.mp4", "07_020_0020_2.mp4")]
-    # 24 frames; 16 at 16 fps retimed to 24; in 4 out 20; 0.5 s; in 5 out 15; out 6; retimed.
-    assert counts == [24, 24, 16, 12, 10, 6, 24]
+    # 24 frames; 16 at 16 fps retimed to 24; in 4 out 20; 0.5 s; in 5 out 15; out 6; retimed;
+    # each with 12 frames of handles either side.
+    assert counts == [count + 24 for count in [24, 24, 16, 12, 10, 6, 24]]
     notes = exported.report.notes
     assert any("020_0020: retimed from 16 fps to 23.976 fps" in note for note in notes)
     assert any("16 frames became 24" in note for note in notes)
-    assert probe(exported.out / "harbour_cut.mp4").frame_count == sum(counts)
+    assert probe(exported.out / "harbour_cut.mp4").frame_count == sum(counts) - 7 * 24
 
 
-def test_a_trimmed_movie_starts_at_its_in_point(exported):
+def test_a_trimmed_movie_holds_its_handles_around_its_in_point(exported):
     scene = exported.scene
     source = scene.plan.nodes[scene.nodes["source"].id]
     clip = scene.store.clip(source.key)
     frames = list(scene.store.frames(clip))
     with open_reader(exported.out / "shots" / "05_SOURCE_05.mp4") as reader:
-        first = next(reader)
+        movie = list(reader)
+    # In 5, out 15 of 20 frames: 12 head frames are 7 held copies of frame 0, then frames
+    # 0-4 as rendered; the cut's in point is the movie's frame 12; the tail has frames 15-19,
+    # then frame 19 held.
+    assert len(movie) == 10 + 24
 
-    def error(index: int) -> float:  # below the burn-in band
-        return float(np.abs(first[24:].astype(int) - frames[index][24:].astype(int)).mean())
+    def nearest(picture: np.ndarray) -> int:
+        errors = [float(np.abs(picture[:72].astype(int) - frame.astype(int)).mean())
+                  for frame in frames]
+        return int(np.argmin(errors))
 
-    errors = {index: error(index) for index in (0, 4, 5, 6)}
-    assert min(errors, key=errors.__getitem__) == 5, errors
+    assert [nearest(movie[index]) for index in (0, 6, 7, 11, 12, 21, 22, 26, 27, 33)] == [
+        0, 0, 0, 4, 5, 14, 15, 19, 19, 19]
     sequence = sorted((exported.out / "png" / "05_SOURCE_05").glob("*.png"))
     assert [path.name for path in sequence[:2]] == ["05_SOURCE_05.0001.png",
                                                     "05_SOURCE_05.0002.png"]
@@ -66,19 +73,21 @@ def test_a_trimmed_movie_starts_at_its_in_point(exported):
 
 def test_the_cut_is_the_project_size_and_burnt_in(exported):
     info = probe(exported.out / "harbour_cut.mp4")
-    assert (info.width, info.height) == (128, 72)
+    # The project's 128x72 picture and, under it, the burn-in band.
+    assert (info.width, info.height) == (128, 72 + band_height(128, 72))
     tags = read_metadata(exported.out / "harbour_cut.mp4")
     assert tags["title"] == "harbour"
     assert "previz_recipe" in tags
 
 
-def test_burn_in_draws_in_the_top_band_only():
+def test_burn_in_adds_a_band_under_the_picture_and_hides_none_of_it():
     frame = np.full((720, 1280, 3), 200, np.uint8)
     frame.flags.writeable = False  # store frames are read-only: the burn-in copies
     burnt = burn_in(frame, BurnIn("010_0010", "01:00:00:00", 1001))
-    changed = np.argwhere((burnt != frame).any(axis=2))
-    assert changed[:, 0].max() < 720 // 24 + 2 * (720 // 24 // 4)
-    assert len(changed) > 1000
+    assert burnt.shape == (720 + band_height(1280, 720), 1280, 3)
+    assert np.array_equal(burnt[:720], frame)
+    band = burnt[720:]
+    assert (band > 128).all(axis=2).sum() > 1000  # white print on the dark band
     assert (frame == 200).all()
 
 
@@ -118,14 +127,14 @@ def test_a_cancelled_export_leaves_no_half_file(exported, tmp_path):
 
     def progress(done: int, total: int) -> None:
         seen.append((done, total))
-        if done == 30:
+        if done == 60:
             token.cancel()
 
     with pytest.raises(Cancelled):
         export_project(scene.project, scene.plan, scene.store, tmp_path,
                        ExportOptions(formats=frozenset({"cut", "shots"}), title="c"),
                        progress=progress, cancel=token)
-    assert seen[-1] == (30, 116)
+    assert seen[-1] == (60, 116 + 7 * 24)  # the shot movies' handles are frames too
     left = sorted(path.name for path in tmp_path.rglob("*"))
     assert left == ["01_020_0010.mp4", "shots"]  # the finished shot stays, nothing half done
 

@@ -1,0 +1,161 @@
+"""Text in any script on pictures: the shipped font family, per-character fallback, RTL shaping.
+
+Every caption, burn-in and sheet label is drawn here. A line of text is shaped first (Arabic
+letters joined into their presentation forms by ``arabic-reshaper``, right-to-left runs put in
+display order by ``python-bidi``), then cut into runs, each drawn with the first font of the
+family (``resources/fonts``) that has all of its characters. Pillow's basic layout draws the
+runs, so the result is the same whether or not Pillow was built with libraqm.
+"""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+from pathlib import Path
+
+import arabic_reshaper
+from bidi import get_display
+from fontTools.ttLib import TTFont
+from PIL import ImageDraw, ImageFont
+
+REGULAR = ("NotoSans-Regular.ttf", "NotoSansArabic-Regular.ttf", "NotoSansHebrew-Regular.ttf",
+           "DroidSansFallbackFull.ttf")
+BOLD = ("NotoSans-Bold.ttf", *REGULAR[1:])
+Fill = tuple[int, int, int] | tuple[int, int, int, int]
+_RTL_START, _RTL_END = 0x0590, 0x08FF
+_RTL_FORMS = (0xFB1D, 0xFEFF)
+
+
+def fonts_dir() -> Path:
+    """``resources/fonts``: inside the installed package, or beside it in a checkout."""
+    package = Path(__file__).resolve().parent.parent
+    for candidate in (package / "resources" / "fonts", package.parent / "resources" / "fonts"):
+        if candidate.is_dir():
+            return candidate
+    raise FileNotFoundError(f"the fonts folder is missing (looked beside {package})")
+
+
+def font_paths(bold: bool = False) -> tuple[Path, ...]:
+    """The family's files in fallback order."""
+    return tuple(fonts_dir() / name for name in (BOLD if bold else REGULAR))
+
+
+@dataclass(frozen=True)
+class Run:
+    """Characters in display order, all drawn with font ``font`` of the family."""
+
+    text: str
+    font: int
+
+
+def is_rtl(text: str) -> bool:
+    """Whether ``text`` holds a right-to-left letter (Hebrew, Arabic and their forms)."""
+    return any(_RTL_START <= ord(char) <= _RTL_END or _RTL_FORMS[0] <= ord(char) <= _RTL_FORMS[1]
+               for char in text)
+
+
+def display_text(text: str) -> str:
+    """One line as it is seen: Arabic joined, right-to-left runs reversed into display order."""
+    if not is_rtl(text):
+        return text
+    # A line that opens with a digit or a left-to-right letter (a slate: "020_0010 ירושלים")
+    # reads left to right; the bidi algorithm alone would reverse the slate's numbers.
+    first = next((char for char in text if char.isalnum()), "")
+    base = "R" if is_rtl(first) else "L"
+    return get_display(arabic_reshaper.reshape(text), base_dir=base)
+
+
+def runs(text: str, bold: bool = False) -> list[Run]:
+    """One line of ``text`` shaped and cut into runs by the first font that has each
+    character (spaces and marks stay with the run they are in)."""
+    coverage = _coverage(bold)
+    found: list[Run] = []
+    for char in display_text(text):
+        font = _font_for(char, coverage)
+        if found and (found[-1].font == font or _neutral(char)):
+            found[-1] = Run(found[-1].text + char, found[-1].font)
+        else:
+            found.append(Run(char, font))
+    return found
+
+
+def missing_characters(text: str, bold: bool = False) -> str:
+    """The characters of ``text`` that no font of the family has (drawn as boxes)."""
+    coverage = _coverage(bold)
+    return "".join(dict.fromkeys(char for char in display_text(text)
+                                 if not _neutral(char) and not any(ord(char) in cmap
+                                                                   for cmap in coverage)))
+
+
+class TextPainter:
+    """Draws lines of text at one size with the family onto Pillow images."""
+
+    def __init__(self, size: int, bold: bool = False) -> None:
+        self.size, self.bold = max(int(size), 1), bold
+        self._fonts = _pil_fonts(self.size, bold)
+
+    @property
+    def ascent(self) -> int:
+        """Pixels from the top of a line to its baseline."""
+        return self._fonts[0].getmetrics()[0]
+
+    @property
+    def line_height(self) -> int:
+        """Pixels from one line's top to the next."""
+        ascent, descent = self._fonts[0].getmetrics()
+        return ascent + descent
+
+    def width(self, text: str) -> float:
+        """How wide ``text`` draws, in pixels."""
+        return sum(self._fonts[run.font].getlength(run.text) for run in runs(text, self.bold))
+
+    def draw(self, draw: ImageDraw.ImageDraw, xy: tuple[float, float], text: str, fill: Fill,
+             align: str = "left") -> None:
+        """Draw one line with its top at ``xy``'s y; ``align`` says whether ``xy``'s x is the
+        line's left end, its ``center`` or its ``right`` end."""
+        x, y = xy
+        width = self.width(text)
+        x -= {"left": 0.0, "center": width / 2, "right": width}[align]
+        baseline = y + self.ascent
+        for run in runs(text, self.bold):
+            font = self._fonts[run.font]
+            draw.text((x, baseline), run.text, font=font, fill=fill, anchor="ls")
+            x += font.getlength(run.text)
+
+    def fit(self, text: str, width: float) -> str:
+        """``text`` cut with an ellipsis to fit ``width`` pixels."""
+        if self.width(text) <= width:
+            return text
+        while text and self.width(text + "…") > width:
+            text = text[:-1]
+        return text + "…" if text else ""
+
+
+def _neutral(char: str) -> bool:
+    return char.isspace() or char in "-–—.,:;!?'\"()[]/…·"
+
+
+def _font_for(char: str, coverage: tuple[frozenset[int], ...]) -> int:
+    code = ord(char)
+    for index, cmap in enumerate(coverage):
+        if code in cmap:
+            return index
+    return 0
+
+
+@functools.cache
+def _coverage(bold: bool) -> tuple[frozenset[int], ...]:
+    covered = []
+    for path in font_paths(bold):
+        font = TTFont(path, lazy=True)
+        try:
+            covered.append(frozenset(font.getBestCmap()))
+        finally:
+            font.close()
+    return tuple(covered)
+
+
+@functools.cache
+def _pil_fonts(size: int, bold: bool) -> tuple[ImageFont.FreeTypeFont, ...]:
+    return tuple(ImageFont.truetype(str(path), size, layout_engine=ImageFont.Layout.BASIC)
+                 for path in font_paths(bold))
