@@ -9,8 +9,8 @@ from typing import Any
 
 import numpy as np
 
-from previz.backends.diffusers.calls import call_arguments, control_frames, run_pipeline
-from previz.backends.diffusers.families import SUGGESTIONS, Family, Fit, fit, needs
+from previz.backends.diffusers.calls import control_frames, run_pipeline
+from previz.backends.diffusers.families import SUGGESTIONS, Family, Fit, arguments, fit, needs
 from previz.backends.diffusers.inputs import FramePlan, plan_frames
 from previz.backends.diffusers.library import LibraryModel, ModelLibrary
 from previz.backends.diffusers.runtime import (
@@ -144,8 +144,8 @@ class DiffusersBackend:
             try:
                 pipe = self._pipeline(model)
                 cancel.check()  # loading a large model takes a while: asked to stop meanwhile?
-                arguments = call_arguments(pipe, model.family, request, plan)
-                return run_pipeline(pipe, arguments, request.seed, progress, cancel)
+                call = arguments(pipe, model.family, request, plan)
+                return run_pipeline(pipe, call, request.seed, progress, cancel)
             except (Cancelled, NodeError):
                 raise
             except Exception as error:
