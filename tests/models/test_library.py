@@ -26,6 +26,7 @@ def test_every_family_is_found_with_its_capabilities(tiny: TinyLibrary) -> None:
         "ltx-tiny": ("ltx", EVERYTHING - {"control_video", "reference_images"}, True),
         "wan-broken": ("wan-t2v", frozenset(), False),
         "wan-single": ("wan-t2v", {"text_to_video"}, True),
+        "wan-ti2v-tiny": ("wan-ti2v", {"text_to_video", "first_frame", "extend"}, True),
     }
     assert found["wan-broken"].note == "missing vae/diffusion_pytorch_model.safetensors"
     assert "boundary 0.875" in found["wan-a14b-tiny"].note

@@ -98,8 +98,15 @@ def _shot(request: RenderRequest, family: Family, control: Sequence[np.ndarray])
 
 def _continuation(request: RenderRequest, family: Family,
                   control: Sequence[np.ndarray]) -> FramePlan:
-    context = _context(request, family)
-    count, kept = request.frame_count, len(context)
+    return continuation_plan(_context(request, family), request.frame_count, family, control)
+
+
+def continuation_plan(context: Sequence[np.ndarray], count: int, family: Family,
+                      control: Sequence[np.ndarray] = ()) -> FramePlan:
+    """``count`` new frames after ``context`` (the last frames of what is continued): an
+    image-to-video model starts on the last of them, the others keep them all."""
+    context = tuple(context)
+    kept = len(context)
     total = legal_count(kept + count, family.constraints.frame_multiple)
     keep = tuple(range(kept, kept + count))
     if "keyframes" not in family.capabilities:  # image-to-video: the clip's last frame starts it

@@ -16,26 +16,34 @@ from previz.backends.diffusers.families.base import (
 )
 from previz.backends.diffusers.families.ltx import LTX_VIDEO
 from previz.backends.diffusers.families.vace import WAN_VACE
-from previz.backends.diffusers.families.wan import WAN_FLF2V, WAN_I2V, WAN_I2V_FL, WAN_T2V
+from previz.backends.diffusers.families.wan import (
+    WAN_FLF2V,
+    WAN_I2V,
+    WAN_I2V_FL,
+    WAN_T2V,
+    WAN_TI2V,
+    starts_on_image,
+)
 from previz.engine.backend import RenderRequest
 
 if TYPE_CHECKING:
     from previz.backends.diffusers.inputs import FramePlan
 
 __all__ = ["EVERYTHING", "FAMILIES", "LTX_VIDEO", "SUGGESTIONS", "WAN_FLF2V", "WAN_I2V",
-           "WAN_I2V_FL", "WAN_T2V", "WAN_VACE", "Detected", "Family", "Fit", "arguments",
-           "detect", "fit", "needs"]
+           "WAN_I2V_FL", "WAN_T2V", "WAN_TI2V", "WAN_VACE", "Detected", "Family", "Fit",
+           "arguments", "detect", "fit", "needs", "schedule", "starts_on_image"]
 
 MODULES = {"wan": wan, "vace": vace, "ltx": ltx}
 FAMILIES = {family.id: family for module in MODULES.values() for family in module.FAMILIES}
 
 #: Which family to suggest, by capability, when no model in the library can do a thing.
 SUGGESTIONS = {
-    "text_to_video": "Wan text-to-video (Wan2.1-T2V-1.3B), Wan VACE or LTX-Video",
-    "first_frame": "Wan image-to-video (Wan2.1-I2V-14B-480P), Wan VACE or LTX-Video",
+    "text_to_video": "Wan text-to-video (Wan2.1-T2V-1.3B, Wan2.2-TI2V-5B), Wan VACE or LTX-Video",
+    "first_frame": "Wan image-to-video (Wan2.2-TI2V-5B, Wan2.1-I2V-14B-480P), Wan VACE or"
+                   " LTX-Video",
     "last_frame": "Wan first-last-frame (Wan2.1-FLF2V-14B-720P), Wan VACE or LTX-Video",
     "keyframes": "Wan VACE (Wan2.1-VACE-1.3B) or LTX-Video",
-    "extend": "Wan VACE (Wan2.1-VACE-1.3B) or LTX-Video",
+    "extend": "Wan VACE (Wan2.1-VACE-1.3B), Wan2.2-TI2V-5B or LTX-Video",
     "control_video": "Wan VACE (Wan2.1-VACE-1.3B)",
     "reference_images": "Wan VACE (Wan2.1-VACE-1.3B)",
 }
@@ -51,6 +59,13 @@ def detect(model_index: Mapping[str, Any], transformer: Mapping[str, Any],
             return found
     return Detected(None, problem=f"pipeline {pipeline or '(none)'} is not a family Previz"
                                   " renders with (Wan, Wan VACE, LTX-Video)")
+
+
+def schedule(pipe: Any, published: Mapping[str, Any], family: Family, request: RenderRequest,
+             frames: int) -> dict[str, Any]:
+    """Set ``pipe``'s scheduler for this render from its ``published`` config (the shift
+    that fits the resolution); what was set, for the clip's provenance."""
+    return dict(MODULES[family.kind].schedule(pipe, published, family, request, frames))
 
 
 def arguments(pipe: Any, family: Family, request: RenderRequest,

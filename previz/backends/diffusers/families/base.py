@@ -25,6 +25,10 @@ class Family:
     in float32 whatever the compute dtype (Wan's advice; LTXConditionPipeline hands its VAE
     latents in the transformer's dtype, so its VAE runs in that dtype). ``context_multiple``:
     a continuation keeps ``multiple·k + 1`` frames of the clip it continues (0: any number).
+    ``image_pipeline``: the pipeline a request starting on an image renders through, where
+    the model does both from one folder (Wan 2.2 TI2V-5B). ``guidance`` and ``negative`` are
+    the pipeline's recommended guidance scale and the checkpoint's published negative prompt,
+    used where a shot leaves them unset.
     """
 
     id: str
@@ -38,6 +42,14 @@ class Family:
     sequence_length: int = 512
     float32_vae: bool = True
     context_multiple: int = 0
+    guidance: float = 5.0
+    negative: str = ""
+    image_pipeline: str = ""
+
+    @property
+    def max_frames(self) -> int:
+        """The most frames one call renders (what the model was trained on)."""
+        return self.constraints.max_frames or 81
 
     @property
     def takes_control(self) -> bool:
@@ -61,13 +73,21 @@ def component(model_index: Mapping[str, Any], name: str) -> bool:
 
 
 def common_arguments(family: Family, request: RenderRequest, frames: int) -> dict[str, Any]:
-    """What every family's pipeline is called with, but the generator and callback."""
+    """What every family's pipeline is called with, but the generator and callback: a shot
+    that leaves guidance (0) or the negative prompt unset gets the family's own."""
     return {
-        "prompt": request.prompt, "negative_prompt": request.negative or None,
+        "prompt": request.prompt, "negative_prompt": request.negative or family.negative or None,
         "height": request.height, "width": request.width, "num_frames": frames,
-        "num_inference_steps": request.steps, "guidance_scale": request.guidance,
+        "num_inference_steps": request.steps,
+        "guidance_scale": request.guidance or family.guidance,
         "max_sequence_length": family.sequence_length, "output_type": "np",
     }
+
+
+def shifted_scheduler(pipe: Any, published: Mapping[str, Any], **changes: Any) -> None:
+    """Give ``pipe`` a fresh scheduler of its own class: the published config with
+    ``changes`` (each render sets its own shift, so nothing carries over from the last)."""
+    pipe.scheduler = type(pipe.scheduler).from_config(dict(published), **changes)
 
 
 def pil_image(frame: np.ndarray) -> Any:

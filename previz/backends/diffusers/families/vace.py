@@ -15,7 +15,7 @@ from previz.backends.diffusers.families.base import (
     common_arguments,
     pil_image,
 )
-from previz.backends.diffusers.families.wan import WAN, wan_variant
+from previz.backends.diffusers.families.wan import NEGATIVE, WAN, schedule, wan_variant
 from previz.engine.backend import RenderRequest
 
 if TYPE_CHECKING:
@@ -25,8 +25,9 @@ KEEP, GENERATE = 0, 255  # VACE masks: black keeps the pixel as given, white gen
 GRAY = 128  # VACE video where nothing is given (zero after the pipeline's [-1, 1] scaling)
 
 WAN_VACE = Family("wan-vace", "Wan VACE (control, masks, references)", "WanVACEPipeline",
-                  "vace", EVERYTHING, WAN)
+                  "vace", EVERYTHING, WAN, negative=NEGATIVE)
 FAMILIES = (WAN_VACE,)
+__all__ = ["FAMILIES", "WAN_VACE", "arguments", "detect", "schedule", "vace_inputs"]
 
 
 def detect(pipeline: str, model_index: Mapping[str, Any], transformer: Mapping[str, Any],
