@@ -117,4 +117,5 @@ def test_the_packaged_configs_describe_the_real_models() -> None:
     assert sizes == {"ltx-video-0.9": ("ltx", 28), "wan2.1-flf2v-14b": ("wan-flf2v", 40),
                      "wan2.1-i2v-14b": ("wan-i2v", 40), "wan2.1-t2v-1.3b": ("wan-t2v", 30),
                      "wan2.1-t2v-14b": ("wan-t2v", 40), "wan2.1-vace-1.3b": ("wan-vace", 30),
-                     "wan2.1-vace-14b": ("wan-vace", 40)}
+                     "wan2.1-vace-14b": ("wan-vace", 40), "wan2.2-i2v-a14b": ("wan-i2v-fl", 40),
+                     "wan2.2-t2v-a14b": ("wan-t2v", 40)}
