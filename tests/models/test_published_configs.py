@@ -29,6 +29,7 @@ from previz.backends.diffusers.families import wan as wan_family
 from previz.backends.diffusers.families.wan import flow_shift
 from previz.backends.diffusers.library import ModelLibrary
 from previz.core.registry import NodeRegistry
+from previz.core.values import ConditioningImage
 from previz.engine.backend import BackendSet, CancelToken, RenderRequest
 from previz.engine.keys import KeyBasis, take_key
 
@@ -188,3 +189,20 @@ def test_the_control_mode_is_in_the_key(tiny: TinyLibrary, registry: NodeRegistr
                          "wan-vace-tiny", "f", {})
         keys.add(take_key(basis, 0))
     assert len(keys) == 2
+
+
+def test_ti2v_5b_renders_text_and_image_to_video(tiny: TinyLibrary, calls: Calls) -> None:
+    """Wan 2.2 TI2V-5B is one folder (WanPipeline, 48-channel VAE) that also starts on an
+    image: the image request goes through WanImageToVideoPipeline on the same components."""
+    backend = tiny.backend()
+    assert backend.capabilities("wan-ti2v-tiny") == {"text_to_video", "first_frame", "extend"}
+    text = render(backend, request("wan-ti2v-tiny", fps=24))
+    picture = np.zeros((64, 64, 3), np.uint8)
+    picture[:, :32] = 220
+    started = render(backend, request("wan-ti2v-tiny", fps=24, conditioning=(
+        ConditioningImage("start", "first_frame"),), images={"start": picture}))
+    assert text.shape == started.shape == (9, 64, 64, 3)
+    assert "image" not in calls[0] and np.array_equal(np.asarray(calls[1]["image"]), picture)
+    warm = backend._warm
+    assert warm is not None and type(warm.image_pipe).__name__ == "WanImageToVideoPipeline"
+    assert warm.image_pipe.transformer is warm.pipe.transformer  # the same weights, loaded once
