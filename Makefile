@@ -48,8 +48,7 @@ bench: install
 
 # On a CUDA machine with its own python and torch (see README, "Open models").
 gpu-bench:
-	for m in wan ltx; do for c in plain cache compile; do \
-	  $(PYTHON) tests/benchmarks/gpu_bench.py --model $$m --config $$c; done; done
+	$(PYTHON) tests/benchmarks/gpu_bench.py --random-weights /tmp/previz-bench-models
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis out build dist

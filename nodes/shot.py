@@ -111,8 +111,10 @@ SPEC = NodeSpec(
               "The model in the library to render with; empty: the backend's default."),
         Param("steps", ParamKind.INT, 30, "Steps", "Denoising steps for model backends.",
               minimum=1, maximum=200, step=1),
-        Param("guidance", ParamKind.FLOAT, 5.0, "Guidance",
-              "How closely a model follows the prompt.", minimum=0.0, maximum=30.0, step=0.5),
+        Param("guidance", ParamKind.FLOAT, 0.0, "Guidance",
+              "How closely a model follows the prompt; 0: the model's recommended guidance"
+              " (Wan 5, Wan 2.2 A14B 4 and 3, LTX-Video 3).", minimum=0.0, maximum=30.0,
+              step=0.5),
         Param("notes", ParamKind.TEXT, "", "Notes", "Notes for the edit and the shoot.",
               affects_render=False),
         Param("dialogue", ParamKind.TEXT, "", "Dialogue", "Lines spoken in the shot.",
@@ -140,7 +142,7 @@ def execute(ctx: ExecuteContext, prompt: PromptValue | None = None,
     backend = backend_of(ctx)
     fps = parse_fraction(params["fps"])
     wanted = frame_count(params["duration"], fps)
-    snapped = backend.constraints(ctx.model).snap(wanted, params["width"], params["height"])
+    snapped = backend.constraints(ctx.model).snap(wanted, params["width"], params["height"], fps)
     subjects = _subjects(params, scene)
     if not subjects:
         raise NodeError("a shot needs at least one subject to frame")

@@ -22,11 +22,14 @@ class Settings:
     The model backend reads the rest: ``model_dirs`` (more library folders, added by
     ``previz models scan``), ``default_model`` (for shots that name none), ``device`` and
     ``dtype`` (``auto``: CUDA in bfloat16, else Apple MPS, else the CPU in float32; the VAE
-    always decodes in float32), ``offload`` (``none``; ``model`` or ``sequential`` on an
-    accelerator; ``group`` anywhere), ``vae_tiling``, ``step_cache`` (the FirstBlockCache
-    threshold, 0 for off; about 0.05 to 0.2), ``compile`` (``torch.compile`` of the repeated
-    transformer blocks), ``control`` (``depth`` or ``layout``: how a shot's camera reaches a
-    model that takes a control video) and ``expect_gpu`` (``previz doctor`` fails without one).
+    always decodes in float32), ``offload`` (``auto``: the memory planner picks it and VAE
+    tiling from the GPU's free memory and the model's size; ``none``; ``model`` or
+    ``sequential`` on an accelerator; ``group`` anywhere), ``vae_tiling``, ``step_cache`` (the
+    FirstBlockCache threshold, 0 for off; about 0.05 to 0.2), ``compile`` (``torch.compile``
+    of the repeated transformer blocks), ``control`` (``depth`` or ``layout``: how a shot's
+    camera reaches a model that takes a control video), ``quality`` (``final``: the model's
+    full steps; ``preview``: a distilled model of the same family where the library has one,
+    else the step cache) and ``expect_gpu`` (``previz doctor`` fails without one).
     """
 
     models_dir: Path = field(default_factory=lambda: Path(platformdirs.user_data_dir(APP_NAME))
@@ -40,11 +43,12 @@ class Settings:
     default_model: str = ""
     device: str = "auto"
     dtype: str = "auto"
-    offload: str = "none"
+    offload: str = "auto"
     vae_tiling: bool = False
     step_cache: float = 0.0
     compile: bool = False
     control: str = "depth"
+    quality: str = "final"
     expect_gpu: bool = False
 
     @classmethod
@@ -103,8 +107,9 @@ class Settings:
 CHOICES = {
     "device": ("auto", "cuda", "mps", "cpu"),
     "dtype": ("auto", "bfloat16", "float16", "float32"),
-    "offload": ("none", "model", "sequential", "group"),
+    "offload": ("auto", "none", "model", "sequential", "group"),
     "control": ("depth", "layout"),
+    "quality": ("final", "preview"),
 }
 
 

@@ -20,22 +20,29 @@ CAPABILITIES = ("text_to_video", "first_frame", "last_frame", "keyframes", "exte
 @dataclass(frozen=True)
 class Constraints:
     """What a model can render: frame counts ``multiple·k + 1`` (multiple 1: any), sizes
-    divisible by ``size_multiple``, at its ``native_fps`` (``None``: any rate)."""
+    divisible by ``size_multiple``, at its ``native_fps`` (``None``: any rate), at most
+    ``max_frames`` a call (``None``: no cap). A backend renders a shot at another rate at its
+    native rate and retimes it, so then the frame count is the shot's own."""
 
     frame_multiple: int = 1
     size_multiple: int = 2
     native_fps: Fraction | None = None
     max_frames: int | None = None
 
-    def snap(self, frames: int, width: int, height: int) -> Snapped:
-        """The nearest request this model renders, with a note for every adjustment."""
-        snapped_frames = _snap_frames(frames, self.frame_multiple)
+    def snap(self, frames: int, width: int, height: int,
+             fps: Fraction | None = None) -> Snapped:
+        """The nearest request this model renders, with a note for every adjustment; a shot
+        at ``fps`` other than the model's native rate keeps its frame count (it is retimed)."""
+        retimed = fps is not None and self.native_fps is not None and fps != self.native_fps
+        snapped_frames = max(frames, 1) if retimed else _snap_frames(frames, self.frame_multiple)
         snapped_width = _snap_size(width, self.size_multiple)
         snapped_height = _snap_size(height, self.size_multiple)
         notes = []
         if snapped_frames != frames:
             rule = f"{self.frame_multiple}k+1" if self.frame_multiple > 1 else "that count"
             notes.append(f"{snapped_frames} frames, not {frames}: this model renders {rule}")
+        if retimed:
+            notes.append(f"rendered at the model's {self.native_fps} fps and retimed to {fps}")
         if (snapped_width, snapped_height) != (width, height):
             notes.append(f"{snapped_width}x{snapped_height}, not {width}x{height}: sizes are"
                          f" multiples of {self.size_multiple}")
@@ -101,7 +108,7 @@ class RenderRequest:
     seed: int
     negative: str = ""
     steps: int = 30
-    guidance: float = 5.0
+    guidance: float = 0.0
     model: str = ""
     camera: Any = None
     conditioning: tuple[ConditioningImage, ...] = ()

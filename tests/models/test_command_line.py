@@ -98,8 +98,8 @@ def test_models_scan_adds_a_folder(tiny: TinyLibrary, registry: NodeRegistry, tm
     assert cli.main(["models", "scan", str(empty)], services(settings, registry, tmp_path)) == 1
     assert cli.main(["models", "scan", str(tiny.root)],
                     services(settings, registry, tmp_path)) == 0
-    # 6 of 8: the broken folder, and the tiny single file fits no family config in the package
-    assert f"added {tiny.root} to the model library: 8 models, 6 load" in capsys.readouterr().out
+    # 7 of 9: the broken folder, and the tiny single file fits no family config in the package
+    assert f"added {tiny.root} to the model library: 9 models, 7 load" in capsys.readouterr().out
     saved = Settings.load(tmp_path / "settings.json", environ={})
     assert saved.model_dirs == [str(tiny.root)]
     diffusers = BackendSet(load_backends(saved).backends).get("diffusers")

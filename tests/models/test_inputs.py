@@ -17,17 +17,10 @@ from previz.backends.diffusers.families import (
     fit,
     needs,
 )
-from previz.backends.diffusers.inputs import (
-    GENERATE,
-    GRAY,
-    KEEP,
-    cover,
-    legal_count,
-    ltx_conditions,
-    plan_frames,
-    vace_inputs,
-    wan_images,
-)
+from previz.backends.diffusers.families.ltx import ltx_conditions
+from previz.backends.diffusers.families.vace import GENERATE, GRAY, KEEP, vace_inputs
+from previz.backends.diffusers.families.wan import wan_images
+from previz.backends.diffusers.inputs import cover, legal_count, plan_frames
 from previz.core.values import Clip, ConditioningImage
 from previz.engine.backend import RenderRequest
 

@@ -26,6 +26,7 @@ def test_every_family_is_found_with_its_capabilities(tiny: TinyLibrary) -> None:
         "ltx-tiny": ("ltx", EVERYTHING - {"control_video", "reference_images"}, True),
         "wan-broken": ("wan-t2v", frozenset(), False),
         "wan-single": ("wan-t2v", {"text_to_video"}, True),
+        "wan-ti2v-tiny": ("wan-ti2v", {"text_to_video", "first_frame", "extend"}, True),
     }
     assert found["wan-broken"].note == "missing vae/diffusion_pytorch_model.safetensors"
     assert "boundary 0.875" in found["wan-a14b-tiny"].note
@@ -116,4 +117,5 @@ def test_the_packaged_configs_describe_the_real_models() -> None:
     assert sizes == {"ltx-video-0.9": ("ltx", 28), "wan2.1-flf2v-14b": ("wan-flf2v", 40),
                      "wan2.1-i2v-14b": ("wan-i2v", 40), "wan2.1-t2v-1.3b": ("wan-t2v", 30),
                      "wan2.1-t2v-14b": ("wan-t2v", 40), "wan2.1-vace-1.3b": ("wan-vace", 30),
-                     "wan2.1-vace-14b": ("wan-vace", 40)}
+                     "wan2.1-vace-14b": ("wan-vace", 40), "wan2.2-i2v-a14b": ("wan-i2v-fl", 40),
+                     "wan2.2-t2v-a14b": ("wan-t2v", 40)}

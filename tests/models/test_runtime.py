@@ -24,9 +24,9 @@ CUDA = Accelerators(cuda=True, cuda_bf16=True, name="H100")
 
 
 @pytest.mark.parametrize(("settings", "found", "expected"), [
-    (Settings(), CUDA, ("cuda", "bfloat16", "float32", "none")),
-    (Settings(), Accelerators(cuda=True), ("cuda", "float16", "float32", "none")),
-    (Settings(), Accelerators(mps=True), ("mps", "bfloat16", "float32", "none")),
+    (Settings(), CUDA, ("cuda", "bfloat16", "float32", "auto")),
+    (Settings(), Accelerators(cuda=True), ("cuda", "float16", "float32", "auto")),
+    (Settings(), Accelerators(mps=True), ("mps", "bfloat16", "float32", "auto")),
     (Settings(), Accelerators(), ("cpu", "float32", "float32", "none")),
     (Settings(offload="model"), CUDA, ("cuda", "bfloat16", "float32", "model")),
     (Settings(offload="sequential"), Accelerators(), ("cpu", "float32", "float32", "none")),

@@ -101,9 +101,20 @@ def wan_transformer_config(**overrides: Any) -> dict[str, Any]:
     return {**config, **overrides}
 
 
-def _unipc() -> UniPCMultistepScheduler:
+def _unipc(flow_shift: float = 3.0) -> UniPCMultistepScheduler:
+    """The scheduler every published Wan diffusers folder ships (flow shift 3.0; the
+    first-last-frame checkpoint 16.0)."""
     return UniPCMultistepScheduler(prediction_type="flow_prediction", use_flow_sigmas=True,
-                                   flow_shift=3.0)
+                                   num_train_timesteps=1000, flow_shift=flow_shift)
+
+
+#: ``scheduler/scheduler_config.json`` of Lightricks/LTX-Video (0.9.1 onwards): the shift
+#: depends on the resolution, so the scheduler needs ``mu``.
+LTX_SCHEDULER = {"base_image_seq_len": 1024, "base_shift": 0.95, "invert_sigmas": False,
+                 "max_image_seq_len": 4096, "max_shift": 2.05, "num_train_timesteps": 1000,
+                 "shift": 1.0, "shift_terminal": 0.1, "use_beta_sigmas": False,
+                 "use_dynamic_shifting": True, "use_exponential_sigmas": False,
+                 "use_karras_sigmas": False}
 
 
 def wan_t2v() -> WanPipeline:
@@ -122,6 +133,21 @@ def wan_two_experts() -> WanPipeline:
                        boundary_ratio=0.875)
 
 
+def wan_ti2v() -> WanPipeline:
+    """Wan 2.2 TI2V-5B layout: the 48-channel VAE (patch 2, 16x spatial), per-token
+    timesteps, flow shift 5.0, as ``scripts/convert_wan_to_diffusers.py`` builds it."""
+    torch.manual_seed(5)
+    vae = AutoencoderKLWan(base_dim=3, z_dim=48, in_channels=12, out_channels=12,
+                           is_residual=True, patch_size=2, latents_mean=[0.0] * 48,
+                           latents_std=[1.0] * 48, dim_mult=[1, 1, 1, 1], num_res_blocks=1,
+                           scale_factor_spatial=16, scale_factor_temporal=4,
+                           temperal_downsample=[False, True, True]).eval()
+    transformer = WanTransformer3DModel(**wan_transformer_config(in_channels=48,
+                                                                 out_channels=48)).eval()
+    return WanPipeline(**_wan_text(), vae=vae, scheduler=_unipc(5.0), transformer=transformer,
+                       expand_timesteps=True)
+
+
 def wan_i2v(flf2v: bool = False) -> WanImageToVideoPipeline:
     """Wan 2.1 I2V layout (a CLIP image encoder); ``flf2v``: the first-last-frame layout."""
     torch.manual_seed(2)
@@ -131,7 +157,7 @@ def wan_i2v(flf2v: bool = False) -> WanImageToVideoPipeline:
     transformer = WanTransformer3DModel(**wan_transformer_config(
         in_channels=36, image_dim=4, pos_embed_seq_len=2 * 17 if flf2v else None)).eval()
     return WanImageToVideoPipeline(**_wan_text(), vae=_wan_vae(), transformer=transformer,
-                                   scheduler=FlowMatchEulerDiscreteScheduler(shift=3.0),
+                                   scheduler=_unipc(16.0 if flf2v else 3.0),
                                    image_encoder=clip,
                                    image_processor=CLIPImageProcessor(crop_size=4, size=4))
 
@@ -142,7 +168,7 @@ def wan_vace() -> WanVACEPipeline:
     transformer = WanVACETransformer3DModel(**wan_transformer_config(
         num_layers=3, vace_layers=[0, 2], vace_in_channels=96)).eval()
     return WanVACEPipeline(**_wan_text(), vae=_wan_vae(), transformer=transformer,
-                           scheduler=FlowMatchEulerDiscreteScheduler(shift=3.0))
+                           scheduler=_unipc())
 
 
 def ltx() -> LTXConditionPipeline:
@@ -163,7 +189,8 @@ def ltx() -> LTXConditionPipeline:
         upsample_residual=(False, False, False, False), upsample_factor=(1, 1, 1, 1),
         timestep_conditioning=False, patch_size=1, patch_size_t=1, encoder_causal=True,
         decoder_causal=False).eval()
-    return LTXConditionPipeline(scheduler=FlowMatchEulerDiscreteScheduler(), vae=vae,
+    return LTXConditionPipeline(scheduler=FlowMatchEulerDiscreteScheduler(**LTX_SCHEDULER),
+                                vae=vae,
                                 text_encoder=T5EncoderModel(T5Config(**_t5(len(tok)))).eval(),
                                 tokenizer=tok, transformer=transformer)
 
@@ -171,7 +198,7 @@ def ltx() -> LTXConditionPipeline:
 BUILDERS: dict[str, Callable[[], Any]] = {
     "wan-t2v-tiny": wan_t2v, "wan-a14b-tiny": wan_two_experts, "wan-i2v-tiny": wan_i2v,
     "wan-flf2v-tiny": lambda: wan_i2v(flf2v=True), "wan-vace-tiny": wan_vace,
-    "ltx-tiny": ltx,
+    "ltx-tiny": ltx, "wan-ti2v-tiny": wan_ti2v,
 }
 
 
@@ -208,15 +235,27 @@ def original_wan_name(name: str) -> str:
     return "head.modulation" if name == "scale_shift_table" else name
 
 
-def single_file_checkpoint(source: Path, target: Path, configs: Path) -> None:
-    """A tiny Wan T2V transformer as a ComfyUI-style single file at ``target``, and a family
-    config folder for it under ``configs`` (as the package keeps for the real sizes)."""
-    transformer = WanTransformer3DModel.from_pretrained(source / "transformer")
+def single_file(transformer_folder: Path, target: Path) -> None:
+    """A diffusers Wan transformer folder saved as a ComfyUI-style single file at ``target``."""
+    transformer = WanTransformer3DModel.from_pretrained(transformer_folder)
     state = {f"model.diffusion_model.{original_wan_name(name)}": tensor.contiguous()
              for name, tensor in transformer.state_dict().items()}
     save_file(state, str(target))
-    folder = configs / "tiny-wan-t2v"
+
+
+def family_config(source: Path, configs: Path, name: str, about: dict[str, Any]) -> Path:
+    """A family config folder under ``configs`` (as the package keeps for the real sizes),
+    with the transformer config of the model folder ``source``."""
+    folder = configs / name
     (folder / "transformer").mkdir(parents=True)
     shutil.copy(source / "transformer" / "config.json", folder / "transformer" / "config.json")
-    (folder / "previz.json").write_text(json.dumps({"family": "wan-t2v",
-                                                    "variant": "tiny Wan T2V"}))
+    (folder / "previz.json").write_text(json.dumps(about))
+    return folder
+
+
+def single_file_checkpoint(source: Path, target: Path, configs: Path) -> None:
+    """A tiny Wan T2V transformer as a ComfyUI-style single file at ``target``, and a family
+    config folder for it under ``configs``."""
+    single_file(source / "transformer", target)
+    family_config(source, configs, "tiny-wan-t2v", {"family": "wan-t2v",
+                                                    "variant": "tiny Wan T2V"})

@@ -4,25 +4,39 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
 
-from previz.backends.diffusers.calls import call_arguments, control_frames, run_pipeline
-from previz.backends.diffusers.families import SUGGESTIONS, Family, Fit, fit, needs
+from previz.backends.diffusers.calls import control_frames, run_pipeline
+from previz.backends.diffusers.chain import late_conditioning, render_chain
+from previz.backends.diffusers.families import (
+    SUGGESTIONS,
+    Family,
+    Fit,
+    arguments,
+    fit,
+    needs,
+    schedule,
+    starts_on_image,
+)
 from previz.backends.diffusers.inputs import FramePlan, plan_frames
 from previz.backends.diffusers.library import LibraryModel, ModelLibrary
+from previz.backends.diffusers.memory import memory_plan, oom_advice
+from previz.backends.diffusers.planner import Plan
 from previz.backends.diffusers.runtime import (
     RuntimePolicy,
     RuntimeSetupError,
     choose_policy,
     free_memory,
+    gpu_free_memory,
     is_out_of_memory,
     likely_device,
     probe_accelerators,
     vae_dtype,
 )
+from previz.backends.diffusers.timing import Timing, at_native_rate, deliver, native_timing
 from previz.engine.backend import (
     Cancelled,
     CancelToken,
@@ -39,12 +53,26 @@ WORDS = {"text_to_video": "render from text alone", "first_frame": "start on an 
          "extend": "continue a clip", "control_video": "follow a control video",
          "reference_images": "hold a subject by a reference image"}
 NEEDED = {"first_frame": "a first-frame image", "last_frame": "a last-frame image"}
+DISTILLED_STEPS = 8  # LTX-Video 0.9.7/0.9.8 distilled: 8 steps at guidance 1
 
 
 @dataclass
 class _Warm:
     key: tuple[str, str, RuntimePolicy]
     pipe: Any
+    scheduler: Mapping[str, Any] = field(default_factory=dict)  # as published, before shifts
+    image_pipe: Any = None  # the same components as an image-to-video pipeline (TI2V-5B)
+    memory: Plan | None = None  # the planner's choice, where it chose
+
+    def for_plan(self, family: Family, plan: FramePlan) -> Any:
+        """The pipeline that renders ``plan``: the image pipeline where it starts on one."""
+        if not starts_on_image(family, plan):
+            return self.pipe
+        if self.image_pipe is None:
+            import diffusers
+
+            self.image_pipe = getattr(diffusers, family.image_pipeline).from_pipe(self.pipe)
+        return self.image_pipe
 
 
 class DiffusersBackend:
@@ -53,7 +81,6 @@ class DiffusersBackend:
     the same model and dropped when another is asked for."""
 
     id = "diffusers"
-    version = "1"
 
     def __init__(self, settings: Settings | None = None,
                  library: ModelLibrary | None = None) -> None:
@@ -63,6 +90,15 @@ class DiffusersBackend:
         self._policy: RuntimePolicy | None = None
         self._warm: _Warm | None = None
         self._lock = threading.Lock()
+        self._record: tuple[RenderRequest, dict[str, Any]] | None = None
+
+    @property
+    def version(self) -> str:
+        """Part of every key: the call rules' revision and the render settings that change
+        the pictures (the control mode, the step cache, the quality), so changing one
+        re-renders."""
+        return (f"2;control={self.settings.control};step_cache={self.settings.step_cache:g};"
+                f"quality={self.settings.quality}")
 
     def available_models(self) -> Sequence[ModelInfo]:
         """Every model in the library, with whether it loads."""
@@ -95,20 +131,54 @@ class DiffusersBackend:
 
     def generate(self, request: RenderRequest, progress: Progress,
                  cancel: CancelToken) -> Iterator[np.ndarray]:
-        """Yield the request's frames, rendered by its model; every denoising step reports
-        progress and checks ``cancel``."""
+        """Yield the request's frames, rendered by its model at the model's own rate (in a
+        chain of calls where the shot is longer than the model's cap) and retimed to the
+        request's; every denoising step reports progress and checks ``cancel``."""
         model = self.resolve(request)
-        assert model.family is not None
+        family = model.family
+        assert family is not None
+        timing = self.timing(request)
+        native = replace(request, frame_count=timing.frames, fps=timing.native_fps,
+                         context_frames=at_native_rate(list(request.context_frames),
+                                                       request.fps, timing.native_fps))
         control: tuple[np.ndarray, ...] = ()
-        if model.family.takes_control:
-            control = control_frames(request, self.settings.control, cancel)
+        if family.takes_control:
+            control = tuple(at_native_rate(control_frames(request, self.settings.control, cancel),
+                                           request.fps, timing.native_fps))
+        record: dict[str, Any] = {**timing.record(), **self._quality(request, model)}
+        if "distilled" in record.get("quality", ""):
+            native = replace(native, steps=min(native.steps, DISTILLED_STEPS), guidance=1.0)
+
+        def call(chunk: RenderRequest, plan: FramePlan, number: int) -> np.ndarray:
+            def step(index: int, total: int) -> None:
+                progress(number * total + index, len(timing.chunks) * total)
+
+            return self._render(model, chunk, plan, step, cancel, record=record)
+
         try:
-            plan = plan_frames(request, model.family, control)
+            if len(timing.chunks) == 1:
+                plan = plan_frames(native, family, control)
+                rendered = call(native, plan, 0)
+                frames = [rendered[index] for index in plan.keep]
+            else:
+                frames = render_chain(family, native, timing, control, call)
         except ValueError as error:
             raise NodeError(str(error)) from error
-        frames = self._render(model, request, plan, progress, cancel)
-        for index in plan.keep:
-            yield frames[index]
+        self._record = (request, record)
+        yield from deliver(frames, timing)
+
+    def timing(self, request: RenderRequest) -> Timing:
+        """How ``request`` renders on its model: at what rate, how many frames, how many calls."""
+        model = self._model(request.model)
+        if model is None or model.family is None:
+            raise NodeError(f"model {request.model!r} is not in the model library")
+        kept = 0
+        if request.source_clip is not None:
+            kept = 1 if "keyframes" not in model.family.capabilities else min(
+                len(request.context_frames), model.family.max_frames // 2)
+        elif request.bridge:
+            kept = 2
+        return native_timing(model.family, request.fps, request.frame_count, kept)
 
     def resolve(self, request: RenderRequest) -> LibraryModel:
         """The model that renders ``request``, checked to load and to do what it asks."""
@@ -123,8 +193,53 @@ class DiffusersBackend:
                 " models pull` or `previz models scan`")
         if not model.loads or model.family is None:
             raise NodeError(f"model {model.id} does not load: {model.problem}")
+        model = self._for_quality(model)
+        assert model.family is not None
         self._check(model, model.family, request)
+        self._check_length(model, model.family, request)
         return model
+
+    def _quality(self, request: RenderRequest, model: LibraryModel) -> dict[str, str]:
+        """What the clip records of its quality, where it is a preview."""
+        if self.settings.quality != "preview":
+            return {}
+        if model.id != (request.model or self.default_model()):
+            return {"quality": f"preview with the distilled {model.id}, at most"
+                               f" {DISTILLED_STEPS} steps, guidance 1", "rendered_by": model.id}
+        return {"quality": f"preview with the step cache ({self.policy().step_cache:g});"
+                           " no distilled model of this family in the library"}
+
+    def _for_quality(self, model: LibraryModel) -> LibraryModel:
+        """The model that renders at this quality: for a preview, a distilled model of the same
+        family and generation where the library has one."""
+        if self.settings.quality != "preview" or "distilled" in model.id.lower():
+            return model
+        return next((other for other in self.library.models() if other.loads and other.family
+                     and model.family and other.family.id == model.family.id
+                     and "distilled" in other.id.lower()
+                     and other.latent_channels == model.latent_channels), model)
+
+    def _check_length(self, model: LibraryModel, family: Family, request: RenderRequest) -> None:
+        timing = self.timing(request)
+        if len(timing.chunks) < 2:
+            return
+        seconds = f"{float(request.frame_count / request.fps):g} s"
+        cap = (f"{family.max_frames} frames ({float(family.max_frames / timing.native_fps):g} s"
+               f" at {timing.native_fps} fps)")
+        if "extend" not in family.capabilities:
+            able = [other.id for other in self.library.models() if other.loads and other.family
+                    and "extend" in other.family.capabilities]
+            which = (f"use {able[0]}, which can (the node's model param)" if able else
+                     f"no model in the library can; one that can: {SUGGESTIONS['extend']}")
+            raise NodeError(f"{model.id} ({family.name}) renders at most {cap} a call and"
+                            f" cannot continue a clip, so it cannot make this {seconds} shot:"
+                            f" {which}, or shorten the shot")
+        late = late_conditioning(request, timing)
+        if late:
+            raise NodeError(f"this {seconds} shot renders on {model.id} as a chain of"
+                            f" {len(timing.chunks)} calls of at most {cap}, which cannot carry"
+                            f" {' and '.join(late)} past the first: shorten the shot, or split"
+                            " it and join the parts with Extend")
 
     def _check(self, model: LibraryModel, family: Family, request: RenderRequest) -> None:
         wanted = needs(frozenset(item.role for item in request.conditioning),
@@ -138,38 +253,63 @@ class DiffusersBackend:
         raise NodeError(f"{model.id} ({family.name}) {_shortfall(found)}: {_advice(able, found)}")
 
     def _render(self, model: LibraryModel, request: RenderRequest, plan: FramePlan,
-                progress: Progress, cancel: CancelToken) -> np.ndarray:
+                progress: Progress, cancel: CancelToken, *,
+                record: dict[str, Any]) -> np.ndarray:
         assert model.family is not None
         with self._lock:
             try:
-                pipe = self._pipeline(model)
+                warm = self._pipeline(model, request, plan.frames)
+                if warm.memory is not None:
+                    record["memory"] = warm.memory.reason
                 cancel.check()  # loading a large model takes a while: asked to stop meanwhile?
-                arguments = call_arguments(pipe, model.family, request, plan)
-                return run_pipeline(pipe, arguments, request.seed, progress, cancel)
+                pipe = warm.for_plan(model.family, plan)
+                record.update(schedule(pipe, warm.scheduler, model.family, request, plan.frames))
+                call = arguments(pipe, model.family, request, plan)
+                record.update(guidance=call["guidance_scale"],
+                              negative=call.get("negative_prompt") or "")
+                if "guidance_scale_2" in call:
+                    record["guidance_2"] = call["guidance_scale_2"]
+                return run_pipeline(pipe, call, request.seed, progress, cancel)
             except (Cancelled, NodeError):
                 raise
             except Exception as error:
                 if is_out_of_memory(error):
+                    memory = self._warm.memory if self._warm else None
                     self.release()
-                    raise NodeError(_out_of_memory(model, request, plan)) from error
+                    raise NodeError(_out_of_memory(model, request, plan, memory)) from error
                 raise
 
-    def _pipeline(self, model: LibraryModel) -> Any:
+    def _pipeline(self, model: LibraryModel, request: RenderRequest, frames: int) -> _Warm:
         from previz.backends.diffusers import loader
 
-        policy = self.policy()
-        key = (model.id, model.fingerprint, policy)
-        if self._warm is not None and self._warm.key == key:
-            return self._warm.pipe
+        policy, memory = self.policy(), None
+        warm = self._warm
+        if warm is not None and warm.key[:2] == (model.id, model.fingerprint) and (
+                warm.memory is not None or warm.key[2] == policy):
+            return warm  # a planned pipeline stays: free memory now leaves out its own weights
         self.release()
+        if policy.offload == "auto":
+            memory = memory_plan(model, policy, request, frames, gpu_free_memory(policy.device))
+            policy = replace(policy, offload=memory.offload,
+                             vae_tiling=policy.vae_tiling or memory.vae_tiling)
+        pipe = None
         try:
             pipe = loader.load_pipeline(model, policy)
         except loader.ModelLoadError as error:
             raise NodeError(str(error)) from error
         except ImportError as error:
             raise NodeError(_stack_missing(error)) from error
-        self._warm = _Warm(key, pipe)
-        return pipe
+        except Exception as error:
+            if not is_out_of_memory(error):
+                raise
+            error.__traceback__ = None  # its frames hold the parts that did load
+        if pipe is None:
+            free_memory()
+            raise NodeError(f"out of memory loading {model.id}: "
+                            f"{oom_advice(model, policy, request, frames, memory)}")
+        self._warm = _Warm((model.id, model.fingerprint, policy), pipe,
+                           dict(pipe.scheduler.config), memory=memory)
+        return self._warm
 
     def policy(self) -> RuntimePolicy:
         """Device, dtype and memory options for this machine (probes torch once)."""
@@ -201,7 +341,9 @@ class DiffusersBackend:
         model = self._model(request.model)
         family = model.family if model else None
         policy = self._policy or RuntimePolicy()
+        rendered = self._record[1] if self._record and self._record[0] is request else {}
         return {
+            **rendered,
             "family": family.id if family else "", "model": model.id if model else "",
             "variant": model.variant if model else "",
             "model_fingerprint": model.fingerprint if model else "",
@@ -209,7 +351,8 @@ class DiffusersBackend:
             "vae_dtype": vae_dtype(policy, family) if family else policy.vae_dtype,
             "device": policy.device,
             "offload": policy.offload, "step_cache": policy.step_cache,
-            "steps": request.steps, "guidance": request.guidance, "seed": request.seed,
+            "steps": request.steps, "guidance": rendered.get("guidance", request.guidance),
+            "seed": request.seed,
             "camera": (f"control video ({self.settings.control})"
                        if family and family.takes_control and request.camera is not None
                        and not request.bridge else "prompt"),
@@ -237,7 +380,13 @@ def _advice(able: Sequence[str], found: Fit) -> str:
         f"to {WORDS[cap]}: {SUGGESTIONS[cap]}" for cap in sorted(found.lacking))
 
 
-def _out_of_memory(model: LibraryModel, request: RenderRequest, plan: FramePlan) -> str:
+def _out_of_memory(model: LibraryModel, request: RenderRequest, plan: FramePlan,
+                   memory: Plan | None) -> str:
+    if memory is not None:
+        return (f"out of memory rendering {plan.frames} frames at {request.width}x"
+                f"{request.height} with {model.id} ({memory.reason}):"
+                f" {oom_advice(model, None, request, plan.frames, memory)}")
     return (f"out of memory rendering {plan.frames} frames at {request.width}x{request.height}"
-            f" with {model.id}: lower the resolution or the duration, or turn on offloading"
-            " (settings: offload = model, group or sequential; vae_tiling = true)")
+            f" with {model.id}: lower the resolution or the duration, or let the planner pick"
+            " (settings: offload = auto), or turn on offloading (offload = group or"
+            " sequential; vae_tiling = true)")

@@ -1,4 +1,4 @@
-"""One pipeline call: a frame plan turned into the family's arguments, run step by step."""
+"""One pipeline call: the control video it follows, then the pipeline run step by step."""
 
 from __future__ import annotations
 
@@ -6,20 +6,9 @@ from collections.abc import Callable
 from typing import Any
 
 import numpy as np
-from PIL import Image
 
-from previz.backends.diffusers.families import Family
-from previz.backends.diffusers.inputs import (
-    FramePlan,
-    ltx_conditions,
-    vace_inputs,
-    wan_images,
-)
 from previz.backends.draft.backend import DraftBackend
 from previz.engine.backend import CancelToken, RenderRequest
-
-LTX_TIMESTEP_VAE = {"decode_timestep": 0.05, "decode_noise_scale": 0.025,
-                    "image_cond_noise_scale": 0.025}
 
 Step = Callable[[int, int], None]
 
@@ -37,52 +26,6 @@ def control_frames(request: RenderRequest, mode: str,
                             frame_count=path.frame_count, fps=request.fps, seed=0, camera=path,
                             subjects=request.subjects, mode=mode)
     return tuple(DraftBackend().generate(control, lambda index, total: None, cancel))
-
-
-def call_arguments(pipe: Any, family: Family, request: RenderRequest,
-                   plan: FramePlan) -> dict[str, Any]:
-    """Everything the family's pipeline is called with, but the generator and callback."""
-    arguments: dict[str, Any] = {
-        "prompt": request.prompt, "negative_prompt": request.negative or None,
-        "height": request.height, "width": request.width, "num_frames": plan.frames,
-        "num_inference_steps": request.steps, "guidance_scale": request.guidance,
-        "max_sequence_length": family.sequence_length, "output_type": "np",
-    }
-    if family.id == "ltx":
-        arguments["frame_rate"] = float(request.fps)
-        arguments["conditions"] = _ltx(plan) or None
-        if getattr(pipe.vae.config, "timestep_conditioning", False):
-            arguments.update(LTX_TIMESTEP_VAE)
-    elif family.id == "wan-vace":
-        inputs = vace_inputs(plan, request.width, request.height)
-        arguments["video"] = [_image(frame) for frame in inputs.video]
-        arguments["mask"] = [Image.fromarray(mask, "L") for mask in inputs.mask]
-        arguments["reference_images"] = [_image(ref) for ref in inputs.references] or None
-    elif family.pipeline == "WanImageToVideoPipeline":
-        images = wan_images(plan)
-        arguments["image"] = _image(images.first)
-        if images.last is not None:
-            arguments["last_image"] = _image(images.last)
-    return arguments
-
-
-def _ltx(plan: FramePlan) -> list[Any]:
-    from diffusers.pipelines.ltx.pipeline_ltx_condition import LTXVideoCondition
-
-    conditions = []
-    for condition in ltx_conditions(plan):
-        frames = [_image(frame) for frame in condition.frames]
-        if len(frames) == 1:
-            conditions.append(LTXVideoCondition(image=frames[0], frame_index=condition.index,
-                                                strength=condition.strength))
-        else:
-            conditions.append(LTXVideoCondition(video=frames, frame_index=condition.index,
-                                                strength=condition.strength))
-    return conditions
-
-
-def _image(frame: np.ndarray) -> Image.Image:
-    return Image.fromarray(np.ascontiguousarray(frame), "RGB")
 
 
 def run_pipeline(pipe: Any, arguments: dict[str, Any], seed: int, step: Step,

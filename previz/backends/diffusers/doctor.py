@@ -11,6 +11,9 @@ from dataclasses import dataclass
 from typing import Any, TextIO
 
 from previz.backends.diffusers.library import ModelLibrary
+from previz.backends.diffusers.memory import doctor_lines
+from previz.backends.diffusers.planner import GB
+from previz.backends.diffusers.runtime import RuntimePolicy
 from previz.media import MediaError, ffmpeg_exe
 from previz.settings import Settings
 
@@ -64,9 +67,13 @@ def doctor(settings: Settings, out: TextIO, runtime: Mapping[str, Any] | None = 
     library = ModelLibrary(settings.model_folders())
     models = library.models()
     print(f"model library: {', '.join(str(folder) for folder in library.folders)}", file=out)
+    memory = float(runtime.get("memory_gb") or 0) * GB
     for model in models:
         state = "loads" if model.loads else f"does not load: {model.problem}"
         print(f"  {model.id}  {model.family.id if model.family else '?'}  {state}", file=out)
+        if memory and settings.offload == "auto":  # what the planner picks on this GPU
+            for line in doctor_lines(model, RuntimePolicy("cuda", "bfloat16"), int(memory)):
+                print(line, file=out)
     verdict = judge(runtime, [model.id for model in models if model.loads], expected)
     renders = "draft, and diffusers" if verdict.renders else "draft only"
     print(f"renders with: {renders}{'' if verdict.renders else ' (' + verdict.reason + ')'}",

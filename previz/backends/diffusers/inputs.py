@@ -2,7 +2,7 @@
 
 A ``FramePlan`` says how many frames the pipeline renders, which of them the request gets,
 which leading frames are kept from the clip being continued, and which images are pinned at
-which frame. The family builders turn it into VACE video and masks, LTX conditions or Wan
+which frame. Each family's module turns it into VACE video and masks, LTX conditions or Wan
 first and last images. Nothing here imports torch.
 """
 
@@ -11,15 +11,15 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import cv2
 import numpy as np
 
-from previz.backends.diffusers.families import Family
 from previz.engine.backend import RenderRequest
 
-KEEP, GENERATE = 0, 255  # VACE masks: black keeps the pixel as given, white generates it
-GRAY = 128  # VACE video where nothing is given (zero after the pipeline's [-1, 1] scaling)
+if TYPE_CHECKING:
+    from previz.backends.diffusers.families import Family
 
 
 @dataclass(frozen=True)
@@ -98,8 +98,15 @@ def _shot(request: RenderRequest, family: Family, control: Sequence[np.ndarray])
 
 def _continuation(request: RenderRequest, family: Family,
                   control: Sequence[np.ndarray]) -> FramePlan:
-    context = _context(request, family)
-    count, kept = request.frame_count, len(context)
+    return continuation_plan(_context(request, family), request.frame_count, family, control)
+
+
+def continuation_plan(context: Sequence[np.ndarray], count: int, family: Family,
+                      control: Sequence[np.ndarray] = ()) -> FramePlan:
+    """``count`` new frames after ``context`` (the last frames of what is continued): an
+    image-to-video model starts on the last of them, the others keep them all."""
+    context = tuple(context)
+    kept = len(context)
     total = legal_count(kept + count, family.constraints.frame_multiple)
     keep = tuple(range(kept, kept + count))
     if "keyframes" not in family.capabilities:  # image-to-video: the clip's last frame starts it
@@ -119,8 +126,8 @@ def _context(request: RenderRequest, family: Family) -> tuple[np.ndarray, ...]:
         raise ValueError("a continuation needs the clip's last frames")
     if "keyframes" not in family.capabilities:
         return frames[-1:]
-    if family.id == "ltx":
-        multiple = family.constraints.frame_multiple
+    if family.context_multiple:
+        multiple = family.context_multiple
         frames = frames[-((len(frames) - 1) // multiple * multiple + 1):]
     return frames
 
@@ -144,61 +151,3 @@ def _bridge(request: RenderRequest, family: Family) -> FramePlan:
 
 def _index(pin: Pin) -> int:
     return pin.index
-
-
-@dataclass(frozen=True)
-class VaceInputs:
-    """VACE's ``video`` and ``mask`` (one HxW mask per frame) and its reference images."""
-
-    video: list[np.ndarray]
-    mask: list[np.ndarray]
-    references: list[np.ndarray]
-
-
-def vace_inputs(plan: FramePlan, width: int, height: int) -> VaceInputs:
-    """Kept frames and pins as given (mask black), control frames or gray elsewhere (white)."""
-    gray = np.full((height, width, 3), GRAY, np.uint8)
-    video = [gray] * plan.frames
-    mask = [np.full((height, width), GENERATE, np.uint8)] * plan.frames
-    for index, frame in enumerate(plan.control):
-        if plan.control_start + index < plan.frames:
-            video[plan.control_start + index] = frame
-    for index, frame in enumerate(plan.context):
-        video[index], mask[index] = frame, np.full((height, width), KEEP, np.uint8)
-    for pin in plan.pins:
-        video[pin.index] = pin.image
-        mask[pin.index] = np.full((height, width), round(GENERATE * (1 - pin.strength)), np.uint8)
-    return VaceInputs(video, mask, list(plan.references))
-
-
-@dataclass(frozen=True)
-class LtxCondition:
-    """One LTX condition: an image (one frame) or a video (8k+1 frames) at a frame index."""
-
-    frames: tuple[np.ndarray, ...]
-    index: int
-    strength: float = 1.0
-
-
-def ltx_conditions(plan: FramePlan) -> list[LtxCondition]:
-    """The kept frames as a video condition at frame 0, then each pin as an image condition."""
-    conditions = [LtxCondition(plan.context, 0)] if plan.context else []
-    conditions += [LtxCondition((pin.image,), pin.index, pin.strength) for pin in plan.pins]
-    return conditions
-
-
-@dataclass(frozen=True)
-class WanImages:
-    """Wan image-to-video's first image and, for first-last-frame models, its last image."""
-
-    first: np.ndarray
-    last: np.ndarray | None = None
-
-
-def wan_images(plan: FramePlan) -> WanImages:
-    """The pin at frame 0 starts the video; a pin at the last rendered frame ends it."""
-    first = next((pin.image for pin in plan.pins if pin.index == 0), None)
-    if first is None:
-        raise ValueError("an image-to-video model needs a first-frame image")
-    last = next((pin.image for pin in plan.pins if pin.index == plan.frames - 1), None)
-    return WanImages(first, last)

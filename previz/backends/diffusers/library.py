@@ -20,17 +20,20 @@ from previz.backends.diffusers.files import (
 )
 from previz.backends.diffusers.single_file import (
     PACKAGED_CONFIGS,
+    Experts,
     FamilyConfig,
     matching_config,
     packaged_configs,
+    pair_experts,
     read_shape,
 )
 from previz.engine.backend import ModelInfo
 
 #: Families whose text encoder, VAE and image encoder can serve a single-file transformer.
-BASES = {"wan-t2v": ("wan-t2v", "wan-vace", "wan-i2v-fl"), "wan-vace": ("wan-t2v", "wan-vace"),
+BASES = {"wan-t2v": ("wan-t2v", "wan-vace", "wan-i2v-fl", "wan-ti2v"),
+         "wan-vace": ("wan-t2v", "wan-vace", "wan-ti2v"),
          "wan-i2v": ("wan-i2v", "wan-flf2v"), "wan-flf2v": ("wan-flf2v", "wan-i2v"),
-         "wan-i2v-fl": ("wan-i2v-fl",), "ltx": ("ltx",)}
+         "wan-i2v-fl": ("wan-i2v-fl",), "wan-ti2v": ("wan-ti2v",), "ltx": ("ltx",)}
 
 
 @dataclass(frozen=True)
@@ -49,6 +52,13 @@ class LibraryModel:
     config: FamilyConfig | None = None
     base: LibraryModel | None = None
     components: frozenset[str] = frozenset()
+    latent_channels: int = 0
+    expert: Path | None = None
+
+    @property
+    def experts(self) -> bool:
+        """Whether the model denoises with two experts (Wan 2.2 A14B)."""
+        return "transformer_2" in self.components or self.expert is not None
 
     @property
     def loads(self) -> bool:
@@ -88,8 +98,11 @@ class ModelLibrary:
         for path in folders:
             found.setdefault(path.name, self._folder_model(path))
         bases = [model for model in found.values() if model.loads]
-        for path in files:
+        plain, pairs = pair_experts(files)
+        for path in plain:
             found.setdefault(path.stem, self._file_model(path, bases))
+        for pair in pairs:
+            found.setdefault(pair.id, self._experts_model(pair, bases))
         return list(found.values())
 
     def get(self, model_id: str) -> LibraryModel | None:
@@ -124,26 +137,39 @@ class ModelLibrary:
                     check_component(path, name, component_kind(name, class_name))
         except ModelFileError as error:
             problem = str(error)
+        vae = _config(path, "vae")
         return LibraryModel(path.name, path, family, variant, folder_size(path),
                             self._fingerprint(path, model_files(path)), problem,
-                            components=components)
+                            components=components,
+                            latent_channels=int(vae.get("z_dim") or vae.get("latent_channels")
+                                                or 0))
 
-    def _file_model(self, path: Path, bases: Sequence[LibraryModel]) -> LibraryModel:
-        size = path.stat().st_size
+    def _file_model(self, path: Path, bases: Sequence[LibraryModel],
+                    expert: Path | None = None, model_id: str = "") -> LibraryModel:
+        size = path.stat().st_size + (expert.stat().st_size if expert else 0)
+        model_id = model_id or path.stem
         try:
-            config = matching_config(read_shape(path), packaged_configs(self.configs))
+            shape = read_shape(path)
+            config = matching_config(shape, packaged_configs(self.configs), expert is not None)
         except ModelFileError as error:
             digest = hashlib.sha256(f"{path.name}\0{size}".encode()).hexdigest()[:16]
-            return LibraryModel(path.stem, path, None, "", size, digest, str(error))
-        base = next((model for model in bases if model.family and "transformer_2" not in
-                     model.components and model.family.id in BASES[config.family.id]), None)
-        problem = "" if base else (
-            f"a single-file {config.family.name} transformer needs a diffusers-format folder of"
-            f" the same family in the library for its text encoder and VAE")
-        files = [*model_files(config.path), path]
+            return LibraryModel(model_id, path, None, "", size, digest, str(error))
+        base = next((model for model in bases if _serves(model, config)), None)
+        problem = "" if base else _no_base(config, bases)
+        files = [*model_files(config.path), path, *([expert] if expert else [])]
         fingerprint = self._fingerprint(config.path, files, base.fingerprint if base else "")
-        return LibraryModel(path.stem, path, config.family, config.variant, size, fingerprint,
-                            problem, config, base)
+        return LibraryModel(model_id, path, config.family, config.variant, size, fingerprint,
+                            problem, config, base, expert=expert)
+
+    def _experts_model(self, pair: Experts, bases: Sequence[LibraryModel]) -> LibraryModel:
+        """Wan 2.2 A14B as two single files: one model of two experts."""
+        if pair.low is None:
+            present = pair.high
+            twin = (present.name.replace("high_noise", "low_noise") if "high_noise" in
+                    present.name else present.name.replace("low_noise", "high_noise"))
+            return LibraryModel(pair.id, present, None, "", present.stat().st_size, "",
+                                f"a Wan 2.2 expert without its twin: {twin} is missing")
+        return self._file_model(pair.high, bases, expert=pair.low, model_id=pair.id)
 
     def _fingerprint(self, root: Path, files: list[Path], extra: str = "") -> str:
         stats = tuple(sorted((str(p), p.stat().st_size, p.stat().st_mtime_ns) for p in files))
@@ -151,6 +177,26 @@ class ModelLibrary:
         if key not in self._fingerprints:
             self._fingerprints[key] = fingerprint_files(root, files, extra)
         return self._fingerprints[key]
+
+
+def _serves(base: LibraryModel, config: FamilyConfig) -> bool:
+    """Whether ``base``'s text encoder and VAE fit a single-file transformer: a fitting family,
+    one transformer, and a VAE with the latent channels the transformer makes (the TI2V-5B's
+    48-channel VAE cannot decode a 16-channel transformer's latents)."""
+    return bool(base.family and base.family.id in BASES[config.family.id]
+                and not base.experts
+                and base.latent_channels in (0, config.latent_channels))
+
+
+def _no_base(config: FamilyConfig, bases: Sequence[LibraryModel]) -> str:
+    wrong = [base for base in bases if base.family and base.family.id in BASES[config.family.id]
+             and base.latent_channels not in (0, config.latent_channels)]
+    if wrong:
+        return (f"a single-file {config.family.name} transformer needs a diffusers-format folder"
+                f" of the same family whose VAE has {config.latent_channels} latent channels;"
+                f" {wrong[0].id}'s VAE has {wrong[0].latent_channels}")
+    return (f"a single-file {config.family.name} transformer needs a diffusers-format folder of"
+            " the same family in the library for its text encoder and VAE")
 
 
 def _config(path: Path, component: str) -> dict[str, Any]:

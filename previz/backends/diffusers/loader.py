@@ -41,18 +41,25 @@ def load_pipeline(model: LibraryModel, policy: RuntimePolicy) -> Any:
                                "dtype": component_dtypes(policy, model.family)}
     try:
         if model.config is not None and model.base is not None:
-            options["transformer"] = _single_file_transformer(model, policy)
+            options["transformer"] = _single_file_transformer(model, model.path, policy)
+            if model.expert is not None:  # Wan 2.2 A14B: the low-noise expert, and the split
+                options["transformer_2"] = _single_file_transformer(model, model.expert, policy)
+                options["boundary_ratio"] = model.config.boundary_ratio
             pipe = pipeline_class.from_pretrained(str(model.base.path), **options)
         else:
             pipe = pipeline_class.from_pretrained(str(model.path), **options)
     except (OSError, ValueError, KeyError, TypeError) as error:
         raise ModelLoadError(f"model {model.id} does not load: {_first_line(error)}") from error
     pipe.set_progress_bar_config(disable=True)
-    place(pipe, policy)
+    try:
+        place(pipe, policy)
+    except BaseException:
+        del pipe  # the traceback keeps this frame: without this, its weights stay on the GPU
+        raise
     return pipe
 
 
-def _single_file_transformer(model: LibraryModel, policy: RuntimePolicy) -> Any:
+def _single_file_transformer(model: LibraryModel, path: Any, policy: RuntimePolicy) -> Any:
     """A ComfyUI-style transformer file, read with the family config kept in the package (no
     hub look-up: ``config`` names a local folder)."""
     import diffusers
@@ -61,7 +68,7 @@ def _single_file_transformer(model: LibraryModel, policy: RuntimePolicy) -> Any:
     assert model.config is not None
     transformer_class = getattr(diffusers, str(model.config.transformer["_class_name"]))
     return transformer_class.from_single_file(
-        str(model.path), config=str(model.config.path), subfolder="transformer",
+        str(path), config=str(model.config.path), subfolder="transformer",
         local_files_only=True, torch_dtype=getattr(torch, policy.dtype))
 
 

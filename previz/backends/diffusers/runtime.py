@@ -12,6 +12,7 @@ from previz.backends.diffusers.families import Family
 from previz.settings import Settings
 
 ACCELERATED_OFFLOAD = ("model", "sequential")
+PREVIEW_CACHE = 0.1  # the FirstBlockCache threshold of a preview without a distilled model
 
 
 class RuntimeSetupError(Exception):
@@ -53,11 +54,14 @@ def choose_policy(settings: Settings, found: Accelerators) -> RuntimePolicy:
         dtype = {"cuda": "bfloat16" if found.cuda_bf16 else "float16",
                  "mps": "bfloat16"}.get(device, "float32")
     offload, notes = settings.offload, []
+    if offload == "auto" and device == "cpu":
+        offload = "none"  # the planner sizes GPU memory; on the CPU everything is in RAM
     if offload in ACCELERATED_OFFLOAD and device == "cpu":
         notes.append(f"{offload} offload needs an accelerator: off on the CPU")
         offload = "none"
     return RuntimePolicy(device, dtype, "float32", offload, settings.vae_tiling,
-                         settings.step_cache, settings.compile, tuple(notes))
+                         settings.step_cache or (PREVIEW_CACHE if settings.quality == "preview"
+                                                 else 0.0), settings.compile, tuple(notes))
 
 
 def _device(wanted: str, found: Accelerators) -> str:
@@ -93,6 +97,17 @@ def probe_accelerators() -> Accelerators:
     return Accelerators(mps=bool(mps and mps.is_available()))
 
 
+def gpu_free_memory(device: str) -> int:
+    """Free bytes on ``device`` as torch sees it (0 where it cannot tell)."""
+    import torch
+
+    if device == "cuda" and torch.cuda.is_available():
+        return int(torch.cuda.mem_get_info()[0])
+    if device == "mps" and getattr(torch, "mps", None) is not None:
+        return int(torch.mps.recommended_max_memory() - torch.mps.driver_allocated_memory())
+    return 0
+
+
 def vae_dtype(policy: RuntimePolicy, family: Family) -> str:
     """The dtype the family's VAE decodes in under ``policy``."""
     return policy.vae_dtype if family.float32_vae else policy.dtype
@@ -124,13 +139,16 @@ def place(pipe: Any, policy: RuntimePolicy) -> None:
         pipe.to(device)
     if policy.vae_tiling:
         pipe.vae.enable_tiling()
+    hooked = policy.step_cache > 0 or policy.offload not in ("none", "auto")
     for transformer in transformers_of(pipe):
         if policy.step_cache > 0:
             from diffusers import FirstBlockCacheConfig
 
             transformer.enable_cache(FirstBlockCacheConfig(threshold=policy.step_cache))
         if policy.compile:
-            transformer.compile_repeated_blocks(fullgraph=True)
+            # The step cache's and the offload hooks' Python (hasattr calls, functions kept
+            # out of compilation) cannot be traced into one graph: compile around them.
+            transformer.compile_repeated_blocks(fullgraph=not hooked)
 
 
 def transformers_of(pipe: Any) -> list[Any]:

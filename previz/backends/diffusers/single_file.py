@@ -12,6 +12,8 @@ from previz.backends.diffusers.files import ModelFileError, read_json, safetenso
 
 PACKAGED_CONFIGS = Path(__file__).with_name("configs")
 PREFIXES = ("model.diffusion_model.", "diffusion_model.")
+#: How ComfyUI names Wan 2.2 A14B's experts: ``wan2.2_t2v_high_noise_14B_fp16.safetensors``.
+HIGH, LOW = "high_noise", "low_noise"
 
 
 @dataclass(frozen=True)
@@ -26,13 +28,45 @@ class Shape:
 
 @dataclass(frozen=True)
 class FamilyConfig:
-    """A family's diffusers config folder kept in the package, as ``from_single_file`` needs."""
+    """A family's diffusers config folder kept in the package, as ``from_single_file`` needs;
+    ``boundary_ratio`` is set for a two-expert model (Wan 2.2 A14B), whose experts share the
+    shapes of one Wan 2.1 14B transformer."""
 
     name: str
     path: Path
     family: Family
     variant: str
     transformer: Mapping[str, Any]
+    boundary_ratio: float | None = None
+
+    @property
+    def latent_channels(self) -> int:
+        """The latent channels the transformer makes: its VAE must have as many."""
+        return int(self.transformer.get("out_channels") or 16)
+
+
+@dataclass(frozen=True)
+class Experts:
+    """A Wan 2.2 A14B pair of single files: the high-noise and the low-noise expert."""
+
+    id: str
+    high: Path
+    low: Path | None
+
+
+def pair_experts(paths: list[Path]) -> tuple[list[Path], list[Experts]]:
+    """The files that are no expert, and the expert files paired by name (``high_noise``
+    with its ``low_noise`` twin; a lone low-noise file pairs with nothing)."""
+    plain = [path for path in paths if HIGH not in path.stem and LOW not in path.stem]
+    pairs = []
+    for path in paths:
+        if HIGH in path.stem:
+            low = path.with_name(path.name.replace(HIGH, LOW))
+            name = path.stem.replace(f"_{HIGH}", "").replace(f"{HIGH}_", "")
+            pairs.append(Experts(name, path, low if low in paths else None))
+        elif LOW in path.stem and path.with_name(path.name.replace(LOW, HIGH)) not in paths:
+            pairs.append(Experts(path.stem, path, None))
+    return plain, pairs
 
 
 def read_shape(path: Path) -> Shape:
@@ -82,16 +116,21 @@ def packaged_configs(root: Path = PACKAGED_CONFIGS) -> list[FamilyConfig]:
         family = FAMILIES.get(str(about.get("family")))
         if family is not None:
             transformer = read_json(folder / "transformer" / "config.json")
+            experts = about.get("experts")
+            ratio = float(experts["boundary_ratio"]) if isinstance(experts, dict) else None
             found.append(FamilyConfig(folder.name, folder, family, str(about.get("variant", "")),
-                                      transformer))
+                                      transformer, ratio))
     return found
 
 
-def matching_config(shape: Shape, configs: list[FamilyConfig]) -> FamilyConfig:
-    """The packaged config whose family and sizes match the checkpoint's tensors."""
+def matching_config(shape: Shape, configs: list[FamilyConfig],
+                    experts: bool = False) -> FamilyConfig:
+    """The packaged config whose family and sizes match the checkpoint's tensors: a two-expert
+    one for a Wan 2.2 expert pair (the shapes alone cannot tell it from Wan 2.1 14B)."""
     for config in configs:
         if config.family.id == shape.family and _sizes(config.transformer) == (
-                shape.width, shape.in_channels, shape.layers):
+                shape.width, shape.in_channels, shape.layers) and (
+                (config.boundary_ratio is not None) == experts):
             return config
     raise ModelFileError(
         f"no family config in Previz fits this {shape.family} transformer ({shape.width} wide,"
