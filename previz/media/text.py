@@ -10,6 +10,7 @@ runs, so the result is the same whether or not Pillow was built with libraqm.
 from __future__ import annotations
 
 import functools
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -155,7 +156,17 @@ def _coverage(bold: bool) -> tuple[frozenset[int], ...]:
     return tuple(covered)
 
 
-@functools.cache
+_THREAD = threading.local()
+
+
 def _pil_fonts(size: int, bold: bool) -> tuple[ImageFont.FreeTypeFont, ...]:
-    return tuple(ImageFont.truetype(str(path), size, layout_engine=ImageFont.Layout.BASIC)
-                 for path in font_paths(bold))
+    # One set of faces per thread: a FreeType face is not safe to use from two threads at
+    # once (render workers draw captions and labels while the export draws burn-ins), and
+    # sharing one crashed the interpreter inside FreeType.
+    cache: dict[tuple[int, bool], tuple[ImageFont.FreeTypeFont, ...]] = _THREAD.__dict__
+    fonts = cache.get((size, bold))
+    if fonts is None:
+        fonts = cache[size, bold] = tuple(
+            ImageFont.truetype(str(path), size, layout_engine=ImageFont.Layout.BASIC)
+            for path in font_paths(bold))
+    return fonts
