@@ -63,6 +63,8 @@ def snapshot(project: Project) -> Project:
     copied.assets = {sha: dataclasses.replace(asset, extra=copy.deepcopy(asset.extra))
                      for sha, asset in project.assets.items()}
     copied.models = dict(project.models)
+    copied.cast = dict(project.cast)  # characters and locations are frozen: shared safely
+    copied.locations = dict(project.locations)
     copied.extra = copy.deepcopy(project.extra)
     return copied
 
