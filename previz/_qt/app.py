@@ -17,7 +17,8 @@ from importlib.resources import files
 from pathlib import Path
 
 import qasync
-from PySide6.QtCore import QTimer
+import shiboken6
+from PySide6.QtCore import QObject, QTimer
 from PySide6.QtGui import QColor, QIcon, QPalette
 from PySide6.QtWidgets import QApplication, QWidget
 
@@ -99,6 +100,20 @@ def apply_theme(app: QApplication) -> None:
 def make_event_loop(app: QApplication) -> qasync.QEventLoop:
     """The asyncio loop that is the Qt event loop: the only place one is made."""
     return qasync.QEventLoop(app)
+
+
+def close_event_loop(loop: qasync.QEventLoop) -> None:
+    """Close ``loop`` and destroy its Qt timer object now, on the GUI thread.
+
+    qasync's ``close`` only marks its timer object stopped; the QObject, with the Qt timers
+    still registered on it, would be destroyed whenever the garbage collector frees the
+    closed loop, which can be on a worker thread. Qt cannot unregister timers from another
+    thread, so the GUI thread later fired one on freed memory: the segfaults in Qt event
+    processing that whole test runs met."""
+    loop.close()
+    timer = getattr(loop, "_timer", None)
+    if isinstance(timer, QObject) and shiboken6.isValid(timer):
+        shiboken6.delete(timer)
 
 
 def open_session() -> EngineSession:

@@ -21,7 +21,7 @@ import pytest
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication
 
-from previz._qt.app import make_application, make_event_loop, open_session
+from previz._qt.app import close_event_loop, make_application, make_event_loop, open_session
 from previz._qt.qt_main_window import QtMainWindow
 from previz.engine.events import Done, RenderEvent
 
@@ -58,7 +58,7 @@ def window(qapp: QApplication, own_folders: dict[str, str]) -> Iterator[QtMainWi
     shown.document.replace(shown.document.project, shown.document.path)
     shown.close()
     shown.deleteLater()
-    loop.close()
+    close_event_loop(loop)
     asyncio.set_event_loop(None)
 
 

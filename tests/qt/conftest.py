@@ -17,7 +17,7 @@ import pytest
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox
 
-from previz._qt.app import make_application, make_event_loop, open_session
+from previz._qt.app import close_event_loop, make_application, make_event_loop, open_session
 from previz._qt.qt_main_window import QtMainWindow
 from previz.engine.session import EngineSession
 
@@ -51,7 +51,7 @@ def loop(qapp: QApplication) -> Iterator[asyncio.AbstractEventLoop]:
             task.cancel()
         if pending:  # let them finish cancelling, so none is destroyed while pending
             event_loop.run_until_complete(asyncio.gather(*pending, return_exceptions=True))
-        event_loop.close()
+        close_event_loop(event_loop)
         asyncio.set_event_loop(None)
 
 
