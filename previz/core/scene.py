@@ -81,7 +81,7 @@ class SceneValue:
     def prompt(self) -> str:
         """A prompt from the slug, the location's and characters' descriptions and the action."""
         slug = self.location.slug() if self.location else "A scene"
-        parts = [f"{slug}, {self.time_of_day}."]
+        parts = [f"{slug} - {self.time_of_day.upper()}."]  # a screenplay scene heading
         if self.location and self.location.description.strip():
             parts.append(_sentence(self.location.description))
         parts += [_sentence(character.prompt_words()) for character in self.cast]

@@ -16,10 +16,17 @@ from previz.engine.session import EngineSession
 from previz.settings import Settings
 
 
+class EveryTakeDraft(DraftBackend):
+    """The draft standing in for a backend that renders each take anew, as a model does (the
+    draft itself renders one take, its pictures being the same for every seed)."""
+
+    deterministic = False
+
+
 def test_takes_and_the_cut_follow_the_store(tmp_path: Path) -> None:
     registry = default_registry()
     project = tiny_project(registry, takes=2)
-    session = EngineSession(registry, BackendSet([DraftBackend()]),
+    session = EngineSession(registry, BackendSet([EveryTakeDraft()]),
                             Settings(cache_dir=tmp_path / "clips"))
     entries = [entry.node for entry in project.timeline]
     prompts = [node.id for node in project.nodes.values() if node.type == "previz.prompt"]
@@ -40,3 +47,13 @@ def test_takes_and_the_cut_follow_the_store(tmp_path: Path) -> None:
                                                     for node in entries]
         assert all(shot.clip is not None for shot in cut.shots)
         assert cut.shots[1].start == cut.shots[0].length
+
+
+def test_the_draft_plans_one_take_where_two_are_asked(tmp_path: Path) -> None:
+    registry = default_registry()
+    project = tiny_project(registry, takes=2)
+    entries = [entry.node for entry in project.timeline]
+    with EngineSession(registry, BackendSet([DraftBackend()]),
+                       Settings(cache_dir=tmp_path / "clips")) as session:
+        rope = node_takes(project, session, entries)[entries[1]]
+        assert len(rope.keys) == 1 and rope.clips == (None,)

@@ -128,5 +128,5 @@ def test_the_example_renders_and_exports_its_boards(registry, tmp_path, capsys):
     text = " ".join(" ".join(page.extract_text().split()) for page in reader.pages)
     for name in ("STILL_01", "010_0010", "010_0020_EXT", "010_0030_BRIDGE", "010_0050_RT"):
         assert name in text
-    assert "EXT. LIGHTHOUSE CLIFF, dusk. A white lighthouse on a grassy cliff" in text
+    assert "EXT. LIGHTHOUSE CLIFF - DUSK. A white lighthouse on a grassy cliff" in text
     assert (out / "lighthouse_contact.png").is_file()

@@ -81,7 +81,9 @@ def test_shot_list_has_a_row_per_shot_with_the_first_ads_columns(exported):
     assert (fog["Size"], fog["Lens"], fog["Movement"], fog["Equipment"]) == (
         "WS", "24 mm", "dolly in 1 m", "dolly")
     assert (lamp["Movement"], lamp["Equipment"]) == ("pan right 20°, then tilt up 5°", "sticks")
-    assert float(fog["Camera height"].removesuffix(" m")) == pytest.approx(0.875, abs=0.01)
+    # A wide at eye level (DESIGN §6): 5 m of frame with the feet on the lower third puts
+    # the level camera at the frame's middle, 5/6 m above the ground.
+    assert float(fog["Camera height"].removesuffix(" m")) == pytest.approx(5.0 / 6, abs=0.01)
     assert float(fog["Distance"].removesuffix(" m")) > 1
     assert (deck["Frame rate"], deck["Duration"], deck["Cast"]) == ("16 fps", "1.00 s", "Actor")
     assert fog["Notes"] == "Fog so thick the quay lamps only glow.\nFoghorn on the cut."

@@ -110,7 +110,7 @@ def test_the_pre_scene_example_renders_every_cut_entry(tmp_path):
         clip = outputs[entry.node]
         assert isinstance(clip, Clip) and clip.frame_count > 0
     shot = next(n for n in project.nodes.values() if n.params.get("name") == "Establishing")
-    assert outputs[shot.id].prompt.startswith("EXT. LIGHTHOUSE CLIFF, dusk.")
+    assert outputs[shot.id].prompt.startswith("EXT. LIGHTHOUSE CLIFF - DUSK.")
     assert outputs[shot.id].fps == Fraction(24)
 
 
@@ -167,7 +167,6 @@ def test_a_recipe_of_a_scene_shot_carries_the_cast_and_location_it_names(registr
 
 @pytest.mark.parametrize(("change", "where"), [
     (lambda data: data.update(nodes=[1, 2]), "nodes"),
-    (lambda data: next(iter(data["nodes"].values())).update(params=["x"]), "params"),
     (lambda data: next(iter(data["links"].values())).update(source="x"), "source"),
 ])
 def test_a_malformed_old_project_is_reported_where_it_is_wrong(tmp_path, change, where):
@@ -179,3 +178,18 @@ def test_a_malformed_old_project_is_reported_where_it_is_wrong(tmp_path, change,
     with pytest.raises(ProjectError, match=where) as raised:
         load_project(path)
     assert "cannot upgrade" not in str(raised.value)
+
+
+def test_an_old_node_with_malformed_params_opens_with_it_kept_aside(tmp_path):
+    """A damaged node does not refuse the file (the trust work): it is kept and named."""
+    data = old_json()
+    next(iter(data["nodes"].values())).update(params=["x"])
+    path = tmp_path / "bad.previz"
+    with zipfile.ZipFile(FIXTURE) as source, zipfile.ZipFile(path, "w") as archive:
+        for item in source.namelist():
+            archive.writestr(item, json.dumps(data) if item == "project.json"
+                             else source.read(item))
+    damaged: list[ProjectError] = []
+    project = load_project(path, damaged=damaged)
+    assert len(damaged) == 1 and "params" in str(damaged[0])
+    assert len(project.nodes) == len(data["nodes"]) + 1  # every node, and the gathered Scene

@@ -25,7 +25,7 @@ def test_a_shot_on_a_scene_needs_no_prompt_and_its_prompt_tells_the_scene(regist
     shot = add_shot(registry, stop, shot_size="full", subject="Ben", scene_in=5.0)
     clip = render(stop.project, tmp_path).outputs[shot.id]
     assert isinstance(clip, Clip)
-    assert clip.prompt.startswith("EXT. BUS STOP, night. A rainy suburban bus stop.")
+    assert clip.prompt.startswith("EXT. BUS STOP - NIGHT. A rainy suburban bus stop.")
     assert "Ada: a nurse in a red coat." in clip.prompt
     assert clip.prompt.endswith("Ben walks up to Ada.")
     ben = next(record for record in clip.provenance["subjects"] if record["name"] == "Ben")
@@ -144,5 +144,5 @@ def test_the_time_of_day_reaches_the_draft_sky(registry, tmp_path):
         clip = render(stop.project, tmp_path / time_of_day).outputs[shot.id]
         frame = ClipStore(tmp_path / time_of_day, 1 << 30).frame(clip, 0)
         skies[time_of_day] = float(frame[: frame.shape[0] // 6].mean())
-        assert f"EXT. BUS STOP, {time_of_day}." in clip.prompt
+        assert f"EXT. BUS STOP - {time_of_day.upper()}." in clip.prompt
     assert skies["night"] < 0.5 * skies["day"]
