@@ -93,7 +93,11 @@ class TextPainter:
 
     def __init__(self, size: int, bold: bool = False) -> None:
         self.size, self.bold = max(int(size), 1), bold
-        self._fonts = _pil_fonts(self.size, bold)
+
+    @property
+    def _fonts(self) -> tuple[ImageFont.FreeTypeFont, ...]:
+        """The faces of the calling thread, so one painter may be shared between threads."""
+        return _pil_fonts(self.size, self.bold)
 
     @property
     def ascent(self) -> int:

@@ -4,16 +4,14 @@ or a name in any script shows (no missing-glyph boxes, Arabic joined)."""
 
 from __future__ import annotations
 
-import threading
 from dataclasses import dataclass
+from functools import lru_cache
 
 import cv2
 import numpy as np
 from PIL import Image, ImageDraw
 
 from previz.media.text import TextPainter
-
-_THREAD = threading.local()
 
 
 @dataclass(frozen=True)
@@ -35,14 +33,10 @@ class Sprite:
         return self.rgb.shape[0]
 
 
+@lru_cache(maxsize=16)
 def painter(size: int) -> TextPainter:
-    """The shipped family at ``size`` pixels, bold: strokes that read over any picture (a
-    painter per thread: its FreeType faces must not be shared between render workers)."""
-    painters: dict[int, TextPainter] = _THREAD.__dict__
-    found = painters.get(size)
-    if found is None:
-        found = painters[size] = TextPainter(size, bold=True)
-    return found
+    """The shipped family at ``size`` pixels, bold: strokes that read over any picture."""
+    return TextPainter(size, bold=True)
 
 
 def fit_text(text: str, size: int, width: int) -> str:
