@@ -205,6 +205,7 @@ class QtMainWindow(QMainWindow):
         if not save_interactively(self, self.document, ask_name=ask_name):
             return False
         assert self.document.path is not None
+        self.session.store.carry_lane(lane_of(self.document.path))  # shared renders follow
         self.remember_recent(self.document.path)
         return True
 

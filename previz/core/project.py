@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import math
 from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any
@@ -13,6 +14,21 @@ from previz.core.locations import Location
 
 EDITORIAL_RATES = (Fraction(24000, 1001), Fraction(24), Fraction(25), Fraction(30000, 1001),
                    Fraction(30))
+CANVAS_LIMIT = 1_000_000.0  # how far from the origin a node may sit on the canvas
+
+
+def on_canvas(position: tuple[float, float]) -> tuple[float, float]:
+    """``position`` kept within the canvas: each coordinate clamped to ``CANVAS_LIMIT`` either
+    way, so a recipe whose positions span ``±1e308`` lands at a place that saves, draws and
+    opens again (a coordinate that is not a number goes to the origin's line)."""
+    return _on_axis(position[0]), _on_axis(position[1])
+
+
+def _on_axis(value: float) -> float:
+    value = float(value)
+    if math.isnan(value):
+        return 0.0
+    return max(-CANVAS_LIMIT, min(CANVAS_LIMIT, value))
 
 
 @dataclass(frozen=True)
@@ -200,6 +216,7 @@ class Project:
         """Add ``node``, whose id must be new."""
         if node.id in self.nodes:
             raise KeyError(f"node {node.id} is already in the project")
+        node.position = on_canvas(node.position)
         self.nodes[node.id] = node
         self.events.emit(NodeAdded(node.id))
 
@@ -222,8 +239,8 @@ class Project:
         self.events.emit(ParamChanged(node_id, name))
 
     def move_node(self, node_id: str, position: tuple[float, float]) -> None:
-        """Place a node at ``position`` on the canvas."""
-        self.nodes[node_id].position = (float(position[0]), float(position[1]))
+        """Place a node at ``position`` on the canvas (kept within ``CANVAS_LIMIT``)."""
+        self.nodes[node_id].position = on_canvas(position)
         self.events.emit(NodeMoved(node_id))
 
     def circle_take(self, node_id: str, take: int) -> None:

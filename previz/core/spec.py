@@ -215,8 +215,17 @@ def _check_bool(param: Param, value: Any) -> str | None:
     return None if isinstance(value, bool) else f"{value!r} is not true or false"
 
 
+MAX_STRING = 1_000  # characters in a one-line param: a name, a slate number
+MAX_TEXT = 100_000  # characters in a text param: a prompt, a scene's action and dialogue
+
+
 def _check_string(param: Param, value: Any) -> str | None:
-    return None if isinstance(value, str) else f"{value!r} is not text"
+    if not isinstance(value, str):
+        return f"{value!r} is not text"
+    limit = MAX_TEXT if param.kind is ParamKind.TEXT else MAX_STRING
+    if len(value) > limit:
+        return f"text of {len(value):,} characters, over the limit of {limit:,}"
+    return None
 
 
 def _check_fraction(param: Param, value: Any) -> str | None:

@@ -82,6 +82,27 @@ class ClipStore:
         """The folder of an entry that came with the project of ``lane`` (see ``lane_of``)."""
         return self.root / SHARED / lane / key[:2] / key
 
+    def carry_lane(self, lane: str) -> int:
+        """Serve the renders shared with this store's project to the same project saved anew
+        (Save As gives it another lane): each entry of the current lane is linked (copied where
+        the disk cannot link) into ``lane``, and the store moves to it; the entries carried.
+        The old lane stays for the old file."""
+        old = self.root / SHARED / self.lane if self.lane else None
+        carried = 0
+        if old is not None and old.is_dir() and lane != self.lane:
+            for sidecar in sorted(old.glob(f"*/*/{SIDECAR}")):
+                entry = sidecar.parent
+                target = self.shared_path_of(entry.name, lane)
+                if target.exists():
+                    continue
+                incoming = self.incoming_folder(entry.name)
+                shutil.copytree(entry, incoming, copy_function=_link_or_copy, dirs_exist_ok=True)
+                target.parent.mkdir(parents=True, exist_ok=True)
+                os.rename(incoming, target)
+                carried += 1
+        self.lane = lane
+        return carried
+
     def has(self, key: str) -> bool:
         """Whether a complete, undamaged entry for ``key`` is in the store (rendered here, or
         shared by the project of this store's lane)."""
@@ -361,6 +382,13 @@ class ClipWriter:
     def __exit__(self, kind: type[BaseException] | None, error: BaseException | None,
                  trace: TracebackType | None) -> None:
         self.abort()
+
+
+def _link_or_copy(source: str, target: str) -> None:
+    try:
+        os.link(source, target)
+    except OSError:
+        shutil.copy2(source, target)
 
 
 def lane_of(project_path: str | os.PathLike[str]) -> str:

@@ -114,3 +114,31 @@ def test_a_missing_model_is_reported_and_its_shot_switches_to_draft(
     assert window.document.undo_stack.count() == steps + 1
     window.action_by_id["edit.undo"].trigger()
     assert (rope.params["backend"], rope.params["model"]) == ("diffusers", "absent-tiny")
+
+
+def test_save_as_keeps_the_shared_renders_served(
+        window: QtMainWindow, tmp_path: Path, run: Any, *, dialogs: Any,
+        monkeypatch: pytest.MonkeyPatch, elsewhere: Callable[[Path, Path], QtMainWindow]
+        ) -> None:
+    """The shared renders' lane is the file's path: the file saved under another name and
+    opened again rendered them all again."""
+    from previz._qt import document as qt_document
+
+    assert window.open_path(save_tiny(tmp_path / "quay.previz"))
+    shared = tmp_path / "sent" / "quay shared.previz"
+    shared.parent.mkdir()
+    monkeypatch.setattr(sharing, "ask_share_path", lambda *_: shared)
+    dialogs.answer(sharing.INCLUDE_RENDERS)
+    report = run(sharing.share_interactively(window))
+    assert report is not None and len(report.renders) == 3
+
+    other = elsewhere(tmp_path / "elsewhere", shared)
+    renamed = tmp_path / "elsewhere" / "my copy.previz"
+    monkeypatch.setattr(qt_document, "ask_save_path", lambda *_: renamed)
+    assert other.save(ask_name=True)
+    assert other.document.path == renamed
+    assert other.open_path(renamed)  # opened again later, as a person would
+    events: list[RenderEvent] = []
+    other.queue.render_event.connect(events.append)
+    assert run(other.queue.render()).ok
+    assert not [event for event in events if isinstance(event, Started | Done)]

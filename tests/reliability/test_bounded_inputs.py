@@ -60,3 +60,51 @@ def test_names_reach_the_terminal_with_control_characters_escaped(
     out = capsys.readouterr().out
     assert "\x1b" not in out and "\x07" not in out
     assert "\\x1b[31mGotcha" in out
+
+
+def test_a_recipe_spanning_the_largest_numbers_lands_on_the_canvas_and_saves(
+        tmp_path: Path) -> None:
+    """Positions of ±1e308 in a dropped recipe overflowed to inf at restore (its corner is
+    subtracted), and the project could no longer be saved; the canvas has bounds."""
+    from project_builders import make_node
+
+    from previz.core.project import CANVAS_LIMIT, Project
+    from previz.core.registry import default_registry
+    from previz.export.provenance import Recipe, restore_recipe
+    from previz.io import load_project, save_project
+
+    registry = default_registry()
+    graph = Project()
+    far, near = make_node(registry, "previz.shot"), make_node(registry, "previz.shot")
+    far.position, near.position = (1e308, 1e308), (-1e308, -1e308)
+    graph.add_node(far)
+    graph.add_node(near)
+    project = Project()
+    restore_recipe(project, Recipe(graph, ()), registry, (10.0, 20.0)).do(project)
+    positions = [node.position for node in project.nodes.values()]
+    assert all(abs(x) <= CANVAS_LIMIT and abs(y) <= CANVAS_LIMIT for x, y in positions)
+    assert (10.0, 20.0) in positions
+    save_project(project, tmp_path / "p.previz")
+    reopened = load_project(tmp_path / "p.previz")
+    assert sorted(n.position for n in reopened.nodes.values()) == sorted(positions)
+
+
+def test_a_five_megabyte_name_is_refused_by_the_param_and_shown_cut(tmp_path: Path) -> None:
+    from project_builders import make_node
+
+    from previz.core.labels import node_label
+    from previz.core.registry import default_registry
+    from previz.core.spec import MAX_STRING, MAX_TEXT
+
+    registry = default_registry()
+    spec = registry.get("previz.shot").spec
+    name = next(param for param in spec.params if param.name == "name")
+    assert name.check("x" * MAX_STRING) is None
+    assert "over the limit of 1,000" in (name.check("x" * 5_000_000) or "")
+    prompt = next(param for param in registry.get("previz.prompt").spec.params
+                  if param.kind == "text")
+    assert prompt.check("word " * (MAX_TEXT // 5)) is None
+    assert "over the limit" in (prompt.check("x" * (MAX_TEXT + 1)) or "")
+    node = make_node(registry, "previz.shot", name="\x1b[31m" + "x" * 5_000_000)
+    label = node_label(node, spec)
+    assert len(label) < 120 and "\x1b" not in label and label.endswith("…'")
