@@ -50,6 +50,8 @@ _PIECE_FIELDS = {"schema", "id", "kind", "name", "x", "z", "rotation", "width", 
 _LIGHT_FIELDS = {"schema", "id", "name", "x", "y", "z", "colour", "intensity"}
 _FIELDS = {"schema", "name", "setting", "description", "ground", "set_pieces", "lights"}
 EXTENT = 10000.0  # metres: a set piece or light farther out is a typing mistake
+MAX_SET_PIECES = 256  # per location: keeps a draft frame's cost bounded (DESIGN §9)
+MAX_LIGHTS = 100
 
 
 @dataclass(frozen=True)
@@ -146,8 +148,9 @@ def location_from_dict(key: str, data: Any, where: str) -> Location:
     records.identifier(key, where)
     data = records.record(data, where)
     records.schema(data, SCHEMA, where)
-    pieces = records.items(data.get("set_pieces", []), f"{where}.set_pieces")
-    lights = records.items(data.get("lights", []), f"{where}.lights", limit=100)
+    pieces = records.items(data.get("set_pieces", []), f"{where}.set_pieces",
+                           limit=MAX_SET_PIECES)
+    lights = records.items(data.get("lights", []), f"{where}.lights", limit=MAX_LIGHTS)
     location = Location(
         id=key,
         name=records.text(data.get("name"), f"{where}.name", allow_empty=False, limit=200),

@@ -14,7 +14,7 @@ from typing import Any
 from previz.core.blocking import Blocking, CharacterState, parse_blocking
 from previz.core.cast import Character, character_from_dict
 from previz.core.locations import LIBRARY, Location, SetPiece, location_from_dict
-from previz.core.subjects import Subject
+from previz.core.subjects import MAX_SUBJECTS, Subject
 from previz.core.values import MoveValue
 
 TIMES_OF_DAY = ("dawn", "day", "dusk", "night")
@@ -151,6 +151,8 @@ def cast_problem(value: Any) -> str | None:
     """Why a cast param (ids, or resolved: the records) is not usable, or ``None``."""
     if not isinstance(value, list):
         return "the cast must be a list of characters"
+    if len(value) > MAX_SUBJECTS:
+        return f"a scene's cast may have at most {MAX_SUBJECTS} characters, not {len(value)}"
     for item in value:
         if isinstance(item, dict) and "missing" in item:
             return f"no character {item['missing']!r} in the project's cast"

@@ -108,3 +108,23 @@ def test_a_five_megabyte_name_is_refused_by_the_param_and_shown_cut(tmp_path: Pa
     node = make_node(registry, "previz.shot", name="\x1b[31m" + "x" * 5_000_000)
     label = node_label(node, spec)
     assert len(label) < 120 and "\x1b" not in label and label.endswith("…'")
+
+
+def test_set_pieces_and_cast_per_scene_are_bounded() -> None:
+    """3,000 subjects took over five minutes for three frames: what a scene draws is
+    bounded, at read and when a scene names its cast."""
+    from previz.core.errors import ProjectError
+    from previz.core.locations import MAX_SET_PIECES, Location, SetPiece, location_from_dict
+    from previz.core.scene import cast_problem
+    from previz.core.subjects import MAX_SUBJECTS
+
+    pieces = tuple(SetPiece.of_kind("box", x=float(i)) for i in range(MAX_SET_PIECES + 1))
+    warehouse = Location.new("Warehouse", set_pieces=pieces)
+    crowded = warehouse.to_dict()
+    with pytest.raises(ProjectError, match=f"more than {MAX_SET_PIECES} items"):
+        location_from_dict(warehouse.id, crowded, "locations.w")
+    crowded["set_pieces"] = crowded["set_pieces"][:MAX_SET_PIECES]
+    assert len(location_from_dict(warehouse.id, crowded, "locations.w").set_pieces) == (
+        MAX_SET_PIECES)
+    assert cast_problem([f"c{i}" for i in range(MAX_SUBJECTS)]) is None
+    assert "at most 64" in (cast_problem([f"c{i}" for i in range(3000)]) or "")
