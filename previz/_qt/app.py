@@ -146,8 +146,18 @@ def run(argv: Sequence[str], on_ready: ReadyHook | None = None) -> int:
     args = build_parser().parse_args(list(argv))
     app = make_application()
     signal.signal(signal.SIGINT, signal.SIG_DFL)  # Ctrl-C ends it; autosave keeps the work
-    with asyncio.Runner(loop_factory=lambda: make_event_loop(app)) as runner:
-        return runner.run(_main(app, args.project, on_ready))
+    loops: list[qasync.QEventLoop] = []
+
+    def new_loop() -> qasync.QEventLoop:
+        loops.append(make_event_loop(app))
+        return loops[-1]
+
+    try:
+        with asyncio.Runner(loop_factory=new_loop) as runner:
+            return runner.run(_main(app, args.project, on_ready))
+    finally:
+        for loop in loops:  # the Runner closed it; its Qt timer object goes on this thread
+            close_event_loop(loop)
 
 
 async def _main(app: QApplication, project: Path | None, on_ready: ReadyHook | None) -> int:
