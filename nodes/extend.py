@@ -103,7 +103,7 @@ def execute(ctx: ExecuteContext, clip: Clip, prompt: PromptValue | None = None,
                   "added_frames": frames, "requested_frames": clip.frame_count + added}
     provenance.pop("camera_prompt", None)
     provenance.update(camera_note(words))
-    return write_clip(ctx, request, head=ctx.media.frames(clip), camera=whole,
+    return write_clip(ctx, request, head=clip, camera=whole,
                       provenance=provenance, prompt=text)
 
 

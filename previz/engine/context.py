@@ -109,10 +109,12 @@ class ExecuteContext:
         self.report(index, total)
         self.cancel.check()
 
-    def new_clip(self, width: int, height: int, fps: Fraction) -> ClipWriter:
-        """Start writing this take's clip into the store."""
+    def new_clip(self, width: int, height: int, fps: Fraction, *,
+                 head: Clip | None = None) -> ClipWriter:
+        """Start writing this take's clip into the store; with ``head`` (a stored clip), the
+        clip begins with that clip's frames, which are not copied."""
         writer = self.store.writer(self.key, width, height, fps, cancel=self.cancel,
-                                   provenance=self.provenance)
+                                   provenance=self.provenance, head=head)
         self._writers.append(writer)
         return writer
 
