@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections import deque
 from collections.abc import Iterator, Mapping, Sequence
 from fractions import Fraction
 from typing import Any, overload
@@ -115,9 +114,8 @@ class ClipTail(Sequence[np.ndarray]):
 
     def _read(self) -> list[np.ndarray]:
         if self._frames is None:
-            tail: deque[np.ndarray] = deque(maxlen=self._count or 1)
-            tail.extend(self._media.frames(self._clip))
-            self._frames = list(tail)[-self._count:] if self._count else []
+            start = self._clip.frame_count - self._count
+            self._frames = list(self._media.frames(self._clip, start)) if self._count else []
         return self._frames
 
 

@@ -48,9 +48,9 @@ class MediaServices:
         """``image`` scaled to fit a width x height frame, centred on black."""
         return fit_frame(image, width, height)
 
-    def frames(self, clip: Clip) -> Iterator[np.ndarray]:
-        """Every frame of a clip, streamed."""
-        return self._store.frames(clip)
+    def frames(self, clip: Clip, start: int = 0) -> Iterator[np.ndarray]:
+        """Every frame of a clip from frame ``start`` on, streamed."""
+        return self._store.frames(clip, start)
 
     def frame(self, clip: Clip, index: int) -> np.ndarray:
         """One frame of a clip; negative indices count from the end."""

@@ -219,15 +219,19 @@ class ClipStore:
                           provenance=provenance or {},
                           head=ClipHead(head.key, head.frame_count) if head else None)
 
-    def frames(self, clip: Clip) -> Iterator[np.ndarray]:
-        """Every frame of a stored clip, streamed from disk unless they are in memory.
+    def frames(self, clip: Clip, start: int = 0) -> Iterator[np.ndarray]:
+        """Every frame of a stored clip from frame ``start`` on, streamed from disk unless
+        they are in memory (decoding begins at ``start``: a clip's tail costs only its tail).
 
         Frames are read-only: the in-memory LRU hands the same arrays to every reader.
         """
         segments = self.segments(clip)
         cached = self._memory.get(str(segments[-1].path))
         if cached is not None:
-            yield from cached
+            yield from cached[start:]
+            return
+        if start > 0:
+            yield from self._frames_from(segments, start)
             return
         keep = self._memory.fits(clip)
         kept: list[np.ndarray] = []
@@ -239,6 +243,13 @@ class ClipStore:
                 yield frame
         if keep and len(kept) == clip.frame_count:
             self._memory.put(str(segments[-1].path), kept)
+
+    @staticmethod
+    def _frames_from(segments: list[Segment], start: int) -> Iterator[np.ndarray]:
+        with SegmentReader(segments, start) as reader:
+            for frame in reader:
+                frame.flags.writeable = False
+                yield frame
 
     def frame(self, clip: Clip, index: int) -> np.ndarray:
         """One frame of a stored clip, read-only."""
@@ -370,7 +381,8 @@ class ClipStore:
         self._memory.drop(str(folder / FRAMES))
 
     def frames_file(self, key: str) -> Path:
-        """The frames file a clip is read from (rendered here, or shared in this lane)."""
+        """The entry's own frames file (rendered here, or shared in this lane); an Extend's
+        holds only the frames it added: read a clip through ``frames`` or ``segments``."""
         return self._folder_of(key) / FRAMES
 
     def _frames_path(self, key: str) -> Path:

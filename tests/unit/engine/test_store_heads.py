@@ -16,11 +16,13 @@ from engine_pack import source_frame
 from previz.app.frame_feed import FrameFeed
 from previz.core.project import Project
 from previz.core.values import Clip
+from previz.engine.context import MediaServices
 from previz.engine.segments import SegmentReader
 from previz.engine.sidecar import FRAMES, SIDECAR
 from previz.engine.store import ClipStore, StoreError
 from previz.io import import_renders, save_project
 from previz.media import open_reader
+from previz_nodes.rendering import ClipTail
 
 W, H, RATE = 32, 24, Fraction(24)
 A, B, C = "a" * 64, "b" * 64, "c" * 64
@@ -74,6 +76,13 @@ def test_an_extend_writes_only_its_new_frames_and_reads_whole(tmp_path: Path) ->
     assert [segment.count for segment in fresh.segments(clip)] == [5, 4, 3]
     with SegmentReader(fresh.segments(clip), start=4) as reader:
         assert same(list(reader), first=4)
+    for start in (3, 7, 11):  # a tail from each piece
+        assert same(list(fresh.frames(clip, start)), first=start)
+    tail = ClipTail(MediaServices(fresh, {}), clip, 4)  # what an Extend shows a model
+    assert len(tail) == 4 and same(list(tail), first=8)
+    remembering = ClipStore(tmp_path, 1 << 30)
+    assert len(list(remembering.frames(clip))) == 12  # now in memory
+    assert same(list(remembering.frames(clip, 10)), first=10)
 
 
 def test_the_viewer_feed_plays_across_the_seams(tmp_path: Path) -> None:
