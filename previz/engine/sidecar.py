@@ -5,8 +5,10 @@ frame count, all taken from what was written (never from what a node claimed). A
 frames are missing, short, damaged or of another size is not an entry: the store treats it as
 absent, and the take renders again.
 
-An entry whose clip has a ``head`` (an Extend) holds only its own frames; its sidecar names the
-stored clip its first frames come from, and that claim is sealed with the rest.
+An entry whose clip has a ``head`` (an Extend) holds only its own frames; its sidecar, a
+``Clip.2`` (a ``Clip.1`` and its head), names the stored clip its first frames come from, and
+that claim is sealed with the rest. A reader that knows only ``Clip.1`` refuses it rather than
+play a clip short of its first frames.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ SIDECAR = "clip.json"
 FRAMES = "frames.mkv"
 _CHUNK = 1 << 20
 _HEX = frozenset("0123456789abcdef")
+_SCHEMAS = ("Clip.1", "Clip.2")
 
 
 class StoreError(Exception):
@@ -100,6 +103,7 @@ def clip_to_sidecar(clip: Clip, seal: FramesSeal) -> dict[str, Any]:
             "camera": clip.camera, "provenance": clip.provenance, "frames": FRAMES,
             "frames_bytes": seal.size, "frames_sha256": seal.sha256}
     if clip.head is not None:
+        data["schema"] = "Clip.2"
         data["head"] = {"key": clip.head.key, "frames": clip.head.frames}
     data["check"] = _claims_digest(data)
     return data
@@ -119,8 +123,11 @@ def _claims_digest(data: Any) -> str:
 def clip_from_sidecar(key: str, data: Any) -> Clip:
     """A clip from its sidecar; ``StoreError`` if the sidecar is not one."""
     try:
-        if data["schema"] != "Clip.1":
+        if data["schema"] not in _SCHEMAS:
             raise StoreError(f"clip {key[:12]}: unknown sidecar schema {data['schema']!r}")
+        if (data["schema"] == "Clip.2") != ("head" in data):
+            raise StoreError(f"clip {key[:12]}: malformed sidecar: a Clip.2 and only a Clip.2"
+                             " names a head")
         clip = Clip(key, parse_fraction(data["fps"]), int(data["width"]), int(data["height"]),
                     int(data["frame_count"]), str(data.get("prompt", "")), data.get("camera"),
                     dict(data.get("provenance") or {}), _head_from(key, data.get("head")))

@@ -5,9 +5,10 @@ into place when complete, so a failed or cancelled render leaves nothing. The st
 in bytes: after each write the least recently used entries go. Use is recorded by touching the
 sidecar. In front of the disk sits a small in-memory LRU of decoded frames.
 
-An Extend's entry holds only the frames it added: its clip's ``head`` names the entry its first
-frames are read from. It is served only while that entry is (reading it uses its head too), so
-a damaged or evicted head makes it absent, never a clip with frames missing.
+An Extend's entry holds only the frames it added: its clip's ``head`` (in a ``Clip.2`` sidecar)
+names the entry its first frames are read from. It is served only while that entry is (reading
+it uses its head too), so a damaged or evicted head makes it absent, never a clip with frames
+missing.
 """
 
 from __future__ import annotations

@@ -65,6 +65,7 @@ def test_an_extend_writes_only_its_new_frames_and_reads_whole(tmp_path: Path) ->
     assert [own_frames(store, key) for key in (A, B, C)] == [5, 4, 3]
     sidecar = json.loads((store.path_of(C) / SIDECAR).read_text())
     assert sidecar["head"] == {"key": B, "frames": 9} and sidecar["frame_count"] == 12
+    assert sidecar["schema"] == "Clip.2"
 
     fresh = ClipStore(tmp_path, 1 << 30, memory_bytes=0)  # from disk, nothing in memory
     clip = fresh.clip(C)
