@@ -158,13 +158,27 @@ def continue_path(previous: CameraPath, moves: Sequence[MoveValue],
     an Extend. With no moves the camera carries on as it was going, less what changed the
     subject's size: pans, tilts, trucks, pedestals, cranes and orbits keep their speed, while a
     push-in, a pull-back or a zoom has landed on its framing and holds it (see ``_carried``).
-    Moves are relative to the last pose and, being a continuation, do not start from rest: an
-    ease-in or ease-in-out plays at constant speed (only an ease-out, asked for, slows to a
-    stop at the end)."""
+    Moves are relative to the last pose. Where the camera was moving at the seam they do not
+    start from rest: an ease-in or ease-in-out plays at constant speed (only an ease-out, asked
+    for, slows to a stop at the end); where it had come to rest, they ease in as asked."""
     if any(move.move != "static" for move in moves):
-        return _moved(previous.pose(-1), [carried_on(move) for move in moves], frame_count,
-                      width=previous.width, height=previous.height, sensor=previous.sensor)
+        played = [carried_on(move) for move in moves] if _moving_at_end(previous) else moves
+        return _moved(previous.pose(-1), played, frame_count, width=previous.width,
+                      height=previous.height, sensor=previous.sensor)
     return _carried(previous, frame_count)
+
+
+def _moving_at_end(previous: CameraPath) -> bool:
+    """Whether the camera's last step moved it by a millimetre, turned it by a hundredth of a
+    degree or zoomed it by a hundredth of a millimetre (an eased-out move ends below all three:
+    a 2 m dolly over 4 s at 24 fps ends on 0.7 mm, a 12° pan over 3 s on 0.007°)."""
+    if previous.frame_count < 2:
+        return False
+    moved = float(np.linalg.norm(previous.position[-1] - previous.position[-2]))
+    turn = previous.rotation[-2].T @ previous.rotation[-1]
+    turned = np.degrees(np.arccos(np.clip((np.trace(turn) - 1) / 2, -1.0, 1.0)))
+    zoomed = abs(float(previous.focal_mm[-1] - previous.focal_mm[-2]))
+    return moved >= 1e-3 or turned >= 0.01 or zoomed >= 0.01
 
 
 def carried_on(move: MoveValue) -> MoveValue:

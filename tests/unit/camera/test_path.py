@@ -192,3 +192,11 @@ def test_a_continued_move_does_not_ease_in_from_rest() -> None:
     assert steps == pytest.approx(np.full(10, 0.1))
     stopping = continue_path(first, [MoveValue("dolly", 1.0, easing="ease-out")], 11)
     assert np.linalg.norm(stopping.position[-1] - stopping.position[-2]) < 0.01
+
+
+def test_a_move_after_a_camera_come_to_rest_eases_in_as_asked() -> None:
+    first = camera_path(SHOT, [MoveValue("pan", 12.0, easing="ease-in-out")], 72)  # it stops
+    second = continue_path(first, [MoveValue("tilt", 10.0, easing="ease-in-out")], 48)
+    turns = [_turn(*pair) for pair in itertools.pairwise(second.rotation)]
+    assert turns[0] < 0.05 * max(turns)  # no jolt from rest to full speed at the seam
+    assert sum(turns) == pytest.approx(10.0, abs=0.01)
