@@ -40,7 +40,7 @@ from previz_nodes.rendering import (
 
 SPEC = NodeSpec(
     id="previz.extend",
-    version=2,  # 2: no move of its own after a push-in or a zoom holds the framing it landed on
+    version=2,  # 2: holds a landed push-in or zoom; eases its move in from a camera at rest
     display_name="Extend",
     category="Clip",
     description="The clip, then its continuation: same subjects, the camera carrying on from its"
