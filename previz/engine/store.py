@@ -210,6 +210,9 @@ class ClipStore:
             raise StoreError(f"clip {key[:12]} cannot begin with clip {head.key[:12]}: it is"
                              f" {head.width}x{head.height} at {head.fps} fps, not {width}x"
                              f"{height} at {fps} fps")
+        if head is not None and not self.has(head.key):
+            raise StoreError(f"clip {key[:12]} cannot begin with clip {head.key[:12]}: it is"
+                             f" not in the store at {self.root}")
         incoming = self.incoming_folder(key)
         try:
             frames = open_writer(incoming / FRAMES, width, height, fps, "lossless")
@@ -373,7 +376,11 @@ class ClipStore:
                 raise
             shutil.rmtree(incoming, ignore_errors=True)  # the same take finished elsewhere
         self.evict(keep=key)
-        return self.clip(key) or clip
+        stored = self.clip(key)
+        if stored is None and clip.head is not None:
+            raise StoreError(f"clip {key[:12]} is lost: clip {clip.head.key[:12]}, which it"
+                             " begins with, left the store while it was written")
+        return stored or clip
 
     def _forget(self, folder: Path) -> None:
         with self._lock:

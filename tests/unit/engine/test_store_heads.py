@@ -134,11 +134,20 @@ def test_a_sidecar_that_lies_about_its_head_is_not_served(tmp_path: Path) -> Non
     assert fresh.clip(A) is not None
 
 
-def test_a_head_of_another_size_is_refused(tmp_path: Path) -> None:
+def test_a_head_of_another_size_or_not_in_the_store_is_refused(tmp_path: Path) -> None:
     store = ClipStore(tmp_path, 1 << 30)
     a = put(store, A, 0, 5)
     with pytest.raises(StoreError, match="cannot begin with"):
         store.writer(B, W * 2, H, RATE, head=a)
+    elsewhere = ClipStore(tmp_path / "elsewhere", 1 << 30)
+    with pytest.raises(StoreError, match="not in the store"):
+        elsewhere.writer(B, W, H, RATE, head=a)
+    writer = store.writer(B, W, H, RATE, head=a)
+    writer.write(picture(5))
+    shutil.rmtree(store.path_of(A))  # the source goes while B renders
+    with pytest.raises(StoreError, match="left the store while it was written"):
+        writer.finish()
+    assert store.entries() == [] and not list((tmp_path / ".incoming").iterdir())
 
 
 def test_eviction_keeps_a_source_while_its_extend_is_kept(tmp_path: Path) -> None:
