@@ -19,7 +19,6 @@ import logging
 import os
 import shutil
 import threading
-import time
 import uuid
 from collections import OrderedDict
 from collections.abc import Iterator, Mapping
@@ -33,6 +32,7 @@ import numpy as np
 from previz.core.values import Clip, ClipHead
 from previz.engine.backend import CancelToken
 from previz.engine.clip_writer import ClipWriter
+from previz.engine.entry_files import head_key, stamp_used, writer_alive
 from previz.engine.frame_memory import FrameMemory
 from previz.engine.segments import Segment, SegmentReader, first_frames, read_one
 from previz.engine.sidecar import (
@@ -144,7 +144,7 @@ class ClipStore:
                                   f" {cached.head.key[:12]}, is gone or is not what it was")
             return None
         if touch:
-            _touch(sidecar)
+            stamp_used(sidecar)
         return cached
 
     def _head_serves(self, clip: Clip, head: ClipHead, touch: bool, heads: int) -> bool:
@@ -325,7 +325,7 @@ class ClipStore:
     def _remove_orphans(self, entries: list[StoreEntry], gone: set[str]) -> list[str]:
         """Remove the entries that begin with an entry in ``gone`` (they cannot be served
         without it), and those that begin with them; their keys."""
-        heads = {entry.key: _head_key(entry.path) for entry in entries}
+        heads = {entry.key: head_key(entry.path) for entry in entries}
         orphans: list[str] = []
         while gone:
             found = [entry for entry in entries if heads[entry.key] in gone
@@ -352,7 +352,7 @@ class ClipStore:
         incoming = self.root / INCOMING
         with contextlib.suppress(OSError):
             for folder in incoming.iterdir():
-                if not _writer_alive(folder.name):
+                if not writer_alive(folder.name):
                     shutil.rmtree(folder, ignore_errors=True)
                     removed.append(folder)
         for folder in [*self.root.glob("??/*"), *self.root.glob(f"{SHARED}/*/??/*")]:
@@ -405,60 +405,3 @@ def lane_of(project_path: str | os.PathLike[str]) -> str:
     there and served to it alone (a planted render never reaches another project)."""
     resolved = str(Path(project_path).resolve())
     return hashlib.sha256(resolved.encode("utf-8", "surrogateescape")).hexdigest()[:16]
-
-
-def _head_key(folder: Path) -> str:
-    """The key of the entry the entry in ``folder`` begins with, as its sidecar says; empty
-    when it begins with none (or its sidecar cannot be read: it is removed when loaded)."""
-    try:
-        head = read_json(folder / SIDECAR).get("head")
-        return str(head["key"]) if isinstance(head, dict) else ""
-    except (StoreError, AttributeError, KeyError):
-        return ""
-
-
-def _writer_alive(name: str) -> bool:
-    """Whether the incoming folder ``name`` (``<key>.<pid>.<random>``) belongs to a process
-    still running; folders of other shapes (damaged entries moved aside, older names) do not."""
-    parts = name.split(".")
-    if len(parts) != 3 or not parts[1].isdigit():
-        return False
-    pid = int(parts[1])
-    if pid == os.getpid():
-        return True
-    if os.name != "posix":
-        return True  # no safe liveness probe: leave it
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except OSError:
-        return True  # alive, another user's
-    return True
-
-
-class _UseClock:
-    """Strictly increasing use times in nanoseconds.
-
-    File systems stamp ``os.utime(path)`` with a coarse clock (one tick is milliseconds on
-    ext4), so two uses in quick succession would tie and LRU order would be lost; explicit,
-    strictly increasing stamps keep it.
-    """
-
-    def __init__(self) -> None:
-        self._last = 0
-        self._lock = threading.Lock()
-
-    def now(self) -> int:
-        with self._lock:
-            self._last = max(time.time_ns(), self._last + 1)
-            return self._last
-
-
-_USE_CLOCK = _UseClock()
-
-
-def _touch(path: Path) -> None:
-    stamp = _USE_CLOCK.now()
-    with contextlib.suppress(FileNotFoundError):  # evicted meanwhile: the caller has what it read
-        os.utime(path, ns=(stamp, stamp))
