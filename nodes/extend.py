@@ -40,7 +40,7 @@ from previz_nodes.rendering import (
 
 SPEC = NodeSpec(
     id="previz.extend",
-    version=1,
+    version=2,  # 2: holds a landed push-in or zoom; eases its move in from a camera at rest
     display_name="Extend",
     category="Clip",
     description="The clip, then its continuation: same subjects, the camera carrying on from its"
@@ -103,7 +103,7 @@ def execute(ctx: ExecuteContext, clip: Clip, prompt: PromptValue | None = None,
                   "added_frames": frames, "requested_frames": clip.frame_count + added}
     provenance.pop("camera_prompt", None)
     provenance.update(camera_note(words))
-    return write_clip(ctx, request, head=ctx.media.frames(clip), camera=whole,
+    return write_clip(ctx, request, head=clip, camera=whole,
                       provenance=provenance, prompt=text)
 
 

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from collections import deque
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from fractions import Fraction
 from typing import Any, overload
 
@@ -115,22 +114,20 @@ class ClipTail(Sequence[np.ndarray]):
 
     def _read(self) -> list[np.ndarray]:
         if self._frames is None:
-            tail: deque[np.ndarray] = deque(maxlen=self._count or 1)
-            tail.extend(self._media.frames(self._clip))
-            self._frames = list(tail)[-self._count:] if self._count else []
+            start = self._clip.frame_count - self._count
+            self._frames = list(self._media.frames(self._clip, start)) if self._count else []
         return self._frames
 
 
-def write_clip(ctx: ExecuteContext, request: RenderRequest, *, head: Iterable[np.ndarray] = (),
+def write_clip(ctx: ExecuteContext, request: RenderRequest, *, head: Clip | None = None,
                camera: Any = None, provenance: Mapping[str, Any] | None = None,
                prompt: str | None = None) -> Clip:
-    """Write ``head`` (frames kept from a source clip), then the backend's frames, as this
-    take's clip; the backend must give exactly the frames asked for. The clip records
-    ``prompt`` (default: the request's) and what the backend says of the render."""
+    """This take's clip: ``head`` (a source clip whose frames it begins with: the store keeps
+    them once, not copied), then the backend's frames; the backend must give exactly the
+    frames asked for. The clip records ``prompt`` (default: the request's) and what the
+    backend says of the render."""
     backend = backend_of(ctx)
-    with ctx.new_clip(request.width, request.height, request.fps) as clip:
-        for frame in head:
-            clip.write(frame)
+    with ctx.new_clip(request.width, request.height, request.fps, head=head) as clip:
         kept = clip.frames_written
         for frame in backend.generate(request, ctx.progress, ctx.cancel):
             clip.write(_checked(frame, request))

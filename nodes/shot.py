@@ -101,8 +101,13 @@ SPEC = NodeSpec(
               " empty: the scene's first character)."),
         Param("side", ParamKind.FLOAT, 0.0, "Side",
               "Degrees the camera stands around its subject from the front, to its right seen"
-              " from above (180: behind).", minimum=-360.0, maximum=360.0, step=5.0,
-              unit="°"),
+              " from above (180: behind). An over-the-shoulder takes the side of the line from"
+              " its sign: positive, the subject's right (over the other's left shoulder);"
+              " negative, its left; 0, the side facing the audience.", minimum=-360.0,
+              maximum=360.0, step=5.0, unit="°"),
+        Param("over", ParamKind.STRING, "", "Over the shoulder of",
+              "For an over-the-shoulder (or a two-shot): the character the camera looks past,"
+              " by name (empty: the person nearest the subject)."),
         seed_param(),
         takes_param(),
         Param("backend", ParamKind.STRING, "draft", "Backend",
@@ -152,7 +157,8 @@ def execute(ctx: ExecuteContext, prompt: PromptValue | None = None,
     except ValueError as error:
         raise NodeError(f"the shot cannot be framed: {error}") from error
     try:
-        path = camera_path(framing, (*side_moves(params["side"]), *camera), snapped.frames)
+        around = () if framing.framing == "over_the_shoulder" else side_moves(params["side"])
+        path = camera_path(framing, (*around, *camera), snapped.frames)
     except ValueError as error:
         raise NodeError(f"the camera move cannot be made: {error}") from error
     text = _prompt(prompt, scene)

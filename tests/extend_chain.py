@@ -31,18 +31,20 @@ class Chain:
 
 
 def render_chain(store_dir: Path, *, pieces: int, seconds: float, width: int, height: int,
-                 easing: str = "ease-in-out", move: bool = True) -> Chain:
-    """A ``seconds``-long Shot dollying 0.1 m a second, then ``pieces - 1`` Extends of as long,
-    each fed the same move (``easing`` on all) when ``move``, else none."""
+                 easing: str = "ease-in-out", move: bool = True,
+                 shot_move: str = "dolly") -> Chain:
+    """A ``seconds``-long Shot moving 0.1 m a second (``shot_move``: a dolly toward its
+    subject, or a truck), then ``pieces - 1`` Extends of as long, each fed the same move
+    (``easing`` on all) when ``move``, else none."""
     registry = default_registry()
     project = Project(Settings(rate=Fraction(24), width=width, height=height))
     prompt = make_node(registry, "previz.prompt", text="A long walk down the pier.")
-    dolly = make_node(registry, "previz.camera_move", move="dolly", amount=0.1 * seconds,
+    dolly = make_node(registry, "previz.camera_move", move=shot_move, amount=0.1 * seconds,
                       unit="m", easing="linear")
     shot = make_node(registry, "previz.shot", duration=seconds, shot_size="full")
     nodes = [prompt, dolly, shot]
     links = [(prompt, "prompt", shot, "prompt"), (dolly, "moves", shot, "camera")]
-    onward = make_node(registry, "previz.camera_move", move="dolly", amount=0.1 * seconds,
+    onward = make_node(registry, "previz.camera_move", move=shot_move, amount=0.1 * seconds,
                        unit="m", easing=easing)
     nodes.append(onward)
     last = shot

@@ -17,8 +17,9 @@ from collections import OrderedDict
 import numpy as np
 
 from previz.core.values import Clip
-from previz.engine.store import ClipStore
-from previz.media import MediaError, open_reader
+from previz.engine.segments import SegmentReader
+from previz.engine.store import ClipStore, StoreError
+from previz.media import MediaError
 
 log = logging.getLogger(__name__)
 AHEAD = 24
@@ -30,8 +31,7 @@ class FrameFeed:
     """Read-ahead frames of one clip; ``get(i)`` answers at once, with None if not yet read."""
 
     def __init__(self, store: ClipStore, clip: Clip, ahead: int = AHEAD, keep: int = KEEP) -> None:
-        self.clip = clip
-        self.path = store.frames_file(clip.key)
+        self.clip, self.store = clip, store
         self.ahead, self.keep = ahead, max(keep, ahead + 2)
         self._frames: OrderedDict[int, np.ndarray] = OrderedDict()
         self._wanted = 0
@@ -90,15 +90,15 @@ class FrameFeed:
 
     def _read(self, start: int, generation: int) -> None:
         try:
-            with open_reader(self.path, start=start) as reader:
-                _lower_priority(reader.pid)
+            segments = self.store.segments(self.clip)  # an Extend's: its source's, then its own
+            with SegmentReader(segments, start, opened=_lower_priority) as reader:
                 for offset, frame in enumerate(reader):
                     frame.flags.writeable = False
                     if not self._put(start + offset, frame, generation):
                         return
-        except (MediaError, IndexError, OSError):
+        except (MediaError, IndexError, OSError, StoreError):
             if generation == self._generation and not self._closed:  # not stopped on purpose
-                log.warning("could not read %s", self.path, exc_info=True)
+                log.warning("could not read clip %s", self.clip.key[:12], exc_info=True)
         with self._lock:
             if generation == self._generation:
                 self._reading = -1

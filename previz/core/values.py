@@ -43,11 +43,21 @@ class ConditioningImage:
 
 
 @dataclass(frozen=True)
+class ClipHead:
+    """The first ``frames`` frames of a clip are those of the stored clip ``key`` (an Extend's
+    source): the store keeps them once, in the source's entry, instead of copying them."""
+
+    key: str
+    frames: int
+
+
+@dataclass(frozen=True)
 class Clip:
     """A rendered take in the clip store: its frames stay on disk, named by ``key``.
 
     ``camera`` is the camera path the frames were drawn with, in its JSON form, when there is
-    one; ``provenance`` says how the clip was made (node type, backend, model, seed, …).
+    one; ``provenance`` says how the clip was made (node type, backend, model, seed, …);
+    ``head``, when set, says that its first frames are another stored clip's.
     """
 
     key: str
@@ -58,6 +68,7 @@ class Clip:
     prompt: str = ""
     camera: Any = None
     provenance: dict[str, Any] = field(default_factory=dict)
+    head: ClipHead | None = None
 
     @property
     def duration(self) -> Fraction:

@@ -48,9 +48,9 @@ class MediaServices:
         """``image`` scaled to fit a width x height frame, centred on black."""
         return fit_frame(image, width, height)
 
-    def frames(self, clip: Clip) -> Iterator[np.ndarray]:
-        """Every frame of a clip, streamed."""
-        return self._store.frames(clip)
+    def frames(self, clip: Clip, start: int = 0) -> Iterator[np.ndarray]:
+        """Every frame of a clip from frame ``start`` on, streamed."""
+        return self._store.frames(clip, start)
 
     def frame(self, clip: Clip, index: int) -> np.ndarray:
         """One frame of a clip; negative indices count from the end."""
@@ -109,10 +109,12 @@ class ExecuteContext:
         self.report(index, total)
         self.cancel.check()
 
-    def new_clip(self, width: int, height: int, fps: Fraction) -> ClipWriter:
-        """Start writing this take's clip into the store."""
+    def new_clip(self, width: int, height: int, fps: Fraction, *,
+                 head: Clip | None = None) -> ClipWriter:
+        """Start writing this take's clip into the store; with ``head`` (a stored clip), the
+        clip begins with that clip's frames, which are not copied."""
         writer = self.store.writer(self.key, width, height, fps, cancel=self.cancel,
-                                   provenance=self.provenance)
+                                   provenance=self.provenance, head=head)
         self._writers.append(writer)
         return writer
 

@@ -4,6 +4,11 @@ The sidecar records the frames file's SHA-256 and byte size beside the clip's ra
 frame count, all taken from what was written (never from what a node claimed). An entry whose
 frames are missing, short, damaged or of another size is not an entry: the store treats it as
 absent, and the take renders again.
+
+An entry whose clip has a ``head`` (an Extend) holds only its own frames; its sidecar, a
+``Clip.2`` (a ``Clip.1`` and its head), names the stored clip its first frames come from, and
+that claim is sealed with the rest. A reader that knows only ``Clip.1`` refuses it rather than
+play a clip short of its first frames.
 """
 
 from __future__ import annotations
@@ -16,12 +21,14 @@ from pathlib import Path
 from typing import Any
 
 from previz.core.spec import parse_fraction
-from previz.core.values import Clip
+from previz.core.values import Clip, ClipHead
 from previz.media import MediaError, open_reader
 
 SIDECAR = "clip.json"
 FRAMES = "frames.mkv"
 _CHUNK = 1 << 20
+_HEX = frozenset("0123456789abcdef")
+_SCHEMAS = ("Clip.1", "Clip.2")
 
 
 class StoreError(Exception):
@@ -74,10 +81,15 @@ def check_media(key: str, folder: Path, clip: Clip) -> None:
     except MediaError as error:
         raise StoreError(f"clip {key[:12]} is not a readable video: {error}") from None
     found = (info.width, info.height, info.frame_count, info.fps)
-    claimed = (clip.width, clip.height, clip.frame_count, clip.fps)
+    claimed = (clip.width, clip.height, own_frame_count(clip), clip.fps)
     if found != claimed:
         raise StoreError(f"clip {key[:12]} is {_describe(*found)}, its sidecar says"
                          f" {_describe(*claimed)}")
+
+
+def own_frame_count(clip: Clip) -> int:
+    """How many frames the clip's own frames file holds (all but its head's)."""
+    return clip.frame_count - (clip.head.frames if clip.head else 0)
 
 
 def _describe(width: int, height: int, count: int, fps: Fraction) -> str:
@@ -90,6 +102,9 @@ def clip_to_sidecar(clip: Clip, seal: FramesSeal) -> dict[str, Any]:
             "height": clip.height, "frame_count": clip.frame_count, "prompt": clip.prompt,
             "camera": clip.camera, "provenance": clip.provenance, "frames": FRAMES,
             "frames_bytes": seal.size, "frames_sha256": seal.sha256}
+    if clip.head is not None:
+        data["schema"] = "Clip.2"
+        data["head"] = {"key": clip.head.key, "frames": clip.head.frames}
     data["check"] = _claims_digest(data)
     return data
 
@@ -99,6 +114,8 @@ def _claims_digest(data: Any) -> str:
     sidecar edited or damaged after writing is caught like damaged frames."""
     claims = {name: data.get(name) for name in
               ("fps", "width", "height", "frame_count", "frames_bytes", "frames_sha256")}
+    if "head" in data:  # absent from entries without one, whose check stays as it was
+        claims["head"] = data["head"]
     text = json.dumps(claims, sort_keys=True, separators=(",", ":"), default=str)
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
@@ -106,17 +123,33 @@ def _claims_digest(data: Any) -> str:
 def clip_from_sidecar(key: str, data: Any) -> Clip:
     """A clip from its sidecar; ``StoreError`` if the sidecar is not one."""
     try:
-        if data["schema"] != "Clip.1":
+        if data["schema"] not in _SCHEMAS:
             raise StoreError(f"clip {key[:12]}: unknown sidecar schema {data['schema']!r}")
+        if (data["schema"] == "Clip.2") != ("head" in data):
+            raise StoreError(f"clip {key[:12]}: malformed sidecar: a Clip.2 and only a Clip.2"
+                             " names a head")
         clip = Clip(key, parse_fraction(data["fps"]), int(data["width"]), int(data["height"]),
                     int(data["frame_count"]), str(data.get("prompt", "")), data.get("camera"),
-                    dict(data.get("provenance") or {}))
+                    dict(data.get("provenance") or {}), _head_from(key, data.get("head")))
     except (KeyError, TypeError, ValueError, ZeroDivisionError) as error:
         raise StoreError(f"clip {key[:12]}: malformed sidecar: {error}") from error
-    if min(clip.fps, clip.width, clip.height, clip.frame_count) <= 0:
+    if min(clip.fps, clip.width, clip.height, own_frame_count(clip)) <= 0:
         raise StoreError(f"clip {key[:12]}: malformed sidecar: rate, size and frame count must"
                          " be above zero")
     return clip
+
+
+def _head_from(key: str, data: Any) -> ClipHead | None:
+    """The head a sidecar names: another take's key (64 hex digits) and a frame count."""
+    if data is None:
+        return None
+    head = ClipHead(data["key"], data["frames"])
+    if (not isinstance(head.key, str) or len(head.key) != 64 or not set(head.key) <= _HEX
+            or head.key == key):
+        raise StoreError(f"clip {key[:12]}: malformed sidecar: its head is not another take")
+    if not isinstance(head.frames, int) or isinstance(head.frames, bool) or head.frames <= 0:
+        raise StoreError(f"clip {key[:12]}: malformed sidecar: its head's frame count")
+    return head
 
 
 def seal_from_sidecar(key: str, data: Any) -> FramesSeal:
@@ -129,7 +162,7 @@ def seal_from_sidecar(key: str, data: Any) -> FramesSeal:
             from error
     if (not isinstance(size, int) or isinstance(size, bool) or size <= 0
             or not isinstance(digest, str) or len(digest) != 64
-            or digest.strip("0123456789abcdef")):
+            or not set(digest) <= _HEX):
         raise StoreError(f"clip {key[:12]}: the sidecar's frames digest is malformed")
     if data.get("check") != _claims_digest(data):
         raise StoreError(f"clip {key[:12]}: the sidecar's rate, size or frame count is not"

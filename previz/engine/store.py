@@ -4,6 +4,11 @@ Entries live under ``root/<key[:2]>/<key>/``; each is written in ``root/.incomin
 into place when complete, so a failed or cancelled render leaves nothing. The store is bounded
 in bytes: after each write the least recently used entries go. Use is recorded by touching the
 sidecar. In front of the disk sits a small in-memory LRU of decoded frames.
+
+An Extend's entry holds only the frames it added: its clip's ``head`` (in a ``Clip.2`` sidecar)
+names the entry its first frames are read from. It is served only while that entry is (reading
+it uses its head too), so a damaged or evicted head makes it absent, never a clip with frames
+missing.
 """
 
 from __future__ import annotations
@@ -14,38 +19,41 @@ import logging
 import os
 import shutil
 import threading
-import time
 import uuid
 from collections import OrderedDict
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
-from types import TracebackType
 from typing import Any
 
 import numpy as np
 
-from previz.core.values import Clip
+from previz.core.values import Clip, ClipHead
 from previz.engine.backend import CancelToken
+from previz.engine.clip_writer import ClipWriter
+from previz.engine.entry_files import head_key, stamp_used, writer_alive
 from previz.engine.frame_memory import FrameMemory
+from previz.engine.segments import Segment, SegmentReader, first_frames, read_one
 from previz.engine.sidecar import (
     FRAMES,
     SIDECAR,
     StoreError,
     check_seal,
     clip_from_sidecar,
+    own_frame_count,
     read_json,
     seal_from_sidecar,
     seal_of,
     write_sidecar,
 )
-from previz.media import FrameWriter, MediaError, open_reader, open_writer, read_frame
+from previz.media import MediaError, open_writer
 
 log = logging.getLogger(__name__)
 
 INCOMING = ".incoming"
 SHARED = "shared"
+MAX_HEADS = 1000  # an Extend chain longer than this is a loop or a planted entry
 __all__ = ["FRAMES", "INCOMING", "SHARED", "SIDECAR", "ClipStore", "ClipWriter", "StoreEntry",
            "StoreError", "clip_from_sidecar"]
 
@@ -128,14 +136,14 @@ class ClipStore:
         folders = self._folders(key)
         return next((folder for folder in folders if (folder / SIDECAR).is_file()), folders[0])
 
-    def _load(self, key: str, *, touch: bool) -> Clip | None:
+    def _load(self, key: str, *, touch: bool, heads: int = 0) -> Clip | None:
         for folder in self._folders(key):
-            clip = self._load_at(key, folder, touch=touch)
+            clip = self._load_at(key, folder, touch=touch, heads=heads)
             if clip is not None:
                 return clip
         return None
 
-    def _load_at(self, key: str, folder: Path, *, touch: bool) -> Clip | None:
+    def _load_at(self, key: str, folder: Path, *, touch: bool, heads: int = 0) -> Clip | None:
         sidecar = folder / SIDECAR
         if not sidecar.is_file():
             if folder.is_dir():  # entries arrive whole by rename: this one was damaged
@@ -152,9 +160,22 @@ class ClipStore:
                 self._discard(folder, str(error))
                 return None
             self._remember(folder, cached)
+        if cached.head is not None and not self._head_serves(cached, cached.head, touch, heads):
+            self._discard(folder, f"the clip its first {cached.head.frames} frames come from,"
+                                  f" {cached.head.key[:12]}, is gone or is not what it was")
+            return None
         if touch:
-            _touch(sidecar)
+            stamp_used(sidecar)
         return cached
+
+    def _head_serves(self, clip: Clip, head: ClipHead, touch: bool, heads: int) -> bool:
+        """Whether the entry ``head`` names is here, whole, and fits ``clip``'s first frames."""
+        if heads >= MAX_HEADS:
+            return False
+        source = self._load(head.key, touch=touch, heads=heads + 1)
+        return (source is not None and source.frame_count >= head.frames
+                and (source.width, source.height, source.fps)
+                == (clip.width, clip.height, clip.fps))
 
     def _still_sealed(self, folder: Path) -> bool:
         """Whether the frames file is the one checked against its digest in this process."""
@@ -197,11 +218,22 @@ class ClipStore:
 
     def writer(self, key: str, width: int, height: int, fps: Fraction, *,
                cancel: CancelToken | None = None,
-               provenance: Mapping[str, Any] | None = None) -> ClipWriter:
+               provenance: Mapping[str, Any] | None = None,
+               head: Clip | None = None) -> ClipWriter:
         """Start an entry for ``key``: write frames, then ``finish`` (or it leaves nothing).
 
-        ``provenance`` is merged under what ``finish`` is given.
+        ``provenance`` is merged under what ``finish`` is given. With ``head`` (a stored clip
+        of this size and rate), the clip begins with every frame of ``head``, read from its
+        entry, and the frames written follow them.
         """
+        if head is not None and (head.width, head.height, Fraction(head.fps)) != (
+                width, height, Fraction(fps)):
+            raise StoreError(f"clip {key[:12]} cannot begin with clip {head.key[:12]}: it is"
+                             f" {head.width}x{head.height} at {head.fps} fps, not {width}x"
+                             f"{height} at {fps} fps")
+        if head is not None and not self.has(head.key):
+            raise StoreError(f"clip {key[:12]} cannot begin with clip {head.key[:12]}: it is"
+                             f" not in the store at {self.root}")
         incoming = self.incoming_folder(key)
         try:
             frames = open_writer(incoming / FRAMES, width, height, fps, "lossless")
@@ -209,41 +241,67 @@ class ClipStore:
             shutil.rmtree(incoming, ignore_errors=True)
             raise
         return ClipWriter(self, key, incoming, frames, fps=Fraction(fps), cancel=cancel,
-                          provenance=provenance or {})
+                          provenance=provenance or {},
+                          head=ClipHead(head.key, head.frame_count) if head else None)
 
-    def frames(self, clip: Clip) -> Iterator[np.ndarray]:
-        """Every frame of a stored clip, streamed from disk unless they are in memory.
+    def frames(self, clip: Clip, start: int = 0) -> Iterator[np.ndarray]:
+        """Every frame of a stored clip from frame ``start`` on, streamed from disk unless
+        they are in memory (decoding begins at ``start``: a clip's tail costs only its tail).
 
         Frames are read-only: the in-memory LRU hands the same arrays to every reader.
         """
-        path = self._frames_path(clip.key)
-        cached = self._memory.get(str(path))
+        segments = self.segments(clip)
+        cached = self._memory.get(str(segments[-1].path))
         if cached is not None:
-            yield from cached
+            yield from cached[start:]
+            return
+        if start > 0:
+            yield from self._frames_from(segments, start)
             return
         keep = self._memory.fits(clip)
         kept: list[np.ndarray] = []
-        with open_reader(path) as reader:
+        with SegmentReader(segments) as reader:
             for frame in reader:
                 frame.flags.writeable = False
                 if keep:
                     kept.append(frame)
                 yield frame
         if keep and len(kept) == clip.frame_count:
-            self._memory.put(str(path), kept)
+            self._memory.put(str(segments[-1].path), kept)
+
+    @staticmethod
+    def _frames_from(segments: list[Segment], start: int) -> Iterator[np.ndarray]:
+        with SegmentReader(segments, start) as reader:
+            for frame in reader:
+                frame.flags.writeable = False
+                yield frame
 
     def frame(self, clip: Clip, index: int) -> np.ndarray:
         """One frame of a stored clip, read-only."""
         if not 0 <= index < clip.frame_count:
             raise IndexError(f"frame {index} is outside clip {clip.key[:12]} of"
                              f" {clip.frame_count} frames")
-        path = self._frames_path(clip.key)
-        cached = self._memory.get(str(path))
+        segments = self.segments(clip)
+        cached = self._memory.get(str(segments[-1].path))
         if cached is not None:
             return cached[index]
-        frame = read_frame(path, index)
+        frame = read_one(segments, index)
         frame.flags.writeable = False
         return frame
+
+    def segments(self, clip: Clip) -> list[Segment]:
+        """The frames files a stored clip is read from, in order, with how many frames each
+        gives: its head's (an Extend's source, and its source's, …), then its own.
+
+        ``StoreError`` if any of them is no longer in the store."""
+        own = Segment(self._frames_path(clip.key), own_frame_count(clip))
+        if clip.head is None:
+            return [own]
+        source = self._load(clip.head.key, touch=False)
+        if source is None:
+            raise StoreError(f"clip {clip.key[:12]} begins with clip {clip.head.key[:12]},"
+                             f" which is not in the store at {self.root}")
+        return [*first_frames(self.segments(source), clip.head.frames), own]
 
     def entries(self) -> list[StoreEntry]:
         """Every complete entry, least recently used first."""
@@ -265,20 +323,48 @@ class ClipStore:
         return sum(entry.size for entry in self.entries())
 
     def evict(self, keep: str = "") -> list[str]:
-        """Remove least recently used entries until the store fits its bound; never ``keep``."""
+        """Remove least recently used entries until the store fits its bound; never ``keep``
+        nor the entries it begins with."""
+        kept = self._heads_of(keep)
         entries = self.entries()
         total = sum(entry.size for entry in entries)
         removed = []
         for entry in entries:
             if total <= self.max_bytes:
                 break
-            if entry.key == keep:
+            if entry.key in kept:
                 continue
-            shutil.rmtree(entry.path, ignore_errors=True)
-            self._forget(entry.path)
+            self._remove(entry)
             total -= entry.size
             removed.append(entry.key)
-        return removed
+        return removed + self._remove_orphans(entries, set(removed))
+
+    def _remove(self, entry: StoreEntry) -> None:
+        shutil.rmtree(entry.path, ignore_errors=True)
+        self._forget(entry.path)
+
+    def _remove_orphans(self, entries: list[StoreEntry], gone: set[str]) -> list[str]:
+        """Remove the entries that begin with an entry in ``gone`` (they cannot be served
+        without it), and those that begin with them; their keys."""
+        heads = {entry.key: head_key(entry.path) for entry in entries}
+        orphans: list[str] = []
+        while gone:
+            found = [entry for entry in entries if heads[entry.key] in gone
+                     and entry.key not in orphans]
+            for entry in found:
+                self._remove(entry)
+            orphans += [entry.key for entry in found]
+            gone = {entry.key for entry in found}
+        return orphans
+
+    def _heads_of(self, key: str) -> set[str]:
+        """``key`` and the keys of the entries its clip begins with, however far back."""
+        keys = {key}
+        clip = self._load(key, touch=False) if key else None
+        while clip is not None and clip.head is not None and clip.head.key not in keys:
+            keys.add(clip.head.key)
+            clip = self._load(clip.head.key, touch=False)
+        return keys
 
     def remove_leftovers(self) -> list[Path]:
         """Remove what killed processes left: half-written entries in the incoming folder
@@ -287,7 +373,7 @@ class ClipStore:
         incoming = self.root / INCOMING
         with contextlib.suppress(OSError):
             for folder in incoming.iterdir():
-                if not _writer_alive(folder.name):
+                if not writer_alive(folder.name):
                     shutil.rmtree(folder, ignore_errors=True)
                     removed.append(folder)
         for folder in [*self.root.glob("??/*"), *self.root.glob(f"{SHARED}/*/??/*")]:
@@ -311,7 +397,11 @@ class ClipStore:
                 raise
             shutil.rmtree(incoming, ignore_errors=True)  # the same take finished elsewhere
         self.evict(keep=key)
-        return self.clip(key) or clip
+        stored = self.clip(key)
+        if stored is None and clip.head is not None:
+            raise StoreError(f"clip {key[:12]} is lost: clip {clip.head.key[:12]}, which it"
+                             " begins with, left the store while it was written")
+        return stored or clip
 
     def _forget(self, folder: Path) -> None:
         with self._lock:
@@ -320,7 +410,8 @@ class ClipStore:
         self._memory.drop(str(folder / FRAMES))
 
     def frames_file(self, key: str) -> Path:
-        """The frames file a clip is read from (rendered here, or shared in this lane)."""
+        """The entry's own frames file (rendered here, or shared in this lane); an Extend's
+        holds only the frames it added: read a clip through ``frames`` or ``segments``."""
         return self._folder_of(key) / FRAMES
 
     def _frames_path(self, key: str) -> Path:
@@ -328,60 +419,6 @@ class ClipStore:
         if not path.is_file():
             raise StoreError(f"clip {key[:12]} is not in the store at {self.root}")
         return path
-
-
-class ClipWriter:
-    """Frames of one take on their way into the store; nothing is stored until ``finish``."""
-
-    def __init__(self, store: ClipStore, key: str, incoming: Path, frames: FrameWriter, *,
-                 fps: Fraction, cancel: CancelToken | None,
-                 provenance: Mapping[str, Any]) -> None:
-        self.store, self.key, self.fps = store, key, fps
-        self._incoming, self._frames, self._cancel = incoming, frames, cancel
-        self._provenance = dict(provenance)
-        self._done = False
-
-    @property
-    def frames_written(self) -> int:
-        """How many frames are written so far."""
-        return self._frames.frames_written
-
-    def write(self, frame: np.ndarray) -> None:
-        """Add one RGB frame; raises ``Cancelled`` if the render was cancelled."""
-        if self._cancel is not None:
-            self._cancel.check()
-        self._frames.write(frame)
-
-    def finish(self, prompt: str = "", camera: Any = None,
-               provenance: dict[str, Any] | None = None) -> Clip:
-        """Close the frames and put the entry in the store under its key."""
-        if self.frames_written == 0:
-            self.abort()
-            raise StoreError(f"clip {self.key[:12]} has no frames")
-        self._frames.close()
-        clip = Clip(self.key, self.fps, self._frames.width, self._frames.height,
-                    self.frames_written, prompt, camera,
-                    {**self._provenance, **(provenance or {})})
-        try:
-            clip = self.store._commit(self.key, self._incoming, clip)
-        finally:
-            self._done = True
-            shutil.rmtree(self._incoming, ignore_errors=True)
-        return clip
-
-    def abort(self) -> None:
-        """Throw the frames away; the store is as it was."""
-        if not self._done:
-            self._done = True
-            self._frames.abort()
-            shutil.rmtree(self._incoming, ignore_errors=True)
-
-    def __enter__(self) -> ClipWriter:
-        return self
-
-    def __exit__(self, kind: type[BaseException] | None, error: BaseException | None,
-                 trace: TracebackType | None) -> None:
-        self.abort()
 
 
 def _link_or_copy(source: str, target: str) -> None:
@@ -396,50 +433,3 @@ def lane_of(project_path: str | os.PathLike[str]) -> str:
     there and served to it alone (a planted render never reaches another project)."""
     resolved = str(Path(project_path).resolve())
     return hashlib.sha256(resolved.encode("utf-8", "surrogateescape")).hexdigest()[:16]
-
-
-def _writer_alive(name: str) -> bool:
-    """Whether the incoming folder ``name`` (``<key>.<pid>.<random>``) belongs to a process
-    still running; folders of other shapes (damaged entries moved aside, older names) do not."""
-    parts = name.split(".")
-    if len(parts) != 3 or not parts[1].isdigit():
-        return False
-    pid = int(parts[1])
-    if pid == os.getpid():
-        return True
-    if os.name != "posix":
-        return True  # no safe liveness probe: leave it
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except OSError:
-        return True  # alive, another user's
-    return True
-
-
-class _UseClock:
-    """Strictly increasing use times in nanoseconds.
-
-    File systems stamp ``os.utime(path)`` with a coarse clock (one tick is milliseconds on
-    ext4), so two uses in quick succession would tie and LRU order would be lost; explicit,
-    strictly increasing stamps keep it.
-    """
-
-    def __init__(self) -> None:
-        self._last = 0
-        self._lock = threading.Lock()
-
-    def now(self) -> int:
-        with self._lock:
-            self._last = max(time.time_ns(), self._last + 1)
-            return self._last
-
-
-_USE_CLOCK = _UseClock()
-
-
-def _touch(path: Path) -> None:
-    stamp = _USE_CLOCK.now()
-    with contextlib.suppress(FileNotFoundError):  # evicted meanwhile: the caller has what it read
-        os.utime(path, ns=(stamp, stamp))

@@ -120,8 +120,9 @@ def _pair_fits(shot: ShotCamera, pair: tuple[Subject, ...], higher: Subject,
 
 def over_the_shoulder(shot: ShotCamera) -> Framing:
     """A onto B: B (the main subject) framed at the shot's size on the far third, the camera
-    behind A's shoulder on the audience's side of the line between them (the side facing -z),
-    A's head in the middle of the near third where the geometry allows."""
+    behind A's shoulder on the side of the line the shot's ``side`` picks (positive: B's right,
+    over A's left shoulder; negative: B's left, over A's right; 0: the side facing the
+    audience, -z), A's head in the middle of the near third where the geometry allows."""
     b, a = shot.subject, shot.partner
     yaw = math.degrees(math.atan2(b.x - a.x, b.z - a.z))
     for _ in range(4):  # B's eye plane depends on how B faces the camera, and so its heading
@@ -172,11 +173,20 @@ def _ots_spot(shot: ShotCamera, a: Subject, b: Subject, yaw: float) -> _Spot:
     sine = reach * math.sin(spread) / length
     at_b = math.pi - spread - (math.pi - math.asin(sine)) if sine <= 1 else (
         math.pi / 2 - math.asin(length / reach))
-    turn = _audience_side(a_axis, b_axis) * at_b
+    turn = _line_side(shot.side, a_axis, b_axis) * at_b
     d = (a_axis - b_axis) / length
     rotated = np.array([d[0] * math.cos(turn) - d[1] * math.sin(turn),
                         d[0] * math.sin(turn) + d[1] * math.cos(turn)])
     return _Spot(b_axis + reach * rotated, upper, vertical, distance, note)
+
+
+def _line_side(side: float, a: np.ndarray, b: np.ndarray) -> float:
+    """+1 or -1: which way to turn the line B->A about B (positive: to B's left, facing A) to
+    reach the side of the line ``side`` asks for: its sign, after wrapping into ±180°."""
+    wrapped = math.remainder(side, 360.0)
+    if wrapped == 0.0:
+        return _audience_side(a, b)
+    return -1.0 if wrapped > 0 else 1.0
 
 
 def _audience_side(a: np.ndarray, b: np.ndarray) -> float:

@@ -60,8 +60,11 @@ def facing_direction(facing_deg: float) -> np.ndarray:
 @dataclass(frozen=True)
 class ShotCamera:
     """What a shot asks of the camera: size, angle, lens, sensor, image size, main subject,
-    and for a two-shot or an over-the-shoulder the other subjects (the nearest person is the
-    partner); ``turned`` puts the camera on its side, swapping the sensor's axes."""
+    and for a two-shot or an over-the-shoulder the other subjects (the partner is the one
+    named ``over``, else the nearest person); ``turned`` puts the camera on its side, swapping
+    the sensor's axes. ``side`` (degrees around the subject, to its right) picks an
+    over-the-shoulder's side of the line by its sign (0: the side facing the audience).
+    """
 
     subject: Subject
     shot_size: str = "medium"
@@ -73,6 +76,8 @@ class ShotCamera:
     framing: str = "single"
     others: tuple[Subject, ...] = ()
     turned: bool = False
+    side: float = 0.0
+    over: str = ""
 
     def __post_init__(self) -> None:
         sensor_named(self.sensor)
@@ -84,6 +89,9 @@ class ShotCamera:
             raise ValueError(f"unknown framing {self.framing!r}: one of {', '.join(FRAMINGS)}")
         if self.focal_mm <= 0 or self.width <= 0 or self.height <= 0:
             raise ValueError("the lens and the image size must be above zero")
+        if self.over and not any(s.name == self.over for s in self._others):
+            raise ValueError(f"no other subject named {self.over!r} to look over the shoulder"
+                             f" of (there are: {', '.join(s.name for s in self._others)})")
         if self.framing != "single" and self.partner is None:
             raise ValueError(f"a {self.framing.replace('_', '-')} needs a second subject")
 
@@ -109,11 +117,18 @@ class ShotCamera:
         return self.gate.width_mm / (2 * self.focal_mm)
 
     @property
+    def _others(self) -> list[Subject]:
+        return [s for s in self.others if s is not self.subject and s != self.subject]
+
+    @property
     def partner(self) -> Subject | None:
-        """The other person nearest the main subject (any other subject if no person)."""
-        others = [s for s in self.others if s is not self.subject and s != self.subject]
+        """The other subject named ``over``; else the other person nearest the main subject
+        (any other subject if no person)."""
+        others = self._others
         if not others:
             return None
+        if self.over:
+            return next((s for s in others if s.name == self.over), None)
         people = [s for s in others if s.kind == "person"] or others
         return min(people, key=lambda s: math.hypot(s.x - self.subject.x, s.z - self.subject.z))
 
@@ -127,7 +142,8 @@ class ShotCamera:
                    params["sensor"], int(params["width"]), int(params["height"]),
                    params.get("framing") or "single",
                    tuple(s for s in subjects if s is not main),
-                   bool(params.get("turn_camera", False)))
+                   bool(params.get("turn_camera", False)), float(params.get("side", 0.0)),
+                   str(params.get("over", "")))
 
 
 @dataclass(frozen=True, eq=False)

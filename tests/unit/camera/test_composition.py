@@ -179,6 +179,54 @@ def test_an_over_the_shoulder_frames_b_on_the_far_third_over_a(lens: float) -> N
         picture.centre[[0, 2]] - [0.0, 2.0])
 
 
+def right_of(subject: Subject, towards: Subject) -> np.ndarray:
+    """The floor direction (x, z) to the right of ``subject`` turned to face ``towards``."""
+    ahead = np.array([towards.x - subject.x, towards.z - subject.z])
+    return np.array([ahead[1], -ahead[0]]) / np.linalg.norm(ahead)
+
+
+@pytest.mark.parametrize("side", [30.0, -30.0, 270.0])
+@pytest.mark.parametrize("lens", [35.0, 85.0])
+@pytest.mark.parametrize("line", [0.0, 60.0, 180.0])  # the line's heading on the floor
+def test_an_over_the_shoulder_stands_on_the_side_of_the_line_asked(side: float, lens: float,
+                                                                   line: float) -> None:
+    turn = math.radians(line)
+    b = person(1.7, x=0.0, z=3.0, facing=90.0 + line)  # B faces A, A faces B
+    a = person(1.8, x=1.4 * math.cos(turn), z=3.0 - 1.4 * math.sin(turn), facing=line - 90.0,
+               name="Al", main=False)
+    shot = ShotCamera(b, "medium_close_up", "eye", lens, others=(a,),
+                      framing="over_the_shoulder", side=side)
+    picture = Picture(shot)
+    from_b = picture.centre[[0, 2]] - [b.x, b.z]
+    rightward = math.remainder(side, 360.0) > 0
+    assert (from_b @ right_of(b, a) > 0) == rightward  # B's right: over A's left shoulder
+    b_column = picture.pixel(head(b)[0])[0] / shot.width
+    a_column = picture.pixel(head(a)[0])[0] / shot.width
+    # Over A's left shoulder A fills the right third and B sits on the left one; mirrored.
+    assert b_column == pytest.approx(1 / 3 if rightward else 2 / 3, abs=0.03)
+    assert (a_column > 2 / 3) if rightward else (a_column < 1 / 3)
+    assert picture.pixel(eyes(b))[1] / shot.height == pytest.approx(1 / 3, abs=0.02)
+
+
+def test_an_over_the_shoulder_looks_over_the_character_named() -> None:
+    b = person(1.7, x=0.0, z=3.0, facing=90.0)
+    near = person(1.8, x=1.2, z=3.0, facing=-90.0, name="Al", main=False)
+    far = person(1.6, x=-2.0, z=3.0, facing=90.0, name="Cy", main=False)
+    for over, shoulder in (("", near), ("Cy", far)):
+        shot = ShotCamera(b, "close_up", "eye", 50.0, others=(near, far),
+                          framing="over_the_shoulder", over=over)
+        picture = Picture(shot)
+        distances = {s.name: np.linalg.norm(picture.centre[[0, 2]] - [s.x, s.z])
+                     for s in (b, near, far)}
+        assert min(distances, key=distances.get) == shoulder.name
+        column = picture.pixel(head(shoulder)[0])[0] / shot.width
+        assert column > 2 / 3 or column < 1 / 3  # the near third
+        assert picture.pixel(head(b)[0])[0] / shot.width == pytest.approx(
+            1 / 3 if column > 0.5 else 2 / 3, abs=0.03)
+    with pytest.raises(ValueError, match="no other subject named 'Di'"):
+        ShotCamera(b, "close_up", others=(near, far), framing="over_the_shoulder", over="Di")
+
+
 @pytest.mark.parametrize("size", ["close_up", "medium_close_up", "medium", "medium_wide"])
 @pytest.mark.parametrize("lens", LENSES)
 def test_a_low_angle_is_the_angle_asked(size: str, lens: float) -> None:

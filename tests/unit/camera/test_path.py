@@ -131,23 +131,58 @@ def test_a_continued_path_holds_its_start_until_its_move_begins(move: str, x: fl
         second.focal_mm[-1] != first.focal_mm[-1])
 
 
-@pytest.mark.parametrize("move", [MoveValue("dolly", 1.0, easing="linear"),
-                                  MoveValue("orbit", 40.0, easing="linear"),
-                                  MoveValue("zoom", 10.0, easing="linear")])
+@pytest.mark.parametrize("move", [MoveValue("orbit", 40.0, easing="linear"),
+                                  MoveValue("pan", 12.0, easing="linear"),
+                                  MoveValue("pedestal", 0.02, easing="linear")])
 def test_a_path_continued_without_moves_carries_on_at_its_last_speed(move: MoveValue) -> None:
     first = camera_path(SHOT, [move], 11)
     second = continue_path(first, [], 6)
     assert np.array_equal(second.world_to_camera[0], first.world_to_camera[-1])
     step = np.linalg.norm(first.position[-1] - first.position[-2])
     steps = np.linalg.norm(np.diff(second.position, axis=0), axis=1)
-    assert steps == pytest.approx(np.full(5, step), abs=1e-9)
-    assert np.diff(second.focal_mm) == pytest.approx(np.full(5, first.focal_mm[-1]
-                                                             - first.focal_mm[-2]))
+    assert steps == pytest.approx(np.full(5, step), abs=1e-6)
+    turn = _turn(first.rotation[-2], first.rotation[-1])
+    assert [_turn(*pair) for pair in itertools.pairwise(second.rotation)] == pytest.approx(
+        [turn] * 5, abs=1e-9)
     pivot = first.look_at
     radius = np.linalg.norm((first.position[-1] - pivot)[[0, 2]])
     if move.move == "orbit":  # still on the circle round the subject, still facing it
         assert np.linalg.norm((second.position - pivot)[:, [0, 2]], axis=1) == pytest.approx(
             np.full(6, radius))
+
+
+def _turn(a: np.ndarray, b: np.ndarray) -> float:
+    """The angle in degrees of the rotation between two camera orientations."""
+    cosine = (np.trace(a.T @ b) - 1) / 2
+    return float(np.degrees(np.arccos(np.clip(cosine, -1.0, 1.0))))
+
+
+@pytest.mark.parametrize("move", [MoveValue("dolly", 1.0, easing="linear"),
+                                  MoveValue("dolly", -1.0, easing="linear"),
+                                  MoveValue("zoom", 10.0, easing="linear"),
+                                  MoveValue("dolly_zoom", 0.5, easing="linear")])
+def test_a_push_in_a_pull_back_or_a_zoom_holds_the_framing_it_landed_on(
+        move: MoveValue) -> None:
+    first = camera_path(SHOT, [move], 11)
+    assert not np.array_equal(first.world_to_camera[-2], first.world_to_camera[-1]) or (
+        first.focal_mm[-2] != first.focal_mm[-1])  # it was moving at the seam
+    second = continue_path(first, [], 6)
+    assert np.allclose(second.world_to_camera, first.world_to_camera[-1], atol=1e-12)
+    assert np.all(second.focal_mm == first.focal_mm[-1])
+
+
+def test_a_push_in_with_a_truck_keeps_trucking_at_the_size_it_reached() -> None:
+    first = camera_path(SHOT, [MoveValue("dolly", 0.5, easing="linear"),
+                               MoveValue("truck", 0.5, easing="linear")], 11)
+    second = continue_path(first, [], 11)
+    reach = np.linalg.norm(second.position - first.look_at, axis=1)
+    # The push went 0.05 m a frame; going on, the camera comes no nearer (a straight truck
+    # drifts away from the subject by a few millimetres a frame, a tenth of the push at most).
+    assert 0.0 <= reach[1] - reach[0] < 0.005
+    right = first.rotation[-1][0]  # the camera's x axis in the world
+    sideways = np.diff(second.position, axis=0) @ right
+    assert sideways == pytest.approx(np.full(10, sideways[0]), rel=0.05)
+    assert sideways[0] > 0.03  # of the 0.05 m a frame it trucked
 
 
 def test_a_continued_move_does_not_ease_in_from_rest() -> None:
@@ -157,3 +192,11 @@ def test_a_continued_move_does_not_ease_in_from_rest() -> None:
     assert steps == pytest.approx(np.full(10, 0.1))
     stopping = continue_path(first, [MoveValue("dolly", 1.0, easing="ease-out")], 11)
     assert np.linalg.norm(stopping.position[-1] - stopping.position[-2]) < 0.01
+
+
+def test_a_move_after_a_camera_come_to_rest_eases_in_as_asked() -> None:
+    first = camera_path(SHOT, [MoveValue("pan", 12.0, easing="ease-in-out")], 72)  # it stops
+    second = continue_path(first, [MoveValue("tilt", 10.0, easing="ease-in-out")], 48)
+    turns = [_turn(*pair) for pair in itertools.pairwise(second.rotation)]
+    assert turns[0] < 0.05 * max(turns)  # no jolt from rest to full speed at the seam
+    assert sum(turns) == pytest.approx(10.0, abs=0.01)
