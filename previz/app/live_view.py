@@ -14,7 +14,9 @@ from typing import Any
 
 import numpy as np
 
-from previz.backends.draft.backend import DraftBackend
+from previz.backends.draft.backend import scene_for
+from previz.backends.draft.geometry import View
+from previz.backends.draft.renderer import DraftRenderer, DraftScene
 from previz.core.camera import CameraPath
 from previz.core.floor_plan import FloorPlan, floor_plan
 from previz.core.project import PortRef, Project
@@ -22,7 +24,7 @@ from previz.core.registry import NodeRegistry
 from previz.core.scene import SceneValue, scene_from_params
 from previz.core.shot_camera import SHOT_TYPE, ShotSetup, scene_shots, shot_path
 from previz.core.spec import parse_fraction
-from previz.engine.backend import CancelToken, RenderRequest
+from previz.engine.backend import RenderRequest
 from previz.engine.plan import resolve_params
 
 SCENE_TYPE = "previz.scene"
@@ -109,21 +111,33 @@ def live_request(scene: SceneValue, setup: ShotSetup, time: float) -> RenderRequ
 
 
 class LiveFrames:
-    """Draws live frames with a draft backend of its own (one per viewer)."""
+    """Draws live frames with a draft renderer of its own (one per viewer), kept while what it
+    shows stays the same (a camera swung or moved, a scrub of a still scene)."""
 
     def __init__(self) -> None:
-        self.backend = DraftBackend()
+        self._renderer: DraftRenderer | None = None
+        self._scene: DraftScene | None = None
 
     def frame(self, request: RenderRequest) -> np.ndarray:
-        """The request's one frame, RGB (height, width, 3)."""
-        frames = list(self.backend.generate(request, _ignore, CancelToken()))
-        return np.asarray(frames[0])
+        """The request's one frame, RGB (height, width, 3), as the draft backend draws it."""
+        path = request.camera
+        view = View(path.K[0], path.world_to_camera[0], request.width, request.height)
+        scene = scene_for(request, view)
+        renderer = self._renderer
+        if renderer is None or (renderer.width, renderer.height) != (
+                request.width, request.height) or not self._same(scene):
+            renderer = DraftRenderer(scene, request.width, request.height)
+            self._renderer, self._scene = renderer, scene
+        return renderer.render(view, 0.0, 0.0)
+
+    def _same(self, scene: DraftScene) -> bool:
+        try:
+            return bool(scene == self._scene)
+        except ValueError:  # pictures (plates, references) compare as arrays: draw afresh
+            return False
 
 
 def _live_size(width: int, height: int) -> tuple[int, int]:
     scale = min(1.0, LIVE_WIDTH / width, LIVE_HEIGHT / height)
     return max(int(width * scale) // 2 * 2, 2), max(int(height * scale) // 2 * 2, 2)
 
-
-def _ignore(done: int, total: int) -> None:
-    """A progress callback for one frame: nothing to report."""
