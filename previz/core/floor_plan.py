@@ -141,11 +141,14 @@ class FloorPlan:
     cameras: tuple[CameraWedge, ...]
     problems: tuple[str, ...] = ()  # shots whose camera could not be placed, and why
 
-    def bounds(self, margin: float = 1.0) -> tuple[PlanPoint, PlanPoint]:
-        """The smallest and largest corner of everything drawn, ``margin`` metres out."""
-        points = [*(c for f in self.footprints for c in f.corners),
-                  *(f.position for f in self.figures), *(m.position for m in self.marks),
-                  *(p for c in self.cameras for p in (c.apex, c.left, c.right))]
+    def bounds(self, margin: float = 1.0, action: bool = False) -> tuple[PlanPoint, PlanPoint]:
+        """The smallest and largest corner of everything drawn, ``margin`` metres out; with
+        ``action``, of the people, their marks and the cameras only (where the work is)."""
+        points = [*(f.position for f in self.figures), *(m.position for m in self.marks),
+                  *(p for c in self.cameras for p in (c.apex, c.pivot))]
+        if not action or not points:
+            points += [*(c for f in self.footprints for c in f.corners),
+                       *(p for c in self.cameras for p in (c.left, c.right))]
         if not points:
             points = [PlanPoint(0.0, 0.0)]
         low = PlanPoint(min(p.x for p in points) - margin, min(p.z for p in points) - margin)

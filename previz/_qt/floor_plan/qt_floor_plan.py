@@ -5,7 +5,14 @@ live view is told to redraw, and when it ends the scene's shots are rendered aga
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QSlider, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QSizePolicy,
+    QSlider,
+    QVBoxLayout,
+    QWidget,
+)
 
 from previz._qt.document import QtDocument
 from previz._qt.floor_plan.qt_plan_drag import PlanDrag
@@ -44,16 +51,18 @@ class QtFloorPlan(QWidget):
         self.view = QtPlanView(self)
         self.title = QLabel("Select a Scene or a Shot on a scene to see its floor plan.", self)
         self.title.setObjectName("floorPlanTitle")
+        self.title.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.scrubber = QSlider(Qt.Orientation.Horizontal, self)
         self.scrubber.setObjectName("sceneTimeScrubber")
         self.scrubber.setToolTip("Scene time: everyone moves along their paths")
         self.time_label = QLabel("0.00 s", self)
         self.time_label.setMinimumWidth(60)
-        hint = QLabel("Drag to move · round handles turn · Shift: no snapping", self)
-        hint.setObjectName("floorPlanHint")
+        self.view.setMinimumSize(120, 60)
+        self.view.setToolTip("Drag to move · round handles turn · Shift while dragging: no"
+                             " snapping · wheel: zoom · middle or space drag: pan")
         self._refresh_due = False
         self._project: Project | None = None
-        self._layout(hint)
+        self._layout()
         self.scrubber.valueChanged.connect(self._scrubbed)
         self.view.drag_started.connect(self._start_drag)
         self.view.dragged.connect(self._drag_to)
@@ -190,7 +199,7 @@ class QtFloorPlan(QWidget):
         if drag is not None and drag.changed and self.shots is not None and self.scene_id:
             self.drag_finished.emit(self.scene_id, [s.node_id for s in self.shots.shots])
 
-    def _layout(self, hint: QLabel) -> None:
+    def _layout(self) -> None:
         bottom = QHBoxLayout()
         bottom.addWidget(QLabel("Scene time", self))
         bottom.addWidget(self.scrubber, 1)
@@ -201,4 +210,3 @@ class QtFloorPlan(QWidget):
         layout.addWidget(self.title)
         layout.addWidget(self.view, 1)
         layout.addLayout(bottom)
-        layout.addWidget(hint)

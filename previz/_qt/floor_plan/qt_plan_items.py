@@ -146,7 +146,7 @@ def figure_item(figure: FigureOutline, hair: str, highlighted: bool) -> QtTarget
     head.setPen(_pen(QColor("#101010"), 1.0))
     arrow = QGraphicsPathItem(_arrow(figure.position, figure.arrow_tip), item)
     arrow.setPen(_pen(QColor("#ffe08a"), 2.0))
-    label(figure.name, figure.position, item, LABEL, bold=True)
+    label(figure.name, figure.position, item, LABEL, bold=True, dx=8.0, dy=-20.0)
     turn = handle_item(PlanTarget("figure_turn", figure.character_id), figure.arrow_tip)
     turn.setParentItem(item)
     return item
@@ -166,7 +166,7 @@ def mark_item(mark: MarkPin, colour: str) -> QtTargetItem:
     item.setBrush(QBrush(QColor(24, 24, 28, 160)))
     item.setPen(_pen(QColor(colour).lighter(140), 1.6))
     item.setZValue(20)
-    label(mark.label, mark.position, item, QColor(colour).lighter(170))
+    label(mark.label, mark.position, item, QColor(colour).lighter(170), dx=8.0, dy=6.0)
     item.setToolTip(f"Mark {mark.number} at {mark.time:g} s: drag to move it")
     return item
 

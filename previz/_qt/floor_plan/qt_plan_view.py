@@ -78,11 +78,11 @@ class QtPlanView(QtGraphView):
             for item in camera_items(camera):
                 scene.addItem(item)
 
-    def frame_plan(self) -> None:
-        """Show the whole plan."""
+    def frame_plan(self, action: bool = True) -> None:
+        """Show the people, their marks and the cameras (``action``), or the whole plan."""
         if self.plan is None:
             return
-        low, high = self.plan.bounds(margin=1.5)
+        low, high = self.plan.bounds(margin=1.5, action=action)
         rect = QRectF(to_scene(PlanPoint(low.x, high.z)), to_scene(PlanPoint(high.x, low.z)))
         self.fit_rect(rect, max_zoom=2.0)
 
