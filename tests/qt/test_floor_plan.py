@@ -138,3 +138,30 @@ def test_swinging_a_framed_camera_past_the_line_raises_the_continuity_badge(
     for node in (ada, ben):
         item = window.editor.graph_scene.node_item(node.id)
         assert "continuity" not in [badge.text for badge in item.badges.badges()]
+
+
+def test_marks_and_set_pieces_drag_for_this_scene_and_the_plan_zooms_and_pans(
+        window, qtbot, registry, run):
+    stop = bus_stop(registry)
+    shot = add_shot(registry, stop, subject="Ben")
+    plan = show_plan_of(window, qtbot, stop.project, shot.id)
+    drag(plan, PlanTarget("mark", "2"), PlanPoint(-2.0, 1.0))  # Ben's second mark: his path
+    blocking = window.document.project.nodes[stop.scene.id].params["blocking"]
+    assert (blocking[2]["x"], blocking[2]["z"]) == (-2.0, 1.0)
+    run(window.queue.wait())
+    lamp = next(p for p in plan.plan.footprints if p.kind == "lamp_post")
+    drag(plan, PlanTarget("piece", lamp.piece_id), PlanPoint(4.0, 2.0))
+    moved = window.document.project.nodes[stop.scene.id].params["blocking"][-1]
+    assert moved == {"piece": lamp.piece_id, "x": 4.0, "z": 2.0}  # moved for this scene only
+    assert window.document.project.locations[stop.location.id].piece(lamp.piece_id).x == 3.0
+    qtbot.waitUntil(lambda: next(p for p in plan.plan.footprints
+                                 if p.piece_id == lamp.piece_id).moved)
+    assert window.document.undo_stack.count() == 2
+    run(window.queue.wait())
+    zoom = plan.view.zoom
+    plan.view.zoom_by(1.5)
+    assert plan.view.zoom == pytest.approx(zoom * 1.5)
+    before = plan.view.ground_at(plan.view.viewport().rect().center().toPointF())
+    plan.view.pan_by(100, 0)  # the content follows the hand to the right
+    after = plan.view.ground_at(plan.view.viewport().rect().center().toPointF())
+    assert after.x < before.x
