@@ -5,6 +5,7 @@ live view is told to redraw, and when it ends the scene's shots are rendered aga
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -169,6 +170,12 @@ class QtFloorPlan(QWidget):
             QTimer.singleShot(0, self, self._refresh_if_due)
 
     def _refresh_if_due(self) -> None:
+        if self._refresh_due and self.isVisible():  # a hidden plan redraws when shown
+            self.refresh()
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802
+        """Catch up with the edits made while the plan was hidden."""
+        super().showEvent(event)
         if self._refresh_due:
             self.refresh()
 
