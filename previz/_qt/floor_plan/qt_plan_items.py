@@ -200,7 +200,8 @@ def camera_items(camera: CameraWedge) -> list[QGraphicsItem]:
     body.setZValue(50)
     body.setToolTip(f"Shot {camera.number}: drag to {'move' if camera.placed else 'swing'}"
                     " the camera")
-    label(camera.number, camera.apex, body, colour, bold=True, dx=8.0, dy=8.0)
+    beside = _camera_point(camera, CAMERA_BODY[0] / 2 + 0.05, -CAMERA_BODY[1] / 2)
+    label(camera.number, beside, body, colour, bold=True, dx=4.0, dy=-7.0)  # off the body
     items: list[QGraphicsItem] = [wedge, body]
     if camera.placed:
         ahead = turned(0.0, CAMERA_BODY[1] + 0.35, -camera.heading)
