@@ -192,12 +192,13 @@ class QtFloorPlan(QWidget):
     def _drag_to(self, target: PlanTarget, point: PlanPoint, snap: bool) -> None:
         if self.drag is None:
             return
+        pushes = self.drag.pushes
         try:
             self.drag.move_to(point, snap)
         except (EditRefused, IndexError) as error:
             self.title.setText(f"Not moved: {error}")
             return
-        if self.live_shot():
+        if self.drag.pushes > pushes and self.live_shot():
             self.live.emit(self.live_shot(), self.time)
 
     def _end_drag(self, target: PlanTarget) -> None:

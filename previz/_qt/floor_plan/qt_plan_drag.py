@@ -14,7 +14,7 @@ from previz._qt.document import QtDocument
 from previz._qt.floor_plan.qt_plan_items import PlanTarget
 from previz._qt.undo import push_command
 from previz.app.live_view import SceneShots
-from previz.core.commands import Command, SetParam
+from previz.core.commands import SetParam
 from previz.core.floor_plan import (
     CameraWedge,
     FloorPlan,
@@ -47,6 +47,7 @@ class PlanDrag:
         self.plan, self.time, self.target, self.start = plan, time, target, start
         self.gesture = f"plan-{new_id()}"
         self.changed = False
+        self.pushes = 0  # edits made so far: a move that makes none needs no redraw
         anchor = self._anchor()
         self.offset = PlanPoint(anchor.x - start.x, anchor.z - start.z) if anchor else None
 
@@ -127,9 +128,15 @@ class PlanDrag:
         if records != self._records():
             self._push(SetParam(self.scene_id, "blocking", records, self.gesture))
 
-    def _push(self, command: Command) -> None:
+    def _push(self, command: SetParam | SetParams) -> None:
+        params = self.document.project.nodes[command.node_id].params
+        wanted = (command.values if isinstance(command, SetParams)
+                  else {command.name: command.value})
+        if all(params.get(name) == value for name, value in wanted.items()):
+            return  # the hand moved, the thing did not (snapped to the same place)
         push_command(self.document.undo_stack, self.document.project, command)
         self.changed = True
+        self.pushes += 1
 
 
 def _stepped(degrees: float, step: float) -> float:
