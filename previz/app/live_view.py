@@ -93,9 +93,11 @@ def scene_now(project: Project, registry: NodeRegistry, scene_id: str) -> SceneS
 
 
 def live_request(scene: SceneValue, setup: ShotSetup, time: float) -> RenderRequest:
-    """A one-frame draft request: the shot's camera at scene ``time`` looking at everyone
-    where they are then, at the shot's size (at most LIVE_WIDTH x LIVE_HEIGHT)."""
+    """A one-frame draft request: the shot's camera at scene ``time`` (held inside the shot's
+    window: the shot never shows another moment) looking at everyone where they are then, at
+    the shot's size (at most LIVE_WIDTH x LIVE_HEIGHT)."""
     params = setup.params
+    time = setup.within(time)
     width, height = _live_size(int(params["width"]), int(params["height"]))
     sized = ShotSetup(setup.node_id, {**params, "width": width, "height": height}, setup.moves)
     path = shot_path(scene, sized)

@@ -68,6 +68,10 @@ class ShotSetup:
         """Frames in the shot at its rate."""
         return frames_in(float(self.params["duration"]), parse_fraction(self.params["fps"]))
 
+    def within(self, time: float) -> float:
+        """``time`` held inside the shot's window of scene time."""
+        return min(max(time, self.scene_in), self.scene_in + float(self.params["duration"]))
+
     def frame_at(self, time: float) -> int:
         """The frame showing scene ``time`` (the first or last outside the window)."""
         fps = parse_fraction(self.params["fps"])

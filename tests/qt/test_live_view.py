@@ -82,3 +82,18 @@ def test_live_frames_follow_the_camera_lens(window, qtbot, registry, size):
         qtbot.waitUntil(lambda: window.live_view.drawn > drawn)  # noqa: B023
         frames.append(window.viewer.view.frame.copy())
     assert np.abs(frames[0].astype(int) - frames[1].astype(int)).mean() > 3.0
+
+
+def test_playing_leaves_the_live_frame(window, qtbot, registry, run):
+    stop = bus_stop(registry)
+    shot = add_shot(registry, stop, subject="Ada")
+    show_plan_of(window, qtbot, stop.project, shot.id)
+    window.render(selected=True)
+    run(window.queue.wait())
+    window.floor_plan.set_time(0.25)
+    qtbot.waitUntil(lambda: window.viewer.live)
+    assert window.viewer.title.text().startswith("Live draft")
+    window.viewer.player.play()
+    assert not window.viewer.live
+    assert window.viewer.title.text().startswith("Shot 010_0010")
+    window.viewer.player.pause()

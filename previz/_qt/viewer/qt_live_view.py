@@ -73,7 +73,7 @@ class QtLiveView(QObject):
             return False
         self.viewer.show_live(frame, f"Live draft · shot {setup.number}"
                                      f"{' ' + repr(setup.name) if setup.name else ''}"
-                                     f" at scene time {at:.2f} s · not stored")
+                                     f" at scene time {setup.within(at):.2f} s · not stored")
         self.drawn += 1
         self.frame_drawn.emit(time.perf_counter() - started)
         return True

@@ -69,11 +69,13 @@ class QtViewer(QWidget):
         selection.changed.connect(self._follow_selection)
         document.project_replaced.connect(self._attach)
         queue.finished.connect(lambda _result: self.end_live())
+        self.player.playing_changed.connect(
+            lambda playing: self.end_live() if playing and self.live else None)
         self._attach(document.project)
 
     def look_at_take(self, take: int) -> None:
         """Play ``take`` of the node shown, without circling it."""
-        self.looked_at = take
+        self.looked_at, self.live = take, False
         self.refresh()
         self.player.seek(0)
         self.player.play()

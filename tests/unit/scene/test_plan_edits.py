@@ -81,3 +81,15 @@ def test_a_live_frame_is_the_draft_backends_frame_and_its_renderer_is_kept(regis
     later = live_request(shots.scene, shots.shot(shot.id), 2.0)  # Ben walks on
     assert not np.array_equal(frames.frame(later), live)
     assert frames._renderer is not renderer
+
+
+def test_a_live_frame_is_a_moment_of_the_shot(registry):
+    stop = bus_stop(registry)
+    shot = add_shot(registry, stop, subject="Ben", scene_in=1.5, duration=0.5)
+    shots = scene_now(stop.project, registry, stop.scene.id)
+    setup = shots.shot(shot.id)
+    late = live_request(shots.scene, setup, 9.0)  # after the shot's window: its last moment
+    assert late.subjects == live_request(shots.scene, setup, 2.0).subjects
+    assert late.subjects != live_request(shots.scene, setup, 1.5).subjects  # Ben walks
+    assert np.array_equal(late.camera.position, live_request(shots.scene, setup, 2.0)
+                          .camera.position)
