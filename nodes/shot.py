@@ -24,9 +24,9 @@ from previz.api import (
     camera_path,
     parse_fraction,
     parse_subjects,
-    side_moves,
 )
 from previz_nodes.common import duration_param, seed_param, takes_param
+from previz_nodes.placed import PLACED_PARAMS, base_moves, start_pose
 from previz_nodes.rendering import (
     backend_of,
     camera_note,
@@ -124,6 +124,7 @@ SPEC = NodeSpec(
               affects_render=False),
         Param("dialogue", ParamKind.TEXT, "", "Dialogue", "Lines spoken in the shot.",
               affects_render=False),
+        *PLACED_PARAMS,
     ),
     outputs=(Output("clip", PortType.CLIP, "Clip"),),
     is_output=True,
@@ -157,8 +158,8 @@ def execute(ctx: ExecuteContext, prompt: PromptValue | None = None,
     except ValueError as error:
         raise NodeError(f"the shot cannot be framed: {error}") from error
     try:
-        around = () if framing.framing == "over_the_shoulder" else side_moves(params["side"])
-        path = camera_path(framing, (*around, *camera), snapped.frames)
+        path = camera_path(framing, (*base_moves(params), *camera), snapped.frames,
+                           start=start_pose(params))
     except ValueError as error:
         raise NodeError(f"the camera move cannot be made: {error}") from error
     text = _prompt(prompt, scene)
