@@ -113,7 +113,7 @@ class TextPainter:
         self.size, self.bold = max(int(size), 1), bold
 
     @property
-    def _fonts(self) -> tuple[ImageFont.FreeTypeFont, ...]:
+    def _fonts(self) -> _Faces:
         """The faces of the calling thread, so one painter may be shared between threads."""
         return _pil_fonts(self.size, self.bold)
 
@@ -191,15 +191,28 @@ def _coverage(bold: bool) -> tuple[frozenset[int], ...]:
 _THREAD = threading.local()
 
 
-def _pil_fonts(size: int, bold: bool) -> tuple[ImageFont.FreeTypeFont, ...]:
+def _pil_fonts(size: int, bold: bool) -> _Faces:
     # One set of faces per thread: a FreeType face is not safe to use from two threads at
     # once (render workers draw captions and labels while the export draws burn-ins), and
     # sharing one crashed the interpreter inside FreeType.
-    cache: dict[tuple[int, bool], tuple[ImageFont.FreeTypeFont, ...]] = _THREAD.__dict__
+    cache: dict[tuple[int, bool], _Faces] = _THREAD.__dict__
     fonts = cache.get((size, bold))
     if fonts is None:
-        fonts = cache[size, bold] = tuple(
-            ImageFont.truetype(str(path), size, layout_engine=(
-                ImageFont.Layout.RAQM if shaped(index) else ImageFont.Layout.BASIC))
-            for index, path in enumerate(font_paths(bold)))
+        fonts = cache[size, bold] = _Faces(size, bold)
     return fonts
+
+
+class _Faces:
+    """The family's faces at one size, each opened the first time a run needs it."""
+
+    def __init__(self, size: int, bold: bool) -> None:
+        self.size, self.paths = size, font_paths(bold)
+        self._open: dict[int, ImageFont.FreeTypeFont] = {}
+
+    def __getitem__(self, index: int) -> ImageFont.FreeTypeFont:
+        face = self._open.get(index)
+        if face is None:
+            layout = ImageFont.Layout.RAQM if shaped(index) else ImageFont.Layout.BASIC
+            face = self._open[index] = ImageFont.truetype(str(self.paths[index]), self.size,
+                                                          layout_engine=layout)
+        return face
