@@ -24,10 +24,10 @@ from previz.api import (
     camera_path,
     parse_fraction,
     parse_subjects,
-    side_moves,
     with_handles,
 )
 from previz_nodes.common import duration_param, seed_param, takes_param
+from previz_nodes.placed import PLACED_PARAMS, base_moves, start_pose
 from previz_nodes.rendering import (
     backend_of,
     camera_note,
@@ -125,6 +125,7 @@ SPEC = NodeSpec(
               affects_render=False),
         Param("dialogue", ParamKind.TEXT, "", "Dialogue", "Lines spoken in the shot.",
               affects_render=False),
+        *PLACED_PARAMS,
     ),
     outputs=(Output("clip", PortType.CLIP, "Clip"),),
     is_output=True,
@@ -158,7 +159,8 @@ def execute(ctx: ExecuteContext, prompt: PromptValue | None = None,
     except ValueError as error:
         raise NodeError(f"the shot cannot be framed: {error}") from error
     try:
-        path = camera_path(framing, (*side_moves(params["side"]), *camera), snapped.frames)
+        path = camera_path(framing, (*base_moves(params), *camera), snapped.frames,
+                           start=start_pose(params))
     except ValueError as error:
         raise NodeError(f"the camera move cannot be made: {error}") from error
     handles = handle_frames(backend.constraints(ctx.model), snapped, params["handles"], fps)

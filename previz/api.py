@@ -16,6 +16,7 @@ from previz.core.camera import (
 )
 from previz.core.ports import PortType
 from previz.core.scene import TIMES_OF_DAY, SceneValue, scene_from_params, side_moves
+from previz.core.shot_camera import placed_pose
 from previz.core.spec import (
     Input,
     NodeSpec,
@@ -79,6 +80,7 @@ __all__ = [
     "moves_label",
     "parse_fraction",
     "parse_subjects",
+    "placed_pose",
     "scene_from_params",
     "side_moves",
     "with_handles",

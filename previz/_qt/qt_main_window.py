@@ -22,6 +22,7 @@ from previz._qt.document import (
     confirm_discard,
     save_interactively,
 )
+from previz._qt.floor_plan.qt_floor_plan_dock import install_floor_plan
 from previz._qt.inspector.qt_inspector import QtInspector
 from previz._qt.node_editor.qt_node_editor import QtNodeEditor
 from previz._qt.qt_about import show_about
@@ -78,6 +79,7 @@ class QtMainWindow(QMainWindow):
         self.docks: dict[str, QDockWidget] = {}
         self.export_dialog: QtExportDialog | None = None
         self._build_docks()
+        install_floor_plan(self)
         self.action_by_id = actions.build_actions(self, self._handlers(), {"canvas": self.editor})
         self.menus = actions.build_menus(self.menuBar(), self.action_by_id)
         self.recent_menu = self.menus["file.open_recent"]

@@ -5,10 +5,12 @@ from __future__ import annotations
 from PySide6.QtGui import QUndoCommand, QUndoStack
 
 from previz.core.commands import Command, MoveNodes, SetParam, TimelineTrim
+from previz.core.plan_edits import SetParams
 from previz.core.project import Project
 
 # Commands that merge over a gesture share an id per class, so Qt offers them to mergeWith.
 _MERGE_IDS: dict[type[Command], int] = {SetParam: 1, MoveNodes: 2, TimelineTrim: 3}
+_MERGE_IDS[SetParams] = 4  # a floor-plan drag of a placed camera
 
 
 class QtUndoCommand(QUndoCommand):

@@ -15,10 +15,10 @@ from typing import Any
 
 import numpy as np
 
-from previz.core.camera import ShotCamera, camera_path
 from previz.core.cast import Character
 from previz.core.project import PortRef, Project
-from previz.core.scene import SceneValue, scene_from_params, side_moves
+from previz.core.scene import SceneValue, scene_from_params
+from previz.core.shot_camera import ShotSetup, shot_path
 
 JUMP_DEGREES = 30.0  # closer than this, with a similar size, is a jump cut
 SIMILAR_SIZE = 1.5  # visible heights within this ratio are a similar size
@@ -59,10 +59,8 @@ class CutShot:
 
     def camera(self) -> np.ndarray | None:
         """Where the camera stands (world metres) at the in point; ``None`` if it cannot."""
-        subjects = self.scene.subjects_at(self.time, self.params.get("subject") or "")
-        try:
-            shot = ShotCamera.from_params(self.params, subjects)
-            return camera_path(shot, side_moves(self.params.get("side", 0.0)), 2).position[0]
+        try:  # framed (with its side) or placed by hand
+            return shot_path(self.scene, ShotSetup(self.node_id, self.params), 2).position[0]
         except (ValueError, KeyError):
             return None
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 from PySide6.QtCore import QTimer
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
@@ -60,13 +61,14 @@ class QtViewer(QWidget):
         self.toggles = {name: self._toggle(name) for name in (*GUIDES, *OVERLAYS)}
         self._project: Project | None = None
         self._refresh_due = False
+        self.live = False  # showing a live draft frame (see qt_live_view), not a clip
         self._layout()
         self.transport.bind_keys(self)
         self.strip.take_clicked.connect(self.look_at_take)
         self.strip.circle_requested.connect(self.circle)
         selection.changed.connect(self._follow_selection)
         document.project_replaced.connect(self._attach)
-        queue.finished.connect(lambda _result: self.refresh())
+        queue.finished.connect(lambda _result: self.end_live())
         self._attach(document.project)
 
     def look_at_take(self, take: int) -> None:
@@ -87,9 +89,24 @@ class QtViewer(QWidget):
         self.player.pause()
         self.pool.close()
 
+    def show_live(self, frame: np.ndarray, caption: str) -> None:
+        """Show a live draft frame (drawn in memory, not stored) until ``end_live``."""
+        self.live = True
+        self.player.pause()
+        self.view.show_frame(frame)
+        self.title.setText(caption)
+        self.title.setToolTip(caption)
+
+    def end_live(self) -> None:
+        """Leave the live frame for the clip as the project and the store have it."""
+        self.live = False
+        self.refresh()
+
     def refresh(self) -> None:
         """Show the node's take as the project and the store have it now."""
         self._refresh_due = False
+        if self.live:
+            return
         project = self.document.project
         found = node_takes(project, self.queue.session,
                            [self.node_id] if self.node_id else [])
@@ -155,7 +172,7 @@ class QtViewer(QWidget):
         chosen = next((node_id for node_id in self.selection.node_ids
                        if node_id in self.document.project.nodes), None)
         if chosen != self.node_id and chosen is not None:
-            self.node_id, self.looked_at = chosen, None
+            self.node_id, self.looked_at, self.live = chosen, None, False
             self.player.pause()
             self.player.frame = 0
             self.refresh()

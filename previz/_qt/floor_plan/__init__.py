@@ -1,0 +1,1 @@
+"""The floor plan dock: the selected scene from above, edited by dragging."""
