@@ -189,8 +189,12 @@ def movie_frames(entry: CutEntry, store: ClipStore) -> Iterator[np.ndarray]:
     handles, clip, source = entry.handles, entry.clip, entry.source
     early = min(handles.real_head, source.start)
     late = min(handles.real_tail, clip.frame_count - source.stop)
-    needed = entry.retimed or handles.real_head > early or handles.real_tail > late
-    before, after = rendered_handles(clip, store).frames() if needed else ([], [])
+    if entry.retimed:  # as many source frames as retime to the handles, at most
+        wanted = (source_frames_for(handles.real_head, clip.fps, entry.rate),
+                  source_frames_for(handles.real_tail, clip.fps, entry.rate))
+    else:
+        wanted = (handles.real_head - early, handles.real_tail - late)
+    before, after = rendered_handles(clip, store).frames(*wanted)
     if entry.retimed:
         head = _retimed(before, range(source.start), entry=entry, store=store,
                         count=handles.real_head, last=True)

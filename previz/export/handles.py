@@ -11,6 +11,7 @@ export says so.
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -50,17 +51,20 @@ class RenderedHandles:
     after: int = 0
     path: Path | None = None
 
-    def frames(self) -> tuple[list[np.ndarray], list[np.ndarray]]:
-        """The frames before the clip and those after it, read-only."""
-        if self.path is None:
+    def frames(self, before: int, after: int) -> tuple[list[np.ndarray], list[np.ndarray]]:
+        """The last ``before`` frames before the clip and the first ``after`` after it (as
+        many as there are), read-only; only those are decoded."""
+        before, after = min(before, self.before), min(after, self.after)
+        if self.path is None or not before + after:
             return [], []
-        with open_reader(self.path) as reader:
-            frames = list(reader)
+        start = self.before - before
+        with open_reader(self.path, start=start) as reader:
+            frames = list(itertools.islice(reader, before + after))
         for frame in frames:
             frame.flags.writeable = False
-        if len(frames) != self.before + self.after:
+        if len(frames) != before + after:
             return [], []
-        return frames[:self.before], frames[self.before:]
+        return frames[:before], frames[before:]
 
 
 def rendered_handles(clip: Clip, store: ClipStore) -> RenderedHandles:
