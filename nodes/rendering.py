@@ -11,12 +11,14 @@ import numpy as np
 from previz.api import (
     Backend,
     Clip,
+    Constraints,
     ExecuteContext,
     MediaServices,
     MoveValue,
     NodeError,
     PromptValue,
     RenderRequest,
+    Snapped,
     describe_moves,
     frames_in,
     moves_label,
@@ -26,6 +28,7 @@ SIZE_LABELS = {
     "extreme_close_up": "ECU", "close_up": "CU", "medium_close_up": "MCU", "medium": "MS",
     "medium_wide": "MWS", "full": "FS", "wide": "WS", "extreme_wide": "EWS",
 }
+HANDLES_FILE = "handles.mkv"
 ANGLE_LABELS = {"eye": "", "high": "high angle", "low": "low angle", "birds_eye": "bird's eye",
                 "worms_eye": "worm's eye"}
 
@@ -40,6 +43,18 @@ def backend_of(ctx: ExecuteContext) -> Backend:
 def frame_count(seconds: float, fps: Fraction) -> int:
     """Frames in ``seconds`` at ``fps``, halves rounding up, at least one."""
     return frames_in(seconds, fps)
+
+
+def handle_frames(constraints: Constraints, snapped: Snapped, wanted: int,
+                  fps: Fraction) -> int:
+    """Frames of handles either side of a shot of ``snapped`` frames: ``wanted``, or fewer
+    where the model renders only some frame counts (4k+1) or at most so many a call."""
+    for handles in range(max(wanted, 0), 0, -1):
+        total = snapped.frames + 2 * handles
+        fits = constraints.max_frames is None or total <= constraints.max_frames
+        if fits and constraints.snap(total, snapped.width, snapped.height, fps).frames == total:
+            return handles
+    return 0
 
 
 def prompt_text(prompt: PromptValue) -> str:
@@ -121,21 +136,32 @@ class ClipTail(Sequence[np.ndarray]):
 
 def write_clip(ctx: ExecuteContext, request: RenderRequest, *, head: Clip | None = None,
                camera: Any = None, provenance: Mapping[str, Any] | None = None,
-               prompt: str | None = None) -> Clip:
+               prompt: str | None = None, handles: tuple[int, int] = (0, 0)) -> Clip:
     """This take's clip: ``head`` (a source clip whose frames it begins with: the store keeps
     them once, not copied), then the backend's frames; the backend must give exactly the
     frames asked for. The clip records ``prompt`` (default: the request's) and what the
-    backend says of the render."""
+    backend says of the render.
+
+    ``handles`` (before, after) are the backend's first and last frames that are the shot's
+    handles rather than the shot: they go to the entry's ``handles.mkv`` (before first), not
+    to the clip, and the clip's provenance says so under ``handles``.
+    """
     backend = backend_of(ctx)
+    before, after = handles
+    body = request.frame_count - before - after
     with ctx.new_clip(request.width, request.height, request.fps, head=head) as clip:
-        kept = clip.frames_written
+        extra = clip.extra_frames(HANDLES_FILE) if before or after else None
+        made = 0
         for frame in backend.generate(request, ctx.progress, ctx.cancel):
-            clip.write(_checked(frame, request))
-        made = clip.frames_written - kept
+            target = clip if before <= made < before + body or extra is None else extra
+            target.write(_checked(frame, request))
+            made += 1
         if made != request.frame_count:
             raise NodeError(f"backend {backend.id} gave {made} frames, not"
                             f" {request.frame_count}")
         record = dict(provenance or {})
+        if extra is not None:
+            record["handles"] = {"before": before, "after": after, "file": HANDLES_FILE}
         describe = getattr(backend, "describe", None)
         if callable(describe):
             record["render"] = dict(describe(request))

@@ -24,6 +24,7 @@ from previz.api import (
     camera_path,
     parse_fraction,
     parse_subjects,
+    with_handles,
 )
 from previz_nodes.common import duration_param, seed_param, takes_param
 from previz_nodes.placed import PLACED_PARAMS, base_moves, start_pose
@@ -32,6 +33,7 @@ from previz_nodes.rendering import (
     camera_note,
     camera_words,
     frame_count,
+    handle_frames,
     prompt_text,
     slate,
     with_camera,
@@ -108,6 +110,10 @@ SPEC = NodeSpec(
         Param("over", ParamKind.STRING, "", "Over the shoulder of",
               "For an over-the-shoulder (or a two-shot): the character the camera looks past,"
               " by name (empty: the person nearest the subject)."),
+        Param("handles", ParamKind.INT, 12, "Handles",
+              "Frames rendered before and after the shot for an editor to trim into; the cut"
+              " plays the frames between them.", minimum=0, maximum=240, step=1,
+              unit="frames"),
         seed_param(),
         takes_param(),
         Param("backend", ParamKind.STRING, "draft", "Backend",
@@ -162,13 +168,18 @@ def execute(ctx: ExecuteContext, prompt: PromptValue | None = None,
                            start=start_pose(params))
     except ValueError as error:
         raise NodeError(f"the camera move cannot be made: {error}") from error
+    handles = handle_frames(backend.constraints(ctx.model), snapped, params["handles"], fps)
+    if "handles" not in backend.capabilities(ctx.model) and any(
+            item.role != "reference" for item in conditioning):
+        handles = 0  # its images are pinned to frames this backend counts from the handles
     text = _prompt(prompt, scene)
     words = camera_words(backend, ctx.model, camera)
     request = RenderRequest(
         prompt=with_camera(text, words), negative=prompt.negative if prompt else "",
-        width=snapped.width, height=snapped.height, frame_count=snapped.frames, fps=fps,
-        seed=ctx.seed or 0, steps=params["steps"], guidance=params["guidance"],
-        model=ctx.model, camera=path, conditioning=conditioning,
+        width=snapped.width, height=snapped.height, frame_count=snapped.frames + 2 * handles,
+        fps=fps, seed=ctx.seed or 0, steps=params["steps"], guidance=params["guidance"],
+        model=ctx.model, camera=with_handles(path, handles, handles), conditioning=conditioning,
+        handles=(handles, handles),
         images={item.asset: ctx.media.image(item.asset) for item in conditioning},
         subjects=subjects, slate=slate(params, camera, text),
     )
@@ -180,7 +191,8 @@ def execute(ctx: ExecuteContext, prompt: PromptValue | None = None,
     note = base_framing(framing).note
     if note:
         provenance["framing_note"] = note
-    return write_clip(ctx, request, camera=path.to_json(), provenance=provenance, prompt=text)
+    return write_clip(ctx, request, camera=path.to_json(), provenance=provenance, prompt=text,
+                      handles=(handles, handles))
 
 
 def _subjects(params: dict, scene: SceneValue | None) -> tuple[Subject, ...]:

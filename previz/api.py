@@ -12,6 +12,7 @@ from previz.core.camera import (
     describe_moves,
     interpolate_poses,
     moves_label,
+    with_handles,
 )
 from previz.core.ports import PortType
 from previz.core.scene import TIMES_OF_DAY, SceneValue, scene_from_params, side_moves
@@ -82,4 +83,5 @@ __all__ = [
     "placed_pose",
     "scene_from_params",
     "side_moves",
+    "with_handles",
 ]

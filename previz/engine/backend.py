@@ -14,7 +14,7 @@ from previz.core.subjects import Subject
 from previz.core.values import Clip, ConditioningImage
 
 CAPABILITIES = ("text_to_video", "first_frame", "last_frame", "keyframes", "extend",
-                "control_video", "reference_images")
+                "control_video", "reference_images", "handles")
 
 
 @dataclass(frozen=True)
@@ -121,6 +121,10 @@ class RenderRequest:
     mode: str = "preview"
     bridge: bool = False
     extra: Mapping[str, Any] = field(default_factory=dict)
+    # Frames before and after the shot proper (its handles, for editors): the shot's time 0
+    # is frame ``handles[0]``; a backend with the ``handles`` capability times the shot and
+    # pins its images from there.
+    handles: tuple[int, int] = (0, 0)
 
 
 Progress = Callable[[int, int], None]

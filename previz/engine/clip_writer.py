@@ -14,7 +14,7 @@ import numpy as np
 from previz.core.values import Clip, ClipHead
 from previz.engine.backend import CancelToken
 from previz.engine.sidecar import StoreError
-from previz.media import FrameWriter
+from previz.media import FrameWriter, open_writer
 
 if TYPE_CHECKING:
     from previz.engine.store import ClipStore
@@ -30,6 +30,7 @@ class ClipWriter:
         self._incoming, self._frames, self._cancel = incoming, frames, cancel
         self._provenance = dict(provenance)
         self._done = False
+        self._extras: list[FrameWriter] = []
 
     @property
     def frames_written(self) -> int:
@@ -42,6 +43,14 @@ class ClipWriter:
             self._cancel.check()
         self._frames.write(frame)
 
+    def extra_frames(self, name: str) -> FrameWriter:
+        """A second lossless frame file in this entry (a shot's handles, say), stored,
+        shared by nothing and evicted with it; it is closed by ``finish``."""
+        writer = open_writer(self._incoming / name, self._frames.width, self._frames.height,
+                             self.fps, "lossless")
+        self._extras.append(writer)
+        return writer
+
     def finish(self, prompt: str = "", camera: Any = None,
                provenance: dict[str, Any] | None = None) -> Clip:
         """Close the frames and put the entry in the store under its key."""
@@ -49,6 +58,13 @@ class ClipWriter:
             self.abort()
             raise StoreError(f"clip {self.key[:12]} has no frames")
         self._frames.close()
+        for extra in self._extras:
+            if extra.closed:
+                continue
+            if extra.frames_written:
+                extra.close()
+            else:
+                extra.abort()
         clip = Clip(self.key, self.fps, self._frames.width, self._frames.height,
                     self.frames_written, prompt, camera,
                     {**self._provenance, **(provenance or {})}, self.head)
@@ -64,6 +80,8 @@ class ClipWriter:
         if not self._done:
             self._done = True
             self._frames.abort()
+            for extra in self._extras:
+                extra.abort()
             shutil.rmtree(self._incoming, ignore_errors=True)
 
     def __enter__(self) -> ClipWriter:

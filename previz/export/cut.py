@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import itertools
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from fractions import Fraction
 
@@ -20,6 +20,12 @@ from previz.core.timeline import entry_frames
 from previz.core.values import Clip
 from previz.engine.plan import ExecutionPlan
 from previz.engine.store import ClipStore
+from previz.export.handles import (
+    Handles,
+    plan_handles,
+    rendered_handles,
+    source_frames_for,
+)
 from previz.export.shots import ShotInfo, describe_entry
 from previz.export.timecode import TimecodeClock, rate_label
 from previz.media import RetimeMethod, retime_to_rate, retimed_frame_count, round_half_up
@@ -32,24 +38,6 @@ _SUFFIXES = {"previz.extend": "EXT", "previz.interpolate": "BRIDGE", "previz.ret
 
 class ExportError(Exception):
     """An export that cannot be made; the message says what to do about it."""
-
-
-@dataclass(frozen=True)
-class Handles:
-    """Frames a shot movie holds beyond what the cut plays, at the editorial rate: ``head``
-    before the in point and ``tail`` after the out point. The render gives ``real_head`` and
-    ``real_tail`` of them (a trimmed entry has frames beyond its cut); the rest hold the first
-    or last frame."""
-
-    head: int = 0
-    tail: int = 0
-    real_head: int = 0
-    real_tail: int = 0
-
-    @property
-    def held(self) -> int:
-        """How many handle frames are held rather than rendered."""
-        return self.head - self.real_head + self.tail - self.real_tail
 
 
 @dataclass(frozen=True)
@@ -138,6 +126,18 @@ class Cut:
         """Every retime the export makes, in words."""
         return tuple(entry.retime_note for entry in self.entries if entry.retimed)
 
+    @property
+    def held_note(self) -> str:
+        """Which shot movies' handle frames repeat a frame, in words, or empty."""
+        held = [f"{entry.name} ({entry.handles.held} of"
+                f" {entry.handles.head + entry.handles.tail})"
+                for entry in self.entries if entry.handles.held]
+        if not held:
+            return ""
+        return (f"handle frames that repeat the first or last frame, the render having none"
+                f" there: {', '.join(held)}; a shot renders the handles its Handles setting"
+                f" asks for, an extension, a bridge or a still none")
+
 
 def build_cut(project: Project, plan: ExecutionPlan, store: ClipStore, *,
               rate: Fraction | None = None, title: str = "previz", timecode: str = "df",
@@ -164,9 +164,9 @@ def build_cut(project: Project, plan: ExecutionPlan, store: ClipStore, *,
         count = (len(source) if clip.fps == rate
                  else retimed_frame_count(len(source), clip.fps, rate))
         stem = f"{index:02d}_{_slug(name)}"
+        planned = plan_handles(clip, source, rate, handles, rendered_handles(clip, store))
         entries.append(CutEntry(index, entry.id, entry.node, name, stem, clip, source, rate,
-                                count, record, info, _handles(clip, source, rate, handles),
-                                _reel(name, index, reels)))
+                                count, record, info, planned, _reel(name, index, reels)))
         record += count
     width, height = project.settings.width, project.settings.height
     return Cut(title, rate, width - width % 2, height - height % 2, tuple(entries),
@@ -184,28 +184,74 @@ def editorial_frames(entry: CutEntry, store: ClipStore) -> Iterator[np.ndarray]:
 
 def movie_frames(entry: CutEntry, store: ClipStore) -> Iterator[np.ndarray]:
     """The frames of ``entry``'s shot movie: its handles either side of what the cut plays,
-    rendered frames where the clip has them, the first or last frame held for the rest."""
-    handles = entry.handles
-    if entry.retimed or not (handles.real_head or handles.real_tail):
-        body = editorial_frames(entry, store)
+    rendered frames where the clip or its rendered handles have them (retimed with it), the
+    first or last frame held for the rest."""
+    handles, clip, source = entry.handles, entry.clip, entry.source
+    early = min(handles.real_head, source.start)
+    late = min(handles.real_tail, clip.frame_count - source.stop)
+    if entry.retimed:  # as many source frames as retime to the handles, at most
+        wanted = (source_frames_for(handles.real_head, clip.fps, entry.rate),
+                  source_frames_for(handles.real_tail, clip.fps, entry.rate))
     else:
-        body = itertools.islice(store.frames(entry.clip), entry.source.start - handles.real_head,
-                                entry.source.stop + handles.real_tail)
-    first = next(body, None)
+        wanted = (handles.real_head - early, handles.real_tail - late)
+    before, after = rendered_handles(clip, store).frames(*wanted)
+    if entry.retimed:
+        head = _retimed(before, range(source.start), entry=entry, store=store,
+                        count=handles.real_head, last=True)
+        body = editorial_frames(entry, store)
+        tail = _retimed(after, range(source.stop, clip.frame_count), entry=entry, store=store,
+                        count=handles.real_tail, last=False)
+    else:  # one pass over the clip: its frames before the cut, the cut, its frames after
+        frames = itertools.islice(store.frames(clip), source.start - early, source.stop + late)
+        head = [*before[len(before) - (handles.real_head - early):],
+                *itertools.islice(frames, early)]
+        body = itertools.islice(frames, len(source))
+        tail = itertools.chain(frames, after[:handles.real_tail - late])
+    yield from _held(head, body, tail, handles)
+
+
+def _held(head: list[np.ndarray], body: Iterator[np.ndarray], tail: Iterable[np.ndarray],
+          handles: Handles) -> Iterator[np.ndarray]:
+    """Head, body and tail, the first frame repeated before them for head handles not
+    rendered and the last after them for tail handles not rendered."""
+    first = head[0] if head else next(body, None)
     if first is None:
         return
-    yield from itertools.repeat(first, handles.head - handles.real_head + 1)
+    yield from itertools.repeat(first, handles.head - len(head))
+    yield from head or [first]
     last = first
     for last in body:
         yield last
-    yield from itertools.repeat(last, handles.tail - handles.real_tail)
+    shown = 0
+    for last in tail:
+        yield last
+        shown += 1
+    yield from itertools.repeat(last, handles.tail - shown)
 
 
-def _handles(clip: Clip, source: range, rate: Fraction, frames: int) -> Handles:
-    if clip.fps != rate:
-        return Handles(frames, frames)
-    return Handles(frames, frames, min(frames, source.start),
-                   min(frames, max(clip.frame_count - source.stop, 0)))
+def _retimed(rendered: list[np.ndarray], frames: range, *, entry: CutEntry, store: ClipStore,
+             count: int, last: bool) -> list[np.ndarray]:
+    """``count`` handle frames at the editorial rate from the clip's ``frames`` beside the
+    rendered handles: the last of those before the cut (``last``) or the first after it."""
+    if not count:
+        return []
+    clip = entry.clip
+    wanted = source_frames_for(count, clip.fps, entry.rate)
+    if last:
+        take = range(max(frames.stop - wanted, frames.start), frames.stop)
+        source = [*rendered, *_read(store, clip, take)]
+        source = source[-wanted:]
+    else:
+        take = range(frames.start, min(frames.start + wanted, frames.stop))
+        source = [*_read(store, clip, take), *rendered]
+        source = source[:wanted]
+    retimed = list(retime_to_rate(iter(source), len(source), clip.fps, entry.rate,
+                                  method=RETIME_METHOD))
+    return retimed[-count:] if last else retimed[:count]
+
+
+def _read(store: ClipStore, clip: Clip, frames: range) -> list[np.ndarray]:
+    return list(itertools.islice(store.frames(clip), frames.start, frames.stop)) if frames else []
 
 
 def _timeline_clips(project: Project, plan: ExecutionPlan, store: ClipStore) -> list[Clip]:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
 from pathlib import Path
@@ -39,6 +39,7 @@ from previz.export.edl import write_edl
 from previz.export.incremental import ExportManifest, cut_inputs, digest, entry_inputs
 from previz.export.movies import CutMovie, MovieSettings, ShotMovies
 from previz.export.otio import build_timeline, write_otio, write_otioz
+from previz.export.overhead import Overhead, overheads
 from previz.export.pictures import KeyFrames
 from previz.export.png import PngSequences
 from previz.export.prefetch import prefetched
@@ -168,6 +169,8 @@ def export_project(project: Project, plan: ExecutionPlan, store: ClipStore, out:
                    if manifest.fresh(shots.path(entry), "shot", entry_inputs(entry))}
     sinks = _sinks(cut, out, options, shots, manifest, recipes=recipes, cut_recipe=cut_recipe)
     files = deliver(cut, store, sinks, progress, cancel) if sinks else []
+    if shots in sinks and cut.held_note:
+        notes.append(cut.held_note)
     # Only what this export wrote or kept: a file left from an export of other formats
     # was not made from these inputs.
     for entry in cut.entries:
@@ -178,7 +181,8 @@ def export_project(project: Project, plan: ExecutionPlan, store: ClipStore, out:
     if "cut" in formats:
         manifest.record(out / f"{cut.title}_cut.mp4", "cut", cut_inputs(cut))
     files += _editorial(cut, out, options, shots.files, manifest)
-    files += _documents(cut, store, out, options, recipe=cut_recipe, outputs=manifest)
+    files += _documents(cut, store, out, options, recipe=cut_recipe, outputs=manifest,
+                        overheads=overheads(project, plan, cut) if "pdf" in formats else {})
     if options.incremental:
         manifest.save()
     return ExportReport(tuple(files), tuple(notes))
@@ -363,12 +367,12 @@ def _contact(cut: Cut, frames: KeyFrames, path: Path, recipe: Recipe,
 
 
 def _documents(cut: Cut, store: ClipStore, out: Path, options: ExportOptions, *,
-               recipe: Recipe, outputs: Outputs) -> list[Path]:
+               recipe: Recipe, outputs: Outputs, overheads: Mapping[str, Overhead]) -> list[Path]:
     frames = KeyFrames(store)
     title, paper, inputs = cut.title, options.paper, cut_inputs(cut)
     wanted = {
         "pdf": [(f"{title}_storyboard.pdf",
-                 lambda path: write_storyboard(cut, frames, path, paper))],
+                 lambda path: write_storyboard(cut, frames, path, paper, overheads))],
         "contact": [(f"{title}_contact.png",
                      lambda path: _contact(cut, frames, path, recipe, options))],
         "csv": [(f"{title}_shotlist.csv", lambda path: write_shot_list(cut, path)),

@@ -6,8 +6,12 @@ the little CMX 3600 needs, the way Avid writes it: the FCM line matching the sep
 (``;`` for drop-frame, ``:`` for non-drop), one cut event per entry with its reel, source
 timecodes inside the shot movie's handles (the movie's timecode starts at 01:00:00:00) and
 record timecodes from the sequence start, the clip and file names, and locators at record
-timecode. EDLs are ASCII: names and notes are transliterated (``Łódź`` becomes ``Lodz``)
-while the OTIO and XML keep the original text.
+timecode. A locator's label is always written non-drop (``HH:MM:SS:FF``, the label of the same
+frame): a ``:`` label means non-drop by the SMPTE convention every reader follows, and
+OpenTimelineIO's ``cmx_3600`` reader takes nothing else on a ``* LOC:`` line (its pattern has
+no ``;``), so in a drop-frame EDL a ``;`` locator is read by no one and a drop-frame label
+with ``:`` would be read 108 frames an hour late. EDLs are ASCII: names and notes are
+transliterated (``Łódź`` becomes ``Lodz``) while the OTIO and XML keep the original text.
 """
 
 from __future__ import annotations
@@ -18,6 +22,7 @@ from pathlib import Path
 from anyascii import anyascii
 
 from previz.export.cut import Cut, CutEntry
+from previz.export.timecode import TimecodeClock
 from previz.export.writing import write_replacing
 
 COMMENT_CHARS = 100
@@ -36,6 +41,7 @@ def edl_text(cut: Cut, movies: dict[str, Path]) -> str:
 def event_lines(cut: Cut, number: int, entry: CutEntry, movie: Path | None) -> list[str]:
     """One cut event: its line, then its comments and locators."""
     clock = cut.clock
+    locator_clock = TimecodeClock(clock.rate)  # non-drop: see the module's docstring
     source_in = clock.start + entry.source_in
     record_in = clock.start + entry.record_in
     count = entry.frame_count
@@ -49,7 +55,7 @@ def event_lines(cut: Cut, number: int, entry: CutEntry, movie: Path | None) -> l
                               ("dialogue", entry.info.dialogue, DIALOGUE_COLOR)):
         if text:
             comment = ascii_line(f"{kind}: {text}").upper()[:COMMENT_CHARS]
-            lines.append(f"* LOC: {clock.label(record_in)} {color:7} {comment}")
+            lines.append(f"* LOC: {locator_clock.label(record_in)} {color:7} {comment}")
     return lines
 
 

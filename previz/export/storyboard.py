@@ -2,15 +2,16 @@
 
 A panel shows the entry's key frame, or for a shot whose camera moves its first, middle and
 last frames as a strip with an arrow and the move in words, then the slate and name, size,
-angle, lens, move and duration, the prompt, the dialogue and the notes. The prompt is never
-cut short: the panel's small print shrinks until it fits.
+angle, lens, move and duration, the prompt, the dialogue and the notes, and beside them, for
+a shot on a Scene, its overhead diagram (``previz.export.overhead``). The prompt is never cut
+short: the panel's small print shrinks until it fits.
 """
 
 from __future__ import annotations
 
 import io
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -22,6 +23,7 @@ from reportlab.pdfgen.canvas import Canvas
 
 from previz import __version__
 from previz.export.cut import Cut, CutEntry
+from previz.export.overhead import Overhead, draw_overhead
 from previz.export.pdftext import draw_text, font_names, wrap
 from previz.export.pictures import EntryPictures, KeyFrames, entry_pictures
 from previz.export.timecode import rate_label
@@ -37,6 +39,7 @@ PIXELS_PER_POINT = 2
 JPEG_QUALITY = 88
 _SMALL_PRINT = (7.0, 6.5, 6.0, 5.5, 5.0, 4.5, 4.0, 3.5)
 PANEL_PAD = 6.0
+OVERHEAD_SHARE = 0.38  # of the panel's width, for a shot's overhead diagram
 _INK, _GREY, _ARROW = (0.1, 0.1, 0.1), (0.4, 0.4, 0.4), (0.85, 0.2, 0.1)
 _RULE = (0.8, 0.8, 0.8)
 
@@ -56,9 +59,11 @@ class Box:
         return self.y + self.height
 
 
-def write_storyboard(cut: Cut, frames: KeyFrames, path: Path, paper: str = "a4") -> None:
+def write_storyboard(cut: Cut, frames: KeyFrames, path: Path, paper: str = "a4",
+                     overheads: Mapping[str, Overhead] | None = None) -> None:
     """Write the storyboard of ``cut`` to ``path``, on ``paper`` (``a4`` or ``letter``), its
-    pictures read through ``frames``."""
+    pictures read through ``frames``, each entry's overhead diagram from ``overheads`` (by
+    entry id) where it has one."""
     if paper not in PAPERS:
         raise ValueError(f"paper {paper!r} is not one of {', '.join(PAPERS)}")
     size = PAPERS[paper]
@@ -76,7 +81,8 @@ def write_storyboard(cut: Cut, frames: KeyFrames, path: Path, paper: str = "a4")
             chunk = cut.entries[page * PANELS_PER_PAGE:(page + 1) * PANELS_PER_PAGE]
             for slot, entry in enumerate(chunk):
                 pictures = entry_pictures(entry, frames, width)
-                _draw_panel(canvas, entry, pictures, panel_box(slot, size))
+                _draw_panel(canvas, entry, pictures, panel_box(slot, size),
+                            (overheads or {}).get(entry.entry_id))
             canvas.showPage()
         canvas.save()
 
@@ -111,8 +117,8 @@ def _draw_header(canvas: Canvas, cut: Cut, page: int, pages: int,
     draw_text(canvas, size[0] - MARGIN, y, details, 8, align="right")
 
 
-def _draw_panel(canvas: Canvas, entry: CutEntry, pictures: EntryPictures,
-                outline: Box) -> None:
+def _draw_panel(canvas: Canvas, entry: CutEntry, pictures: EntryPictures, outline: Box,
+                overhead: Overhead | None = None) -> None:
     canvas.setStrokeColorRGB(*_RULE)
     canvas.setLineWidth(0.5)
     canvas.roundRect(outline.x, outline.y, outline.width, outline.height, 4, stroke=1, fill=0)
@@ -123,7 +129,7 @@ def _draw_panel(canvas: Canvas, entry: CutEntry, pictures: EntryPictures,
     picture = Box(box.x, box.top - picture_height, box.width, picture_height)
     used = _draw_strip(canvas, entry, pictures, picture) if pictures.strip else _draw_key(
         canvas, pictures, picture)
-    _draw_words(canvas, entry, Box(box.x, box.y, box.width, used.y - box.y - 4))
+    _draw_words(canvas, entry, Box(box.x, box.y, box.width, used.y - box.y - 4), overhead)
 
 
 def _draw_key(canvas: Canvas, pictures: EntryPictures, box: Box) -> Box:
@@ -205,7 +211,8 @@ def _frame_line(canvas: Canvas, box: Box) -> None:
     canvas.rect(box.x, box.y, box.width, box.height, stroke=1, fill=0)
 
 
-def _draw_words(canvas: Canvas, entry: CutEntry, box: Box) -> None:
+def _draw_words(canvas: Canvas, entry: CutEntry, box: Box,
+                overhead: Overhead | None = None) -> None:
     info = entry.info
     y = box.top - 9
     canvas.setFillColorRGB(*_INK)
@@ -223,7 +230,13 @@ def _draw_words(canvas: Canvas, entry: CutEntry, box: Box) -> None:
         paragraphs.append((True, f"\u201c{info.dialogue}\u201d", _INK))
     if info.notes:
         paragraphs.append((False, f"Notes: {info.notes}", _GREY))
-    _draw_paragraphs(canvas, paragraphs, Box(box.x, box.y, box.width, y - 3 - box.y))
+    text = Box(box.x, box.y, box.width, y - 3 - box.y)
+    if overhead is not None:  # beside the words, under the title and details
+        side = min(text.height, box.width * OVERHEAD_SHARE)
+        draw_overhead(canvas, overhead, (box.x + box.width - side, text.top - side),
+                      (side, side))
+        text = Box(text.x, text.y, text.width - side - 6, text.height)
+    _draw_paragraphs(canvas, paragraphs, text)
 
 
 def _draw_paragraphs(canvas: Canvas, paragraphs: Sequence[tuple[bool, str, tuple[float, ...]]],

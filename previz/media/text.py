@@ -3,25 +3,41 @@
 Every caption, burn-in and sheet label is drawn here. A line of text is shaped first (Arabic
 letters joined into their presentation forms by ``arabic-reshaper``, right-to-left runs put in
 display order by ``python-bidi``), then cut into runs, each drawn with the first font of the
-family (``resources/fonts``) that has all of its characters. Pillow's basic layout draws the
-runs, so the result is the same whether or not Pillow was built with libraqm.
+family (``resources/fonts``) that has all of its characters; a combining mark or a joiner
+stays in the run it follows. Pillow's basic layout draws the runs, except those of the scripts
+whose letters change shape and order as they combine (Devanagari and the other Indic scripts,
+Thai, Lao, Khmer, Myanmar, Sinhala): those go through Pillow's libraqm layout (HarfBuzz) where
+Pillow has it, and fall back to the basic layout (every glyph drawn, unjoined) where it does
+not.
 """
 
 from __future__ import annotations
 
 import functools
 import threading
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
 import arabic_reshaper
 from bidi import get_display
 from fontTools.ttLib import TTFont
-from PIL import ImageDraw, ImageFont
+from PIL import ImageDraw, ImageFont, features
 
+# Scripts whose glyphs combine (conjuncts, vowel signs drawn before their consonant, stacked
+# marks): drawn with a shaping layout where Pillow has one.
+SHAPED = ("NotoSansDevanagari-Regular.ttf", "NotoSansBengali-Regular.ttf",
+          "NotoSansGurmukhi-Regular.ttf", "NotoSansGujarati-Regular.ttf",
+          "NotoSansTamil-Regular.ttf", "NotoSansTelugu-Regular.ttf",
+          "NotoSansKannada-Regular.ttf", "NotoSansMalayalam-Regular.ttf",
+          "NotoSansSinhala-Regular.ttf", "NotoSansThai-Regular.ttf", "NotoSansLao-Regular.ttf",
+          "NotoSansKhmer-Regular.ttf", "NotoSansMyanmar-Regular.ttf")
 REGULAR = ("NotoSans-Regular.ttf", "NotoSansArabic-Regular.ttf", "NotoSansHebrew-Regular.ttf",
-           "DroidSansFallbackFull.ttf")
+           "DroidSansFallbackFull.ttf", "PrevizHangul-Regular.ttf",
+           "NotoSansArmenian-Regular.ttf", "NotoSansGeorgian-Regular.ttf",
+           "NotoSansEthiopic-Regular.ttf", *SHAPED)
 BOLD = ("NotoSans-Bold.ttf", *REGULAR[1:])
+_MARKS = ("Mn", "Mc", "Me", "Cf")
 Fill = tuple[int, int, int] | tuple[int, int, int, int]
 _RTL_START, _RTL_END = 0x0590, 0x08FF
 _RTL_FORMS = (0xFB1D, 0xFEFF)
@@ -68,12 +84,14 @@ def display_text(text: str) -> str:
 
 def runs(text: str, bold: bool = False) -> list[Run]:
     """One line of ``text`` shaped and cut into runs by the first font that has each
-    character (spaces and marks stay with the run they are in)."""
+    character (spaces, punctuation, combining marks and joiners stay with the run they are
+    in)."""
     coverage = _coverage(bold)
     found: list[Run] = []
     for char in display_text(text):
         font = _font_for(char, coverage)
-        if found and (found[-1].font == font or _neutral(char)):
+        if found and (found[-1].font == font or _neutral(char)
+                      or (_combining(char) and ord(char) in coverage[found[-1].font])):
             found[-1] = Run(found[-1].text + char, found[-1].font)
         else:
             found.append(Run(char, font))
@@ -95,7 +113,7 @@ class TextPainter:
         self.size, self.bold = max(int(size), 1), bold
 
     @property
-    def _fonts(self) -> tuple[ImageFont.FreeTypeFont, ...]:
+    def _fonts(self) -> _Faces:
         """The faces of the calling thread, so one painter may be shared between threads."""
         return _pil_fonts(self.size, self.bold)
 
@@ -136,6 +154,16 @@ class TextPainter:
         return text + "…" if text else ""
 
 
+def _combining(char: str) -> bool:
+    """A vowel sign, a virama, a tone mark or a zero-width joiner: part of the letter before."""
+    return unicodedata.category(char) in _MARKS
+
+
+def shaped(font: int) -> bool:
+    """Whether font ``font`` of the family is drawn with the shaping layout here."""
+    return REGULAR[font] in SHAPED and features.check("raqm")
+
+
 def _neutral(char: str) -> bool:
     return char.isspace() or char in "-–—.,:;!?'\"()[]/…·"
 
@@ -163,14 +191,28 @@ def _coverage(bold: bool) -> tuple[frozenset[int], ...]:
 _THREAD = threading.local()
 
 
-def _pil_fonts(size: int, bold: bool) -> tuple[ImageFont.FreeTypeFont, ...]:
+def _pil_fonts(size: int, bold: bool) -> _Faces:
     # One set of faces per thread: a FreeType face is not safe to use from two threads at
     # once (render workers draw captions and labels while the export draws burn-ins), and
     # sharing one crashed the interpreter inside FreeType.
-    cache: dict[tuple[int, bool], tuple[ImageFont.FreeTypeFont, ...]] = _THREAD.__dict__
+    cache: dict[tuple[int, bool], _Faces] = _THREAD.__dict__
     fonts = cache.get((size, bold))
     if fonts is None:
-        fonts = cache[size, bold] = tuple(
-            ImageFont.truetype(str(path), size, layout_engine=ImageFont.Layout.BASIC)
-            for path in font_paths(bold))
+        fonts = cache[size, bold] = _Faces(size, bold)
     return fonts
+
+
+class _Faces:
+    """The family's faces at one size, each opened the first time a run needs it."""
+
+    def __init__(self, size: int, bold: bool) -> None:
+        self.size, self.paths = size, font_paths(bold)
+        self._open: dict[int, ImageFont.FreeTypeFont] = {}
+
+    def __getitem__(self, index: int) -> ImageFont.FreeTypeFont:
+        face = self._open.get(index)
+        if face is None:
+            layout = ImageFont.Layout.RAQM if shaped(index) else ImageFont.Layout.BASIC
+            face = self._open[index] = ImageFont.truetype(str(self.paths[index]), self.size,
+                                                          layout_engine=layout)
+        return face

@@ -1,12 +1,19 @@
 """Stream RGB frames into ffmpeg: the lossless clip-store format, or H.264 MP4 for delivery.
 
-Lossless is FFV1 (level 3, range coder, slice CRCs, every frame a keyframe) on gbrp in
+Lossless is FFV1 (level 3, Golomb-Rice coder, slice CRCs, every frame a keyframe) on gbrp in
 Matroska: RGB survives bit for bit, any width and height work, any frame decodes without its
-neighbours (for `read_frame` and scrubbing), and a damaged slice is detected. Measured on
-96 frames of 1280x720 gradients, shapes and text, piped from Python, 2 encoder threads on a
-2-core machine (ranges over repeated runs on a shared machine):
+neighbours (for `read_frame` and scrubbing), and a damaged slice is detected. Everything that
+plays or exports a clip decodes it, and FFV1's range coder (`-coder 1`) costs as much CPU to
+decode as x264 medium does to encode the same 1280x720 frame (35 against 41 ms; 48 draft
+frames of a dolly, one core busy elsewhere, load 15), so an export from the store ran at about
+half the speed of a pipe from memory and playback used most of a core. The Golomb-Rice coder
+decodes in half the time (17.5 ms) for 31 % more bytes (60 kB a frame against 45 kB on those
+frames): a store of a given size holds about a quarter fewer clips. Clips written with the
+range coder still read. Earlier, with the range coder, on 96 frames of 1280x720 gradients,
+shapes and text, piped from Python, 2 encoder threads on a 2-core machine (ranges over
+repeated runs on a shared machine):
 
-    FFV1 (this writer)              86-110 frames/s written, ~80 read,   80 kB a frame
+    FFV1, range coder               86-110 frames/s written, ~80 read,   80 kB a frame
     libx264rgb qp 0, ultrafast     180-230 frames/s written, 120-145 read, 256 kB a frame
     libx264rgb qp 0, veryfast       45-90  frames/s written, 43-52 read,  185 kB a frame
     H.264 crf 18 yuv420p, medium    ~59 frames/s; fast 58-70 (for comparison)
@@ -47,7 +54,7 @@ X264_PRESETS = (
 SILENT_AUDIO = "anullsrc=channel_layout=stereo:sample_rate=48000"
 _SUFFIX: dict[str, str] = {"lossless": ".mkv", "h264": ".mp4"}
 _LOSSLESS_ARGS = [
-    "-c:v", "ffv1", "-level", "3", "-coder", "1", "-context", "0", "-g", "1",
+    "-c:v", "ffv1", "-level", "3", "-coder", "0", "-context", "0", "-g", "1",
     "-slicecrc", "1", "-pix_fmt", "gbrp", "-f", "matroska",
 ]  # fmt: skip
 # Tag and convert as Rec.709 limited range; setparams also tags primaries and transfer,

@@ -58,11 +58,13 @@ class DraftBackend:
             raise ValueError("the draft backend needs the shot's camera path")
         views = [View(path.K[i], path.world_to_camera[i], request.width, request.height)
                  for i in range(request.frame_count)]
-        renderer = DraftRenderer(scene_for(request, views[0]), request.width, request.height)
-        end = float((request.frame_count - 1) / request.fps)  # the last frame's time
+        before, after = request.handles  # the shot's time 0 is frame `before`
+        renderer = DraftRenderer(scene_for(request, views[before]), request.width,
+                                 request.height)
+        end = float((request.frame_count - 1 - before - after) / request.fps)  # the last's time
         for index, view in enumerate(views):
             cancel.check()
-            yield renderer.render(view, float(index / request.fps), end)
+            yield renderer.render(view, float((index - before) / request.fps), end)
             progress(index + 1, request.frame_count)
 
 
@@ -125,7 +127,8 @@ def _seen_from(request: RenderRequest, item: ConditioningImage, first: View) -> 
     image the shot's first camera."""
     path, frame = request.camera, None
     if item.role == "keyframe" and path is not None:
-        frame = min(max(round(item.time * request.fps), 0), request.frame_count - 1)
+        frame = min(max(round(item.time * request.fps) + request.handles[0], 0),
+                    request.frame_count - 1)
     source = request.source_clip
     if item.role == "first_frame" and source is not None and source.camera:
         try:

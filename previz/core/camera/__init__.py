@@ -47,6 +47,7 @@ from previz.core.camera.framing import (
     facing_direction,
     world_point,
 )
+from previz.core.camera.handles import with_handles
 from previz.core.camera.labels import describe_moves, move_label, moves_label
 from previz.core.camera.lens import (
     DEFAULT_SENSOR,
@@ -112,5 +113,6 @@ __all__ = [
     "turned",
     "used_gate",
     "used_sensor_height",
+    "with_handles",
     "world_point",
 ]

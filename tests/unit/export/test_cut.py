@@ -83,6 +83,12 @@ def test_entries_are_named_after_their_shots(registry, tmp_path):
     assert cut.entries[-1].frame_count == 6  # 4 frames at 16 fps are 6 at 24
     assert cut.notes == ("010_0030: retimed from 16 fps to 24 fps by optical flow"
                          " (4 frames became 6)",)
+    # Shots render their handles; what is made from them (an extension, a bridge, a retime)
+    # does not, and the export says which handle frames it holds.
+    assert [entry.handles.held for entry in cut.entries] == [0, 24, 24, 24, 0, 0]
+    assert cut.held_note.startswith("handle frames that repeat the first or last frame, the"
+                                    " render having none there: 010_0010_EXT (24 of 24),"
+                                    " 010_0010_BRIDGE (24 of 24), 010_0030_RT (24 of 24);")
     assert cut.entries[1].info.derived and not cut.entries[0].info.derived
 
 

@@ -10,7 +10,7 @@ import unicodedata
 
 import numpy as np
 import pytest
-from PIL import Image, ImageDraw
+from PIL import Image, ImageDraw, features
 
 from previz.export import build_cut
 from previz.export.burnin import BurnIn, burn_in
@@ -21,7 +21,11 @@ from previz.export.provenance import recipe_for
 from previz.export.storyboard import write_storyboard
 from previz.media.text import TextPainter, display_text, missing_characters
 
-WORDS = ["Łódź", "Ελλάδα", "Москва", "東京", "القاهرة", "ירושלים", "café"]
+WORDS = ["Łódź", "Ελλάδα", "Москва", "東京", "القاهرة", "ירושלים", "café", "서울"]
+# Scripts in common use beyond those: each must draw without a missing-glyph box.
+MORE_WORDS = ["부산 해운대", "दिल्ली", "ঢাকা", "ਅੰਮ੍ਰਿਤਸਰ", "અમદાવાદ", "சென்னை", "హైదరాబాద్",
+              "ಬೆಂಗಳೂರು", "കൊച്ചി", "කොළඹ", "กรุงเทพฯ", "ວຽງຈັນ", "ភ្នំពេញ", "ရန်ကုန်", "Երևան",
+              "თბილისი", "አዲስ አበባ"]
 POPPLER = pytest.mark.skipif(shutil.which("pdftotext") is None, reason="needs poppler-utils")
 
 
@@ -67,6 +71,28 @@ def test_no_character_is_the_missing_glyph_box():
         assert missing_characters(word) == ""
         for char in display_text(word):
             assert not np.array_equal(ink(char), box), (word, char)
+
+
+def test_every_script_in_common_use_has_a_glyph():
+    box = ink("\ue000")
+    for word in MORE_WORDS:
+        assert missing_characters(word) == "", word
+        for char in word:
+            if not unicodedata.category(char).startswith("M") and not char.isspace():
+                assert not np.array_equal(ink(char), box), (word, char)
+
+
+@pytest.mark.skipif(not features.check("raqm"), reason="Pillow without libraqm")
+def test_indic_letters_combine_as_written():
+    # Hindi "ki": the vowel sign i is typed after ka but drawn before it, to its left.
+    ki, ka, sign = ink("कि"), ink("क"), ink("ि")
+    assert not np.array_equal(ki, np.maximum(ka, np.roll(sign, ka.shape[1] // 4, axis=1)))
+    inked = np.flatnonzero(ki.max(axis=0) > 128)
+    ka_inked = np.flatnonzero(ka.max(axis=0) > 128)
+    assert inked[0] <= ka_inked[0] - 2 or inked[-1] > ka_inked[-1]  # the sign's stem beside ka
+    # A conjunct: k + virama + ssa is one glyph, narrower than the letters drawn apart.
+    painter = TextPainter(24)
+    assert painter.width("क्ष") < painter.width("क") + painter.width("्") + painter.width("ष")
 
 
 def test_arabic_is_joined_and_right_to_left():

@@ -49,8 +49,22 @@ def test_every_export_gives_the_same_record_timecodes(scene, tmp_path, rate, mod
     assert [edit.record_in for edit in edits] == expected_records
     labels = [label for edit in edits for label in (edit.source_in, edit.source_out,
                                                     edit.record_in, edit.record_out)]
-    labels += re.findall(r"\* LOC: (\S+)", text)
     assert all(label[8] == separator for label in labels), labels
+    # Locators are written non-drop (a ':' label, the only kind OTIO's reader takes) at the
+    # record frame of the entry they mark.
+    ndf = TimecodeClock(rate)
+    locators = [ndf.frame(label) for label in re.findall(r"\* LOC: (\S+)", text)]
+    assert locators and set(locators) <= {clock.start + entry.record_in for entry in cut.entries}
+    # OpenTimelineIO reads the EDL back: the same records and every locator as a marker,
+    # at the same frame.
+    read = otio.adapters.read_from_file(str(tmp_path / "h.edl"), rate=rate)
+    marks = [round(marker.marked_range.start_time.value) for clip in read.find_clips()
+             for marker in clip.markers]
+    assert marks == locators
+    [edl_track] = read.video_tracks()
+    offset = round(-edl_track.source_range.start_time.value)
+    assert [clock.label(offset + round(clip.range_in_parent().start_time.value))
+            for clip in read.find_clips()] == expected_records
     # Sources sit inside each movie's handles; the movie's timecode starts at 01:00:00:00.
     assert {edit.source_in for edit in edits} == {clock.label(clock.start + 12)}
     assert [edit.source for edit in edits] == [entry.reel for entry in cut.entries]
