@@ -28,6 +28,7 @@ SCENE_TYPE, SHOT_TYPE = "previz.scene", "previz.shot"
 PAD = 0.5  # seconds of scene time a shot runs either side of the lines it is for
 UNSCRIPTED = 5.0  # seconds a scene with no script is covered for
 SINGLE_OFF_LINE = 55.0  # degrees a single's camera turns from the line toward its partner
+COLUMN, ROW = 300.0, 240.0  # node editor spacing of the proposed shots (a row a proposal)
 LETTERS = [letter for letter in string.ascii_uppercase if letter not in "IO"]
 SIZES = {"master": "wide", "two_shot": "medium_wide", "ots": "medium_close_up",
          "single": "close_up"}
@@ -115,6 +116,8 @@ class _Planner:
         self.project, self.node, self.scene = project, node, scene
         self.lines, self.length = lines, length
         self.letters = iter(_free_letters(project, scene.number))
+        earlier = sum(link.source.node == node.id for link in project.links.values())
+        self.batch = -(-earlier // 6)  # rows of shots proposed before, below the scene
         self.rate = project.settings.rate
 
     def coverage(self, speakers: list[Character]) -> Coverage:
@@ -170,7 +173,9 @@ class _Planner:
                   "dialogue": "\n".join(spoken),
                   "notes": f"Proposed coverage: {name.lower()}."}
         x, y = self.node.position
-        node = Node(new_id(), SHOT_TYPE, params, (x + 360.0, y + 150.0 * len(coverage.nodes)))
+        column = len(coverage.nodes) + 1
+        node = Node(new_id(), SHOT_TYPE, params,
+                    (x + COLUMN * column, y + ROW * self.batch))
         coverage.nodes.append(node)
         coverage.links.append(Link(new_id(), PortRef(self.node.id, "scene"),
                                    PortRef(node.id, "scene")))

@@ -23,6 +23,7 @@ MIN_LINE = 1.0  # seconds: the shortest line of dialogue or action
 PAUSE = 0.4  # seconds between one element and the next
 SPACING = 1.4  # metres between speakers on their line
 CEILING = 2.6  # metres: the imported location's practical hangs here
+SCENE_ROWS = 480.0  # node editor spacing of the scenes: room for two rows of coverage
 
 
 @dataclass
@@ -100,7 +101,7 @@ def _scene_node(registry: NodeRegistry, scene: ScriptScene, location: Location, 
               "location": location.id, "time_of_day": time,
               "cast": [c.id for c in speakers], "blocking": _blocking(speakers),
               "action": action, "script": format_script(lines)}
-    return Node(new_id(), "previz.scene", params, (0.0, 1000.0 * index))
+    return Node(new_id(), "previz.scene", params, (0.0, SCENE_ROWS * index))
 
 
 def timed(elements: list[Element], words_per_minute: float = WORDS_PER_MINUTE,
