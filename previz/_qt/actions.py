@@ -47,7 +47,7 @@ ACTIONS: tuple[ActionSpec, ...] = (
                submenu=True),
     ActionSpec("file.open_exported", "&File", "Open E&xported File…", ("Ctrl+Shift+O",),
                "Bring back the nodes that made an exported movie or PNG (its recipe)"),
-    ActionSpec("file.import_screenplay", "&File", "Import Scree&nplay…", (),
+    ActionSpec("file.import_screenplay", "&File", "Import Scree&nplay…", ("Ctrl+I",),
                "A new project from a Fountain or Final Draft script, its coverage cut in"
                " script order"),
     ActionSpec("file.save", "&File", "&Save", (SK.Save,), "Save the project", group=1),
@@ -57,7 +57,7 @@ ACTIONS: tuple[ActionSpec, ...] = (
                "Export movies, editors' timelines, storyboard and shot list", group=1),
     ActionSpec("file.share", "&File", "Save for S&haring…", ("Ctrl+Alt+S",),
                "Save a copy with every asset and, if chosen, every render", group=1),
-    ActionSpec("file.conform", "&File", "&Conform to Editor's Cut…", (),
+    ActionSpec("file.conform", "&File", "&Conform to Editor's Cut…", ("Ctrl+Shift+E",),
                "Make the timeline match an edited OTIO, FCP 7 XML or EDL", group=1),
     ActionSpec("file.quit", "&File", "&Quit", (SK.Quit, "Ctrl+Q"), "Close Previz", group=2),
     ActionSpec("edit.undo", "&Edit", "&Undo", (SK.Undo,), "Undo the last edit"),

@@ -171,7 +171,7 @@ class _Planner:
                   "subject": subject.name, "framing": framing, "shot_size": SIZES[kind],
                   "lens": LENSES[kind], "side": _side_degrees(direction),
                   "dialogue": "\n".join(spoken),
-                  "notes": f"Proposed coverage: {name.lower()}."}
+                  "notes": _notes(name, self.lines, window)}
         x, y = self.node.position
         column = len(coverage.nodes) + 1
         node = Node(new_id(), SHOT_TYPE, params,
@@ -180,6 +180,14 @@ class _Planner:
         coverage.links.append(Link(new_id(), PortRef(self.node.id, "scene"),
                                    PortRef(node.id, "scene")))
         coverage.roles[role] = node
+
+
+def _notes(name: str, lines: list[ScriptLine], window: Window) -> str:
+    """What the shot is, then the script's notes written within its window."""
+    written = [line.text for line in lines
+               if line.kind == "note" and window.start <= line.start <= window.end]
+    return " ".join([f"Proposed coverage: {name.lower()}.",
+                     *(f"Script note: {text}" for text in written)])
 
 
 def _speaks(person: Character, line: ScriptLine) -> bool:

@@ -66,6 +66,10 @@ def test_a_two_person_scene_is_covered_from_one_side_of_the_line(registry, tmp_p
                      "Over Tom's shoulder onto Mara", "Single Tom", "Single Mara"]
     assert [node.params["shot"] for node in coverage.nodes] == ["1A", "1B", "1C", "1D", "1E",
                                                                  "1F"]
+    master = coverage.nodes[0].params
+    assert master["notes"] == ("Proposed coverage: master. Script note: Keep the kettle lit:"
+                               " it is the only practical.")
+    assert master["dialogue"].splitlines()[0] == "TOM: The boat wouldn't wait for the weather."
     engine = session(registry, tmp_path)
     plan = engine.compile(project, list(project.nodes))
     assert plan.ok, plan.problems
