@@ -70,7 +70,7 @@ def read_cut(path: Path, rate: Fraction, handles: int) -> EditedCut:
                         None)
     if not isinstance(timeline, otio.schema.Timeline) or not timeline.video_tracks():
         raise ConformError(f"{path}: holds no video track")
-    start = TimecodeClock(rate).start
+    start = _movie_start(path, rate) if adapter == "cmx_3600" else TimecodeClock(rate).start
     track = timeline.video_tracks()[0]
     clips = tuple(_clip(index, clip, rate, start)
                   for index, clip in enumerate(track.find_clips(), start=1))
@@ -95,6 +95,17 @@ def _clip(index: int, clip: otio.schema.Clip, rate: Fraction, start: int) -> Edi
         entry=str(previz.get("entry", "")), node=str(previz.get("node", "")),
         exported_in=int(exported[0]) if isinstance(exported, list) and exported else None,
         handles=int(handles[0]) if isinstance(handles, list) and handles else None)
+
+
+def _movie_start(path: Path, rate: Fraction) -> int:
+    """01:00:00:00 as the EDL counts it (an EDL names no movie's start): drop-frame when its
+    FCM line says so, as the export writes it at 29.97."""
+    try:
+        text = path.read_text(encoding="ascii", errors="replace")
+    except OSError as error:
+        raise ConformError(f"{path}: cannot be read: {error.strerror or error}") from None
+    mode = "df" if "FCM: DROP FRAME" in text.upper() else "ndf"
+    return TimecodeClock.for_mode(rate, mode).start
 
 
 def _reel(clip: otio.schema.Clip) -> str:

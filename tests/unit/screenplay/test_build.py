@@ -3,6 +3,7 @@ the speakers blocked on one line, ``--no-coverage``."""
 
 from __future__ import annotations
 
+from fractions import Fraction
 from pathlib import Path
 
 import pytest
@@ -74,3 +75,15 @@ def test_a_cut_that_cannot_be_read_is_named(tmp_path):
     broken.write_text("{not json", encoding="utf-8")
     with pytest.raises(ConformError, match=r"cut\.otio: not a readable OTIO cut"):
         read_cut(broken, 24, 12)
+
+
+@pytest.mark.parametrize(("fcm", "separator"), [("DROP FRAME", ";"), ("NON-DROP FRAME", ":")])
+def test_an_edl_at_29_97_counts_its_movies_from_one_hour_in_its_own_mode(tmp_path, fcm,
+                                                                          separator):
+    edl = tmp_path / "cut.edl"
+    edl.write_text(f"TITLE: night\nFCM: {fcm}\n\n"
+                   f"001  11A      V     C        01:00:00{separator}12 01:00:05{separator}12"
+                   f" 01:00:00{separator}00 01:00:05{separator}00\n"
+                   "* FROM CLIP NAME: 1_1A\n", encoding="ascii")
+    clip = read_cut(edl, Fraction(30000, 1001), 12).clips[0]
+    assert (clip.name, clip.reel, clip.movie_in, clip.frames) == ("1_1A", "11A", 12, 150)
