@@ -57,6 +57,10 @@ SPEC = NodeSpec(
               " a speed or in a time) and set pieces moved for this scene."),
         Param("action", ParamKind.TEXT, "", "Action",
               "What happens, in screenplay words; shots on the scene put it in their prompt."),
+        Param("script", ParamKind.TEXT, "", "Script",
+              "The scene's action, dialogue and notes in scene time, one a line"
+              " ([5.7-8.1] TOM (quietly): Hello.); proposed coverage follows its lines.",
+              affects_render=False),
     ),
     outputs=(Output("scene", PortType.SCENE, "Scene"),),
     validate=_validate,

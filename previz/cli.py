@@ -11,7 +11,7 @@ from collections.abc import Collection, Sequence
 from pathlib import Path
 from typing import NoReturn, TextIO
 
-from previz import __version__
+from previz import __version__, cli_screenplay
 from previz.core.errors import ProjectError
 from previz.core.project import Project, TimelineEntry
 from previz.core.registry import NodeRegistry
@@ -29,7 +29,7 @@ from previz.io import import_renders, list_renders, load_project, save_project
 from previz.media import MediaError, open_writer
 from previz.settings import SettingsError
 
-SUBCOMMANDS = ("validate", "render", "export", "models", "doctor")
+SUBCOMMANDS = ("validate", "render", "export", "models", "doctor", *cli_screenplay.COMMANDS)
 
 
 class OneLineParser(argparse.ArgumentParser):
@@ -57,6 +57,7 @@ def build_parser() -> argparse.ArgumentParser:
     render.add_argument("--node", action="append", default=[], metavar="ID",
                         help="render this node (repeatable) instead of the timeline")
     export_command.add_parser(commands)
+    cli_screenplay.add_parsers(commands)
     _add_model_commands(commands)
     return parser
 
@@ -102,6 +103,8 @@ def _run(args: argparse.Namespace, session: EngineSession) -> int:
         print(f"previz: {_shown(problem, 2000)}", file=sys.stderr)
     if args.command in ("models", "doctor"):
         return model_command(args, session)
+    if args.command in cli_screenplay.COMMANDS:
+        return cli_screenplay.run(args, session)
     try:
         damaged: list[ProjectError] = []
         project = load_project(args.project, registry=session.registry, damaged=damaged)

@@ -47,6 +47,9 @@ ACTIONS: tuple[ActionSpec, ...] = (
                submenu=True),
     ActionSpec("file.open_exported", "&File", "Open E&xported File…", ("Ctrl+Shift+O",),
                "Bring back the nodes that made an exported movie or PNG (its recipe)"),
+    ActionSpec("file.import_screenplay", "&File", "Import Scree&nplay…", ("Ctrl+I",),
+               "A new project from a Fountain or Final Draft script, its coverage cut in"
+               " script order"),
     ActionSpec("file.save", "&File", "&Save", (SK.Save,), "Save the project", group=1),
     ActionSpec("file.save_as", "&File", "Save &As…", ("Ctrl+Shift+S",),
                "Save the project under another name", group=1),
@@ -54,6 +57,8 @@ ACTIONS: tuple[ActionSpec, ...] = (
                "Export movies, editors' timelines, storyboard and shot list", group=1),
     ActionSpec("file.share", "&File", "Save for S&haring…", ("Ctrl+Alt+S",),
                "Save a copy with every asset and, if chosen, every render", group=1),
+    ActionSpec("file.conform", "&File", "&Conform to Editor's Cut…", ("Ctrl+Shift+E",),
+               "Make the timeline match an edited OTIO, FCP 7 XML or EDL", group=1),
     ActionSpec("file.quit", "&File", "&Quit", (SK.Quit, "Ctrl+Q"), "Close Previz", group=2),
     ActionSpec("edit.undo", "&Edit", "&Undo", (SK.Undo,), "Undo the last edit"),
     ActionSpec("edit.redo", "&Edit", "&Redo", (SK.Redo,), "Redo the edit undone last"),
@@ -68,6 +73,9 @@ ACTIONS: tuple[ActionSpec, ...] = (
     ActionSpec("edit.delete", "&Edit", "De&lete", (SK.Delete, "Backspace"),
                "Delete the selected nodes (their links come back on undo)", group=1,
                scope="canvas"),
+    ActionSpec("edit.propose_coverage", "&Edit", "Propose C&overage", ("Ctrl+Shift+K",),
+               "A master, a two-shot, an over-the-shoulder pair and singles for the selected"
+               " Scene, all on one side of the line", group=2),
     ActionSpec("view.frame_all", "&View", "&Frame All", ("F", "Home"),
                "Fit every node in the node editor", scope="canvas"),
     ActionSpec("render.render", "&Render", "&Render", ("Ctrl+R",),

@@ -14,7 +14,7 @@ from PySide6.QtCore import QByteArray, QEvent, QObject, QPointF, QSettings, Qt, 
 from PySide6.QtGui import QCloseEvent, QDropEvent, QGuiApplication
 from PySide6.QtWidgets import QDockWidget, QMainWindow, QMessageBox, QUndoView, QWidget
 
-from previz._qt import actions, sharing
+from previz._qt import actions, screenplay, sharing
 from previz._qt.autosave import QtAutosave, offer_recovery
 from previz._qt.document import (
     QtDocument,
@@ -238,6 +238,9 @@ class QtMainWindow(QMainWindow):
             "file.share": lambda: sharing.share_interactively(self),
             "render.use_draft": lambda: sharing.switch_to_draft(self),
             "help.about": lambda: show_about(self, self.session.settings),
+            "file.import_screenplay": lambda: screenplay.import_screenplay(self),
+            "edit.propose_coverage": lambda: screenplay.propose_coverage(self),
+            "file.conform": lambda: screenplay.conform_interactively(self),
         }
 
     # --- wiring --------------------------------------------------------------------------
