@@ -226,6 +226,7 @@ class QtMainWindow(QMainWindow):
             "file.quit": self.close, "edit.undo": stack.undo, "edit.redo": stack.redo,
             "edit.cut": editor.cut_selected, "edit.copy": editor.copy_selected,
             "edit.paste": editor.paste, "edit.duplicate": editor.duplicate_selected,
+            "edit.duplicate_with_inputs": editor.duplicate_with_inputs,
             "edit.delete": editor.delete_selected, "view.frame_all": editor.frame_all,
             "render.render": self.render,
             "render.render_selected": lambda: self.render(selected=True),

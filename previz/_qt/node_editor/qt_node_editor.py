@@ -132,14 +132,23 @@ class QtNodeEditor(QtGraphView):
             return
         self._push_and_select(Macro([command], "Paste"), command)
 
-    def duplicate_selected(self) -> None:
-        """Copy the selected nodes beside themselves, keeping the links that feed them."""
+    def duplicate_selected(self, with_inputs: bool = False) -> None:
+        """Copy the selected nodes beside themselves (links among them kept), each Shot on
+        the next free shot number; ``with_inputs`` keeps the links that feed them too."""
         nodes = self.graph_scene.selected_node_ids()
         if not nodes:
             return
         data = clipboard.copy_nodes(self.project, nodes)
-        command = clipboard.paste_command(data, self.project, keep_inputs_from=self.project)
-        self._push_and_select(Macro([command], "Duplicate"), command)
+        command = clipboard.paste_command(
+            data, self.project, keep_inputs_from=self.project if with_inputs else None)
+        clipboard.next_shot_numbers(command.nodes, self.project)
+        text = "Duplicate with Inputs" if with_inputs else "Duplicate"
+        self._push_and_select(Macro([command], text), command)
+
+    def duplicate_with_inputs(self) -> None:
+        """Duplicate the selected nodes keeping the links that feed them (a shot keeps its
+        scene or prompt)."""
+        self.duplicate_selected(with_inputs=True)
 
     def frame_all(self) -> None:
         """Zoom and pan so every node is in view (at most at 100 %)."""
@@ -253,19 +262,23 @@ class QtNodeEditor(QtGraphView):
 
     def _key_action(self, event: QKeyEvent) -> Callable[[], None] | None:
         keys = QKeySequence.StandardKey
+        control = Qt.KeyboardModifier.ControlModifier
+        if event.key() == Qt.Key.Key_D and event.modifiers() == control:
+            return self.duplicate_selected  # before Delete: X11 binds Ctrl+D to Delete too
+        if (event.key() == Qt.Key.Key_D
+                and event.modifiers() == control | Qt.KeyboardModifier.AltModifier):
+            return self.duplicate_with_inputs
         table = ((keys.Copy, self.copy_selected), (keys.Cut, self.cut_selected),
-                 (keys.Paste, self.paste), (keys.Delete, self.delete_selected))
+                 (keys.Paste, self.paste))
         for key, action in table:
             if event.matches(key):
                 return action
         plain = event.modifiers() in (Qt.KeyboardModifier.NoModifier,
                                       Qt.KeyboardModifier.KeypadModifier)
-        if event.key() == Qt.Key.Key_Backspace and plain:
+        if event.key() in (Qt.Key.Key_Backspace, Qt.Key.Key_Delete) and plain:
             return self.delete_selected
         if event.key() in (Qt.Key.Key_F, Qt.Key.Key_Home) and plain:
             return self.frame_all
-        if event.key() == Qt.Key.Key_D and event.modifiers() == Qt.KeyboardModifier.ControlModifier:
-            return self.duplicate_selected
         if event.key() == Qt.Key.Key_Escape and plain:
             return self.graph_scene.clearSelection
         return None
