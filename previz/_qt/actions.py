@@ -73,6 +73,8 @@ ACTIONS: tuple[ActionSpec, ...] = (
                scope="canvas"),
     ActionSpec("view.frame_all", "&View", "&Frame All", ("F", "Home"),
                "Fit every node in the node editor", scope="canvas"),
+    ActionSpec("view.reset_layout", "&View", "&Reset Layout", ("Ctrl+Shift+0",),
+               "Put every panel back where it starts, shown", group=2),
     ActionSpec("render.render", "&Render", "&Render", ("Ctrl+R",),
                "Render every shot on the timeline (only what changed renders again)"),
     ActionSpec("render.render_selected", "&Render", "Render &Selected", ("Ctrl+Shift+R",),

@@ -24,6 +24,7 @@ from previz._qt.document import (
 )
 from previz._qt.inspector.qt_inspector import QtInspector
 from previz._qt.node_editor.qt_node_editor import QtNodeEditor
+from previz._qt.panels import qt_panel_docks as panel_docks
 from previz._qt.qt_about import show_about
 from previz._qt.qt_export_dialog import QtExportDialog
 from previz._qt.qt_log import QtLogPanel
@@ -80,6 +81,7 @@ class QtMainWindow(QMainWindow):
         self._build_docks()
         self.action_by_id = actions.build_actions(self, self._handlers(), {"canvas": self.editor})
         self.menus = actions.build_menus(self.menuBar(), self.action_by_id)
+        panel_docks.install(self)  # cast, locations, shot table; the View menu's panels
         self.recent_menu = self.menus["file.open_recent"]
         self.recent_menu.aboutToShow.connect(self._fill_recent)
         self.queue.toolbar.addActions([self.action_by_id[name] for name in (

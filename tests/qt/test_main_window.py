@@ -40,8 +40,8 @@ def rename(window: QtMainWindow, node_id: str, name: str) -> None:
 def test_the_window_opens_on_a_project_with_its_docks(example_window: QtMainWindow) -> None:
     window = example_window
     assert window.windowTitle() == "lighthouse — Previz"
-    assert set(window.docks) == {"nodeEditor", "inspector", "history", "viewer", "timeline",
-                                 "queue", "log"}
+    assert set(window.docks) >= {"nodeEditor", "inspector", "history", "viewer", "timeline",
+                                 "queue", "log", "cast", "locations", "shotTable"}
     for dock in window.docks.values():
         assert isinstance(dock, QDockWidget) and dock.objectName().endswith("Dock")
         assert not dock.isFloating()
