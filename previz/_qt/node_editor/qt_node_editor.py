@@ -37,6 +37,7 @@ from previz.core.continuity import warnings_by_node
 from previz.core.errors import EditRefused, ProjectError
 from previz.core.ids import new_id
 from previz.core.project import Asset, Node, Project
+from previz.core.project_settings import new_shot_params
 from previz.core.registry import NodeRegistry
 from previz.core.spec import NodeSpec
 from previz.core.values import Clip
@@ -46,6 +47,7 @@ from previz.engine.plan import ExecutionPlan
 
 _FRAME_MARGIN = 40.0
 _IMAGE_TYPE = "previz.image"
+_SHOT_TYPE = "previz.shot"
 
 
 class QtNodeEditor(QtGraphView):
@@ -288,6 +290,8 @@ class QtNodeEditor(QtGraphView):
         node_type = self.registry.get(type_id)
         if node_type is None:
             raise KeyError(f"no node type {type_id!r} is installed")
+        if type_id == _SHOT_TYPE:  # what the project says new shots render with
+            params = {**new_shot_params(self.project.settings), **params}
         node = Node(new_id(), node_type.spec.id, {**node_type.spec.defaults(), **params},
                     (round(scene_pos.x()), round(scene_pos.y())), version=node_type.spec.version)
         add = AddNodes([node])

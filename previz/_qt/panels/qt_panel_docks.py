@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QMenu
 
 from previz._qt.panels.qt_cast_panel import QtCastPanel
 from previz._qt.panels.qt_location_panel import QtLocationPanel
+from previz._qt.panels.qt_project_settings import QtProjectSettings
 from previz._qt.panels.qt_shot_table import QtShotTable
 
 if TYPE_CHECKING:
@@ -38,6 +39,17 @@ def install(window: QtMainWindow) -> None:
     fill_view_menu(window, window.menus["&View"])
     window.default_layout = window.saveState()
     window.action_by_id["view.reset_layout"].triggered.connect(lambda: reset_layout(window))
+    window.action_by_id["file.project_settings"].triggered.connect(
+        lambda: show_project_settings(window))
+
+
+def show_project_settings(window: QtMainWindow) -> QtProjectSettings:
+    """Open the Project Settings dialog on the window's project (OK is one undo step)."""
+    dialog = QtProjectSettings(window.document.project, window.document.undo_stack,
+                               window.session.backends.catalog, window)
+    dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    dialog.open()
+    return dialog
 
 
 def fill_view_menu(window: QtMainWindow, menu: QMenu) -> None:
