@@ -15,6 +15,7 @@ from fractions import Fraction
 from typing import Any
 
 from previz.app.takes import node_takes
+from previz.core.labels import node_label
 from previz.core.project import Project, TimelineEntry
 from previz.core.spec import parse_fraction
 from previz.core.timeline import entry_frames
@@ -89,7 +90,7 @@ def build_cut(project: Project, session: EngineSession) -> Cut:
     for entry in project.timeline:
         found = takes.get(entry.node)
         clip = found.circled_clip if found else None
-        label = found.label if found else entry.node[:8]
+        label = found.label if found else _label(project, session, entry.node)
         if clip is not None:
             source, fps = entry_frames(entry, clip), clip.fps
         else:
@@ -114,3 +115,9 @@ def _expected_frames(entry: TimelineEntry, params: dict[str, Any], fps: Fraction
     natural = frames_in(seconds, fps)
     out = natural if entry.out_frame is None else entry.out_frame
     return range(min(entry.in_frame, out - 1), out)
+
+
+def _label(project: Project, session: EngineSession, node_id: str) -> str:
+    node = project.nodes[node_id]
+    node_type = session.registry.get(node.type)
+    return node_label(node, node_type.spec if node_type else None, project)

@@ -78,7 +78,7 @@ def test_editors_are_generated_from_the_spec(bench: Bench, registry: NodeRegistr
     assert (lens.minimum(), lens.maximum(), lens.singleStep()) == (8.0, 600.0, 1.0)
     assert lens.suffix() == " mm"
     bench.selection.set_nodes([bench.prompt.id])
-    assert list(bench.inspector.editors) == ["text", "negative", "style"]
+    assert list(bench.inspector.editors) == ["name", "text", "negative", "style"]
     bench.selection.set_nodes([bench.prompt.id, bench.shot.id])
     assert not bench.inspector.editors and "2 nodes" in bench.inspector.title.text()
 

@@ -189,7 +189,7 @@ class QtInspector(QWidget):
     def _show_title(self) -> None:
         node = self.project.nodes[self._node_id]
         node_type = self.registry.get(node.type)
-        self.title.setText(node_label(node, node_type.spec if node_type else None))
+        self.title.setText(node_label(node, node_type.spec if node_type else None, self.project))
 
     def _refresh(self, name: str) -> None:
         editor = self.editors.get(name)

@@ -14,7 +14,7 @@ from previz._qt.node_editor.qt_port_item import QtPortItem, paint_port
 from previz.app.badges import Badge, NodeBadges
 from previz.app.summary import node_summary
 from previz.core.labels import node_label
-from previz.core.project import Node
+from previz.core.project import Node, Project
 from previz.core.spec import NodeSpec
 
 _TITLE_FONT = (11, True, False)  # pixel size, bold, italic: made by style.font when needed
@@ -49,10 +49,11 @@ class QtNodeItem(QGraphicsItem):
         self.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
         self._make_ports(spec)
 
-    def show_node(self, node: Node, image: bytes | None = None) -> None:
+    def show_node(self, node: Node, image: bytes | None = None,
+                  project: Project | None = None) -> None:
         """Read the node's title, values and image again (after a param change)."""
         self.prepareGeometryChange()
-        self._title = node_label(node, self.spec)
+        self._title = node_label(node, self.spec, project)
         summary = node_summary(node, self.spec)
         width = style.WIDTH - 2 * style.PAD
         self._lines = _wrap(list(summary.values), " · ", _metrics(_LABEL_FONT), width, 2)
