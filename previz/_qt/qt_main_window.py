@@ -115,7 +115,8 @@ class QtMainWindow(QMainWindow):
         dock.setObjectName(f"{name}Dock")
         dock.setWidget(widget)
         dock.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetMovable
-                         | QDockWidget.DockWidgetFeature.DockWidgetFloatable)
+                         | QDockWidget.DockWidgetFeature.DockWidgetFloatable
+                         | QDockWidget.DockWidgetFeature.DockWidgetClosable)  # View menu: back
         if tab_with is not None:
             self.tabifyDockWidget(self.docks[tab_with], dock)
         else:
@@ -158,12 +159,12 @@ class QtMainWindow(QMainWindow):
         """Put the window and its docks where they were when it last closed."""
         geometry = self.settings.value("geometry")
         if not (isinstance(geometry, QByteArray) and self.restoreGeometry(geometry)):
-            screen = QGuiApplication.primaryScreen().availableGeometry()
-            self.resize(min(1600, screen.width() * 9 // 10), min(960, screen.height() * 9 // 10))
-            self.move(screen.center() - self.rect().center())
+            self.setGeometry(QGuiApplication.primaryScreen().availableGeometry())  # all of it
         state = self.settings.value("state")
         if isinstance(state, QByteArray):
             self.restoreState(state, LAYOUT_VERSION)
+        else:
+            panel_docks.default_sizes(self)
 
     def save_layout(self) -> None:
         """Remember the window's place and its docks for the next start."""

@@ -72,6 +72,20 @@ def reset_layout(window: QtMainWindow) -> None:
         dock.show()
     window.docks["inspector"].raise_()
     window.docks["timeline"].raise_()
+    default_sizes(window)
+
+
+def default_sizes(window: QtMainWindow) -> None:
+    """The first layout: the node editor two thirds wide; on the right the inspector over half
+    the height above the viewer; the timeline under the node editor."""
+    width, height = window.width(), window.height()
+    docks = window.docks
+    window.resizeDocks([docks["nodeEditor"], docks["inspector"]],
+                       [width * 2 // 3, width // 3], Qt.Orientation.Horizontal)
+    window.resizeDocks([docks["inspector"], docks["viewer"]],
+                       [height * 11 // 20, height * 9 // 20], Qt.Orientation.Vertical)
+    window.resizeDocks([docks["nodeEditor"], docks["queue"]],
+                       [height * 2 // 3, height // 3], Qt.Orientation.Vertical)
 
 
 def _show_project(window: QtMainWindow, project: object) -> None:
