@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import math
 from typing import Any
 
 from PySide6.QtCore import QPointF, QRectF, Qt
@@ -25,6 +26,9 @@ _BADGE_FONT = (10, True, False)
 # up to DETAIL_LOD only the title; above it, everything. Fewer glyphs keep zooming smooth.
 TITLE_LOD = 0.3
 DETAIL_LOD = 0.6
+# Zoomed out, the title grows (to what the header holds) so it stays READABLE_PX on screen.
+READABLE_PX = 10.0
+MAX_TITLE_PX = 24
 
 
 class QtNodeItem(QGraphicsItem):
@@ -103,7 +107,8 @@ class QtNodeItem(QGraphicsItem):
               widget: QWidget | None = None) -> None:
         """Replay the recorded drawing, with as much text as is legible at this zoom."""
         lod = option.levelOfDetailFromTransform(painter.worldTransform())
-        key = (int(lod >= TITLE_LOD) + int(lod >= DETAIL_LOD), self.isSelected())
+        key = (int(lod >= TITLE_LOD) + int(lod >= DETAIL_LOD), self.isSelected(),
+               title_pixels(lod))
         picture = self._pictures.get(key)
         if picture is None:
             picture = self._pictures[key] = self._record(*key)
@@ -114,7 +119,7 @@ class QtNodeItem(QGraphicsItem):
         self._pictures.clear()
         self.update()
 
-    def _record(self, level: int, selected: bool) -> QPicture:
+    def _record(self, level: int, selected: bool, title_px: int) -> QPicture:
         """The node's drawing as a picture, so a repaint is one call however much it holds.
 
         ``level`` 0 draws shapes and colours, 1 adds the title and badges, 2 everything.
@@ -125,7 +130,7 @@ class QtNodeItem(QGraphicsItem):
         self._paint_body(painter, selected)
         self._paint_ports(painter, labels=level >= 2)
         if level >= 1:
-            self._paint_title(painter)
+            self._paint_title(painter, title_px)
             self._paint_badges(painter)
         if level >= 2:
             self._paint_content(painter)
@@ -180,12 +185,17 @@ class QtNodeItem(QGraphicsItem):
             bar = QRectF(0.5, style.HEADER - 3, (style.WIDTH - 1) * progress, 3)
             painter.fillRect(bar, style.BADGE_COLOURS["running"].lighter(130))
 
-    def _paint_title(self, painter: QPainter) -> None:
-        painter.setFont(style.font(*_TITLE_FONT))
+    def _paint_title(self, painter: QPainter, pixels: int) -> None:
+        font = (pixels, *_TITLE_FONT[1:])
+        painter.setFont(style.font(*font))
         painter.setPen(style.TEXT)
-        metrics = _metrics(_TITLE_FONT)
-        title = metrics.elidedText(self._title, Qt.TextElideMode.ElideRight,
-                                   style.WIDTH - 2 * style.PAD)
+        metrics = _metrics(font)
+        room = style.WIDTH - 2 * style.PAD
+        title = next((text for text in _shorter_titles(self._title)
+                      if metrics.horizontalAdvance(text) <= room), None)
+        if title is None:
+            title = metrics.elidedText(_shorter_titles(self._title)[-1],
+                                       Qt.TextElideMode.ElideRight, room)
         _text(painter, metrics, style.PAD, (style.HEADER - 2) / 2, title)
 
     def _paint_ports(self, painter: QPainter, labels: bool) -> None:
@@ -254,6 +264,24 @@ def _text(painter: QPainter, metrics: QFontMetricsF, x: float, centre_y: float, 
 
 
 @functools.cache
+def title_pixels(lod: float) -> int:
+    """The title's font size (scene pixels) at zoom ``lod``: 11, or larger when zoomed out so
+    it shows at ``READABLE_PX`` on screen, up to what the header holds."""
+    wanted = READABLE_PX / max(lod, 1e-3)
+    return min(max(_TITLE_FONT[0], math.ceil(wanted)), MAX_TITLE_PX)
+
+
+def _shorter_titles(title: str) -> list[str]:
+    """The title, then without the node kind, then only the quoted name: the first that fits
+    is drawn (the colour of the header already says the kind)."""
+    shorter = [title]
+    if " " in title:
+        shorter.append(title.split(" ", 1)[1])
+    if title.count("'") >= 2:
+        shorter.append(title[title.index("'"):title.rindex("'") + 1])
+    return shorter
+
+
 def _metrics(font: tuple[int, bool, bool]) -> QFontMetricsF:
     return QFontMetricsF(style.font(*font))
 
