@@ -1,8 +1,9 @@
 """The timeline dock: the cut as a track with a preview monitor, its edits as commands, and
 playback at the project's editorial rate across shot boundaries.
 
-A shot whose circled take is not in the store shows a slate card; when playback reaches it,
-the render queue is asked to render that node.
+A shot whose circled take is not in the store shows a slate card. Pressing play renders the
+unrendered shots from the playhead on, one at a time in cut order (then those before it);
+playback holds on the slate of a shot being rendered and carries on when it arrives.
 """
 
 from __future__ import annotations
@@ -44,6 +45,10 @@ class QtTimeline(QWidget):
         self.cut = Cut((), document.project.settings.rate)
         self.shown: tuple[str, int] | None = None  # (entry id, source frame) on the monitor
         self.render_asked: set[str] = set()
+        self.waiting: str | None = None  # the entry playback holds on until it is rendered
+        self.skipped: set[str] = set()  # entries the user played past while they rendered
+        self._arrived: str | None = None  # the entry just rendered, to play once it decodes
+        self._holding = False
         self.monitor = QtFrameView(self)
         self.monitor.setMinimumSize(96, 54)
         self.track = QtCutView(thumbnails, self)
@@ -66,6 +71,7 @@ class QtTimeline(QWidget):
             lambda entry, first, stop, gesture:
             self._push(TimelineTrim(entry, first, stop, gesture)))
         self.player.frame_changed.connect(self._playhead_moved)
+        self.player.playing_changed.connect(self._playing_changed)
         selection.changed.connect(self._selection_changed)
         document.project_replaced.connect(self._attach)
         queue.finished.connect(self._render_finished)
@@ -120,28 +126,72 @@ class QtTimeline(QWidget):
         picture = self.pool.feed(shot.clip).get(source)
         self._read_ahead(shot, frame)
         if picture is None:
+            if self.player.playing and shot.entry.id == self._arrived:
+                self._hold()  # a shot just rendered: start it on its first frame, not late
             if not self.player.playing:
                 QTimer.singleShot(RETRY_MS, self, lambda: self._retry(frame))
             return False
+        if shot.entry.id == self._arrived and not self.player.playing:
+            self._arrived = None
+            self.player.play()
         self.monitor.show_frame(picture)
         self.shown = (shot.entry.id, source)
         return True
 
     def _show_slate(self, shot: CutShot) -> None:
         seconds = shot.length / float(self.cut.rate)
-        self.monitor.show_slate([shot.label, f"{seconds:.1f} s", "not rendered"],
+        coming = (self.player.playing and shot.entry.node not in self._given_up()
+                  and shot.entry.id not in self.skipped)
+        self.monitor.show_slate([shot.label, f"{seconds:.1f} s",
+                                 "rendering…" if coming else "not rendered"],
                                 self.document.project.settings.width
                                 / self.document.project.settings.height)
         self.shown = (shot.entry.id, -1)
-        if self.player.playing:
-            self._ask_render(shot.entry.node)
+        if coming:  # hold here until it arrives
+            self.waiting = shot.entry.id
+            self._hold()
+            self.render_ahead()
 
-    def _ask_render(self, node_id: str) -> None:
-        if node_id in self.render_asked or self.queue.is_running:
-            return
+    def _hold(self) -> None:
+        """Pause playback for the timeline's own reasons (the user did not press pause)."""
+        self._holding = True
+        self.player.pause()
+        self._holding = False
+
+    def render_ahead(self) -> str | None:
+        """Render the first unrendered shot from the playhead on (wrapping to the start), one
+        at a time, in cut order; the node asked for, if any."""
+        if self.queue.is_running or not self.cut.shots:
+            return None
+        first = self.cut.index_at(self.player.frame)
+        ordered = [*self.cut.shots[first:], *self.cut.shots[:first]]
+        node_id = next((shot.entry.node for shot in ordered if shot.clip is None
+                        and shot.entry.node not in self.render_asked), None)
+        if node_id is None:
+            return None
         self.render_asked.add(node_id)
-        log.info("rendering %s for the timeline", node_id[:8])
-        self.queue.render([node_id])
+        label = next(shot.label for shot in ordered if shot.entry.node == node_id)
+        log.info("rendering %s for the timeline", label)
+        if self.queue.render([node_id]) is None:
+            return self.render_ahead()  # it cannot render (a problem shown): the next one
+        return node_id
+
+    def _given_up(self) -> set[str]:
+        """Nodes asked for whose render ended without a clip (failed or refused)."""
+        return {node for node in self.render_asked if node not in self._in_flight()}
+
+    def _in_flight(self) -> set[str]:
+        plan = self.queue.plan if self.queue.is_running else None
+        return set(plan.targets) if plan is not None else set()
+
+    def _playing_changed(self, playing: bool) -> None:
+        if playing and self.waiting is not None:  # play pressed while holding: play past it
+            self.skipped.add(self.waiting)
+            self.waiting = None
+        if playing:
+            self.render_ahead()
+        elif not self._holding:
+            self._arrived = None  # the user paused
 
     def _read_ahead(self, shot: CutShot, frame: int) -> None:
         """Start decoding the next shot shortly before the cut reaches it."""
@@ -154,7 +204,7 @@ class QtTimeline(QWidget):
 
     def _retry(self, frame: int) -> None:
         if not self.player.playing and self.player.frame == frame:
-            self._show(frame)
+            self._show(frame)  # plays on from there once a shot that just arrived decodes
 
     def _playhead_moved(self, frame: int) -> None:
         self.track.playhead = frame
@@ -193,8 +243,19 @@ class QtTimeline(QWidget):
             self.rebuild()
 
     def _render_finished(self, _result: object) -> None:
-        self.render_asked.clear()
         self.rebuild()
+        waiting = next((shot for shot in self.cut.shots if shot.entry.id == self.waiting), None)
+        if waiting is not None and waiting.clip is not None:
+            self.waiting, self._arrived = None, waiting.entry.id
+            self.player.seek(waiting.start)  # it arrived: play it from its first frame
+        elif waiting is not None and waiting.entry.node in self._given_up():
+            self.waiting = None
+            self.player.play()  # it cannot render: play on past its slate
+        elif self.waiting is not None or self.player.playing:
+            self.render_ahead()
+        else:
+            self.render_asked.clear()
+            self.skipped.clear()
 
     def _entry_pressed(self, entry_id: str) -> None:
         node = next(entry.node for entry in self.document.project.timeline
