@@ -18,6 +18,7 @@ from previz._qt.node_editor.qt_connect_drag import QtConnectDrag, fits, linked_n
 from previz._qt.node_editor.qt_graph_scene import QtGraphScene
 from previz._qt.node_editor.qt_graph_view import QtGraphView
 from previz._qt.node_editor.qt_message import QtMessageLabel
+from previz._qt.node_editor.qt_node_drag import drag_nodes, take_back_move
 from previz._qt.node_editor.qt_node_item import QtNodeItem
 from previz._qt.node_editor.qt_node_palette import QtNodePalette, SpecFilter
 from previz._qt.node_editor.qt_port_item import QtPortItem
@@ -238,7 +239,10 @@ class QtNodeEditor(QtGraphView):
             self._drag.move_to(self.mapToScene(event.position().toPoint()))
             return
         super().mouseMoveEvent(event)
-        if self._gesture is not None:
+        if self._gesture is not None and not self.viewport().rect().contains(
+                event.position().toPoint()):
+            self._drag_out()  # out of the editor: onto the timeline
+        elif self._gesture is not None:
             self._record_move()
 
     def mouseReleaseEvent(self, event: QMouseEvent) -> None:  # noqa: N802
@@ -362,6 +366,14 @@ class QtNodeEditor(QtGraphView):
         """Add a node where a link was dropped, joined to the port the link came from."""
         add, connect = linked_node(self.registry, spec, port, self._palette_at)
         self._push_and_select(Macro([add, connect], add.text), add)
+
+    def _drag_out(self) -> None:
+        gesture, self._gesture = self._gesture, None
+        take_back_move(self.undo_stack, gesture)
+        for item in self.graph_scene.node_items():  # back where the nodes are
+            if item.node_id in self.project.nodes:
+                item.setPos(*self.project.nodes[item.node_id].position)
+        drag_nodes(self, self.selection.node_ids)
 
     def _record_move(self) -> None:
         positions = {}

@@ -25,7 +25,14 @@ from previz._qt.viewer.qt_thumbnails import QtThumbnails
 from previz.app.cut import Cut, CutShot, build_cut
 from previz.app.frame_feed import AHEAD, FramePool
 from previz.app.takes import is_clip_node
-from previz.core.commands import Command, TimelineInsert, TimelineMove, TimelineRemove, TimelineTrim
+from previz.core.commands import (
+    Command,
+    Macro,
+    TimelineInsert,
+    TimelineMove,
+    TimelineRemove,
+    TimelineTrim,
+)
 from previz.core.errors import EditRefused
 from previz.core.ids import new_id
 from previz.core.project import Project, TimelineEntry
@@ -67,6 +74,7 @@ class QtTimeline(QWidget):
         self.track.entry_pressed.connect(self._entry_pressed)
         self.track.move_requested.connect(
             lambda entry, index: self._push(TimelineMove(entry, index)))
+        self.track.nodes_dropped.connect(self.add_nodes)
         self.track.trim_requested.connect(
             lambda entry, first, stop, gesture:
             self._push(TimelineTrim(entry, first, stop, gesture)))
@@ -90,6 +98,20 @@ class QtTimeline(QWidget):
             return
         index = self.cut.index_at(self.player.frame) if at_playhead else None
         self._push(TimelineInsert(TimelineEntry(new_id(), node_id), index))
+
+    def add_nodes(self, node_ids: list[str], index: int | None = None) -> None:
+        """Put the clip nodes among ``node_ids`` on the cut at ``index`` (dropped from the node
+        editor), in one undo step."""
+        project, registry = self.document.project, self.document.registry
+        clips = [node for node in node_ids if node in project.nodes
+                 and is_clip_node(project, registry, node)]
+        if not clips:
+            log.info("only nodes with a clip output go on the timeline")
+            return
+        at = len(project.timeline) if index is None else index
+        inserts: list[Command] = [TimelineInsert(TimelineEntry(new_id(), node), at + offset)
+                                  for offset, node in enumerate(clips)]
+        self._push(inserts[0] if len(inserts) == 1 else Macro(inserts, "Add to timeline"))
 
     def remove_current(self) -> None:
         """Take the entry last pressed (or the first of the selected nodes) off the cut."""
@@ -217,6 +239,7 @@ class QtTimeline(QWidget):
         self._rebuild_due = False
         self.cut = build_cut(self.document.project, self.queue.session)
         self.track.cut = self.cut
+        self.track.scroll_by(0)  # keeps the zoomed view within the cut
         self.player.configure(self.cut.rate, self.cut.length)
         self.track.update()
         if self.cut.length:
