@@ -191,11 +191,11 @@ class QtNodeItem(QGraphicsItem):
         painter.setPen(style.TEXT)
         metrics = _metrics(font)
         room = style.WIDTH - 2 * style.PAD
-        title = next((text for text in _shorter_titles(self._title)
-                      if metrics.horizontalAdvance(text) <= room), None)
+        kind = self.spec.display_name if self.spec is not None else ""
+        shorter = _shorter_titles(self._title, kind)
+        title = next((text for text in shorter if metrics.horizontalAdvance(text) <= room), None)
         if title is None:
-            title = metrics.elidedText(_shorter_titles(self._title)[-1],
-                                       Qt.TextElideMode.ElideRight, room)
+            title = metrics.elidedText(shorter[-1], Qt.TextElideMode.ElideRight, room)
         _text(painter, metrics, style.PAD, (style.HEADER - 2) / 2, title)
 
     def _paint_ports(self, painter: QPainter, labels: bool) -> None:
@@ -271,12 +271,12 @@ def title_pixels(lod: float) -> int:
     return min(max(_TITLE_FONT[0], math.ceil(wanted)), MAX_TITLE_PX)
 
 
-def _shorter_titles(title: str) -> list[str]:
+def _shorter_titles(title: str, kind: str) -> list[str]:
     """The title, then without the node kind, then only the quoted name: the first that fits
     is drawn (the colour of the header already says the kind)."""
     shorter = [title]
-    if " " in title:
-        shorter.append(title.split(" ", 1)[1])
+    if kind and title.startswith(kind + " "):
+        shorter.append(title[len(kind) + 1:])
     if title.count("'") >= 2:
         shorter.append(title[title.index("'"):title.rindex("'") + 1])
     return shorter
