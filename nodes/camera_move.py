@@ -57,6 +57,9 @@ SPEC = NodeSpec(
                 " base framing; chain several for compound moves.",
     inputs=(Input("previous", PortType.CAMERA_MOVE, optional=True, label="Previous moves"),),
     params=(
+        Param("name", ParamKind.STRING, "", "Name",
+              "What the node is called on the canvas, the timeline and in messages.",
+              affects_render=False),
         Param("move", ParamKind.CHOICE, "dolly", "Move",
               "Pan, tilt and roll turn the camera; dolly, truck and pedestal move it along its"
               " own axes; crane raises it keeping the subject; zoom changes the lens; orbit"

@@ -26,6 +26,9 @@ SPEC = NodeSpec(
                 " (a character, prop or location held across shots).",
     inputs=(Input("previous", PortType.CONDITIONING, optional=True, label="Earlier images"),),
     params=(
+        Param("name", ParamKind.STRING, "", "Name",
+              "What the node is called on the canvas, the timeline and in messages.",
+              affects_render=False),
         Param("image", ParamKind.ASSET, None, "Image", "The picture, stored in the project."),
         Param("role", ParamKind.CHOICE, "first_frame", "Role",
               "first_frame and last_frame pin the ends of the shot; keyframe pins the time below;"

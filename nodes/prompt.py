@@ -23,6 +23,9 @@ SPEC = NodeSpec(
     category="Shot",
     description="What the shot shows, what it must not show, and a style preset.",
     params=(
+        Param("name", ParamKind.STRING, "", "Name",
+              "What the node is called on the canvas, the timeline and in messages.",
+              affects_render=False),
         Param("text", ParamKind.TEXT, "", "Prompt",
               "What the shot shows: subjects, action, place, time of day, light."),
         Param("negative", ParamKind.TEXT, "", "Negative", "What the shot must not show."),

@@ -23,6 +23,7 @@ from PySide6.QtGui import QColor, QIcon, QPalette
 from PySide6.QtWidgets import QApplication, QWidget
 
 import previz
+from previz._qt.qt_dark_style import QtDarkStyle
 from previz.engine.session import EngineSession
 from previz.settings import Settings, SettingsError
 
@@ -48,7 +49,8 @@ _PALETTE = {
     QPalette.ColorRole.Dark: "#121418",
     QPalette.ColorRole.Light: "#3a3f4a",
 }
-_DISABLED_TEXT = "#5d6470"
+_DISABLED_TEXT = "#8f96a1"  # 4.5:1 or more on the window, fields and disabled buttons
+_DISABLED_BUTTON = "#181a1f"  # a disabled button's face: flatter, and its text reads on it
 
 
 def resources_dir() -> Path:
@@ -77,17 +79,20 @@ def make_application(argv: Sequence[str] = ()) -> QApplication:
 
 def apply_theme(app: QApplication) -> None:
     """The Fusion style with the dark palette, the dark stylesheet and the app icon."""
-    app.setStyle("Fusion")
+    app.setStyle(QtDarkStyle())
     palette = QPalette()
     for role, colour in _PALETTE.items():
         palette.setColor(role, QColor(colour))
     for role in (QPalette.ColorRole.Text, QPalette.ColorRole.WindowText,
                  QPalette.ColorRole.ButtonText):
         palette.setColor(QPalette.ColorGroup.Disabled, role, QColor(_DISABLED_TEXT))
+    palette.setColor(QPalette.ColorGroup.Disabled, QPalette.ColorRole.Button,
+                     QColor(_DISABLED_BUTTON))
     app.setPalette(palette)
     sheet = resource_path("qt", "dark.qss")
     if sheet.is_file():
-        app.setStyleSheet(sheet.read_text(encoding="utf-8"))
+        icons = resource_path("icons").as_posix()  # the sheet's images: @ICONS@/name.svg
+        app.setStyleSheet(sheet.read_text(encoding="utf-8").replace("@ICONS@", icons))
     else:
         log.warning("no stylesheet at %s; the app keeps the plain palette", sheet)
     icon_file = resource_path("icons", "previz.svg")

@@ -25,6 +25,7 @@ from previz._qt.document import (
 from previz._qt.floor_plan.qt_floor_plan_dock import install_floor_plan
 from previz._qt.inspector.qt_inspector import QtInspector
 from previz._qt.node_editor.qt_node_editor import QtNodeEditor
+from previz._qt.panels import qt_panel_docks as panel_docks
 from previz._qt.qt_about import show_about
 from previz._qt.qt_export_dialog import QtExportDialog
 from previz._qt.qt_log import QtLogPanel
@@ -82,6 +83,7 @@ class QtMainWindow(QMainWindow):
         install_floor_plan(self)
         self.action_by_id = actions.build_actions(self, self._handlers(), {"canvas": self.editor})
         self.menus = actions.build_menus(self.menuBar(), self.action_by_id)
+        panel_docks.install(self)  # cast, locations, shot table; the View menu's panels
         self.recent_menu = self.menus["file.open_recent"]
         self.recent_menu.aboutToShow.connect(self._fill_recent)
         self.queue.toolbar.addActions([self.action_by_id[name] for name in (
@@ -115,7 +117,8 @@ class QtMainWindow(QMainWindow):
         dock.setObjectName(f"{name}Dock")
         dock.setWidget(widget)
         dock.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetMovable
-                         | QDockWidget.DockWidgetFeature.DockWidgetFloatable)
+                         | QDockWidget.DockWidgetFeature.DockWidgetFloatable
+                         | QDockWidget.DockWidgetFeature.DockWidgetClosable)  # View menu: back
         if tab_with is not None:
             self.tabifyDockWidget(self.docks[tab_with], dock)
         else:
@@ -158,12 +161,12 @@ class QtMainWindow(QMainWindow):
         """Put the window and its docks where they were when it last closed."""
         geometry = self.settings.value("geometry")
         if not (isinstance(geometry, QByteArray) and self.restoreGeometry(geometry)):
-            screen = QGuiApplication.primaryScreen().availableGeometry()
-            self.resize(min(1600, screen.width() * 9 // 10), min(960, screen.height() * 9 // 10))
-            self.move(screen.center() - self.rect().center())
+            self.setGeometry(QGuiApplication.primaryScreen().availableGeometry())  # all of it
         state = self.settings.value("state")
         if isinstance(state, QByteArray):
             self.restoreState(state, LAYOUT_VERSION)
+        else:
+            panel_docks.default_sizes(self)
 
     def save_layout(self) -> None:
         """Remember the window's place and its docks for the next start."""
@@ -229,6 +232,7 @@ class QtMainWindow(QMainWindow):
             "file.quit": self.close, "edit.undo": stack.undo, "edit.redo": stack.redo,
             "edit.cut": editor.cut_selected, "edit.copy": editor.copy_selected,
             "edit.paste": editor.paste, "edit.duplicate": editor.duplicate_selected,
+            "edit.duplicate_with_inputs": editor.duplicate_with_inputs,
             "edit.delete": editor.delete_selected, "view.frame_all": editor.frame_all,
             "render.render": self.render,
             "render.render_selected": lambda: self.render(selected=True),

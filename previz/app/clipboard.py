@@ -9,12 +9,14 @@ from typing import Any
 from previz.core.commands import AddNodes
 from previz.core.errors import ProjectError
 from previz.core.ids import new_id
-from previz.core.project import Link, PortRef, Project
+from previz.core.project import Link, Node, PortRef, Project
 from previz.core.project_json import project_from_dict, project_to_dict
 
 MIME_TYPE = "application/x-previz-nodes+json"
 SCHEMA = "PrevizNodes.1"
 PASTE_OFFSET = 40.0
+SHOT_TYPE = "previz.shot"
+SHOT_STEP = 10
 
 
 def copy_nodes(project: Project, node_ids: list[str]) -> dict[str, Any]:
@@ -68,6 +70,24 @@ def paste_command(data: dict[str, Any], project: Project,
             if link.target.node in ids and link.source.node not in ids
         ]
     return AddNodes(nodes, links)
+
+
+def next_shot_numbers(nodes: list[Node], project: Project) -> None:
+    """Give each Shot among ``nodes`` the next shot number free in its scene (in steps of
+    10, as slates count: 0010, 0020 …), so a duplicate never shares its original's slate."""
+    taken = {(node.params.get("scene"), node.params.get("shot"))
+             for node in project.nodes.values() if node.type == SHOT_TYPE}
+    for node in nodes:
+        shot = node.params.get("shot")
+        if node.type != SHOT_TYPE or not isinstance(shot, str) or not shot.isdigit():
+            continue
+        scene, number = node.params.get("scene"), int(shot)
+        candidate = shot
+        while (scene, candidate) in taken:
+            number += SHOT_STEP - number % SHOT_STEP
+            candidate = str(number).zfill(len(shot))
+        node.params["shot"] = candidate
+        taken.add((scene, candidate))
 
 
 def _renamed(link: Link, ids: dict[str, str]) -> Link:

@@ -15,6 +15,7 @@ from fractions import Fraction
 from typing import Any
 
 from previz.app.takes import node_takes
+from previz.core.labels import node_label
 from previz.core.project import Project, TimelineEntry
 from previz.core.spec import parse_fraction
 from previz.core.timeline import entry_frames
@@ -89,12 +90,12 @@ def build_cut(project: Project, session: EngineSession) -> Cut:
     for entry in project.timeline:
         found = takes.get(entry.node)
         clip = found.circled_clip if found else None
-        label = found.label if found else entry.node[:8]
+        label = found.label if found else _label(project, session, entry.node)
         if clip is not None:
             source, fps = entry_frames(entry, clip), clip.fps
         else:
             fps = _expected_fps(project.nodes[entry.node].params, rate)
-            source = _expected_frames(entry, project.nodes[entry.node].params, fps)
+            source = _expected_frames(entry, expected_seconds(project, entry.node), fps)
         length = max(1, round(Fraction(len(source)) / fps * rate))
         shots.append(CutShot(entry, label, clip, source, fps, start, length))
         start += length
@@ -108,9 +109,35 @@ def _expected_fps(params: dict[str, Any], rate: Fraction) -> Fraction:
         return rate
 
 
-def _expected_frames(entry: TimelineEntry, params: dict[str, Any], fps: Fraction) -> range:
-    seconds = next((Fraction(str(params[name])) for name in _DURATION_PARAMS
-                    if isinstance(params.get(name), int | float)), DEFAULT_SECONDS)
+def expected_seconds(project: Project, node_id: str, depth: int = 0) -> Fraction:
+    """How long a node's clip will run, known before it renders: its own duration; an Extend
+    its clip's length plus what it adds; a retime its clip's, faster or slower."""
+    params = project.nodes[node_id].params
+    source = next((link.source.node for link in project.links.values()
+                   if link.target.node == node_id and link.target.port == "clip"), None)
+    feeding = (expected_seconds(project, source, depth + 1)
+               if source is not None and source in project.nodes and depth < 100 else None)
+    added = params.get("added_duration")
+    if isinstance(added, int | float) and feeding is not None:
+        return feeding + Fraction(str(added))  # the clip, then its continuation
+    own = next((Fraction(str(params[name])) for name in _DURATION_PARAMS
+                if isinstance(params.get(name), int | float)), None)
+    if own is not None:
+        return own
+    if feeding is not None:
+        speed = params.get("multiplier") if params.get("mode") == "multiplier" else 1
+        return feeding / Fraction(str(speed)) if isinstance(speed, int | float) and speed else \
+            feeding
+    return DEFAULT_SECONDS
+
+
+def _expected_frames(entry: TimelineEntry, seconds: Fraction, fps: Fraction) -> range:
     natural = frames_in(seconds, fps)
     out = natural if entry.out_frame is None else entry.out_frame
     return range(min(entry.in_frame, out - 1), out)
+
+
+def _label(project: Project, session: EngineSession, node_id: str) -> str:
+    node = project.nodes[node_id]
+    node_type = session.registry.get(node.type)
+    return node_label(node, node_type.spec if node_type else None, project)

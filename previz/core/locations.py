@@ -48,7 +48,8 @@ LIBRARY: dict[str, PieceKind] = {
 _PIECE_FIELDS = {"schema", "id", "kind", "name", "x", "z", "rotation", "width", "depth",
                  "height", "colour"}
 _LIGHT_FIELDS = {"schema", "id", "name", "x", "y", "z", "colour", "intensity"}
-_FIELDS = {"schema", "name", "setting", "description", "ground", "set_pieces", "lights"}
+_FIELDS = {"schema", "name", "setting", "description", "ground", "set_pieces", "lights",
+           "references"}
 EXTENT = 10000.0  # metres: a set piece or light farther out is a typing mistake
 MAX_SET_PIECES = 256  # per location: keeps a draft frame's cost bounded (DESIGN §9)
 MAX_LIGHTS = 100
@@ -120,6 +121,7 @@ class Location:
     ground: str = "grass"
     set_pieces: tuple[SetPiece, ...] = ()
     lights: tuple[Light, ...] = ()
+    references: tuple[str, ...] = ()
     extra: dict[str, Any] = field(default_factory=dict, compare=False)
 
     @classmethod
@@ -136,7 +138,9 @@ class Location:
         return {**self.extra, "schema": SCHEMA, "name": self.name, "setting": self.setting,
                 "description": self.description, "ground": self.ground,
                 "set_pieces": [piece.to_dict() for piece in self.set_pieces],
-                "lights": [light.to_dict() for light in self.lights]}
+                "lights": [light.to_dict() for light in self.lights],
+                # only when there are some: a location without them keys its shots as before
+                **({"references": list(self.references)} if self.references else {})}
 
     def slug(self) -> str:
         """The slug line: ``EXT. LIGHTHOUSE``."""
@@ -159,6 +163,7 @@ def location_from_dict(key: str, data: Any, where: str) -> Location:
         ground=records.choice(data.get("ground", "grass"), GROUNDS, f"{where}.ground"),
         set_pieces=tuple(_piece(item, f"{where}.set_pieces[{i}]") for i, item in enumerate(pieces)),
         lights=tuple(_light(item, f"{where}.lights[{i}]") for i, item in enumerate(lights)),
+        references=records.asset_hashes(data.get("references", []), f"{where}.references"),
         extra={name: value for name, value in data.items() if name not in _FIELDS},
     )
     _check_unique([piece.id for piece in location.set_pieces], f"{where}.set_pieces")

@@ -219,6 +219,11 @@ def _check_references(project: Project) -> None:
             if sha256 not in project.assets:
                 raise ProjectError(f"reference image {sha256[:12]} is not among the assets",
                                    f"cast.{key}.references[{index}]")
+    for key, location in project.locations.items():
+        for index, sha256 in enumerate(location.references):
+            if sha256 not in project.assets:
+                raise ProjectError(f"reference image {sha256[:12]} is not among the assets",
+                                   f"locations.{key}.references[{index}]")
 
 
 def _models_from_dict(data: Any) -> dict[str, str]:

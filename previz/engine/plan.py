@@ -84,7 +84,7 @@ class _Compiler:
     def label(self, node_id: str) -> str:
         node = self.project.nodes[node_id]
         node_type = self.registry.get(node.type)
-        return node_label(node, node_type.spec if node_type else None)
+        return node_label(node, node_type.spec if node_type else None, self.project)
 
     def report(self, kind: ProblemKind, node_id: str, port: str, message: str) -> None:
         self.problems.append(Problem(kind, node_id, self.label(node_id), port, message))

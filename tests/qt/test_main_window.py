@@ -41,7 +41,8 @@ def test_the_window_opens_on_a_project_with_its_docks(example_window: QtMainWind
     window = example_window
     assert window.windowTitle() == "lighthouse — Previz"
     assert set(window.docks) == {"nodeEditor", "inspector", "history", "viewer", "timeline",
-                                 "queue", "log", "floorPlan"}
+                                 "queue", "log", "floorPlan", "cast", "locations",
+                                 "shotTable"}
     for dock in window.docks.values():
         assert isinstance(dock, QDockWidget) and dock.objectName().endswith("Dock")
         assert not dock.isFloating()

@@ -124,15 +124,33 @@ def test_pasted_json_is_checked_like_a_project_file(qtbot, editor: QtNodeEditor)
     assert not editor.project.nodes
 
 
-def test_duplicate_keeps_the_links_that_feed_the_selection(editor: QtNodeEditor, graph) -> None:
-    prompt, shot, _ = graph
+def test_ctrl_d_duplicates_a_shot_on_the_next_free_number_without_its_inputs(
+        editor: QtNodeEditor, graph) -> None:
+    shot = graph[1]
+    add(editor, "previz.shot", 300, 300, shot="0020")  # 0020 is taken: the copy gets 0030
     editor.selection.set_nodes([shot.id])
     key(editor, Qt.Key.Key_D, CTRL)
     (copy_id,) = editor.selection.node_ids
-    assert copy_id != shot.id
+    assert copy_id != shot.id and shot.id in editor.project.nodes  # Ctrl+D never deletes
+    copy = editor.project.nodes[copy_id]
+    assert (copy.params["scene"], copy.params["shot"]) == ("010", "0030")
+    assert copy.params["name"] == "Wide"
+    assert not [item for item in editor.project.links.values() if item.target.node == copy_id]
+    assert editor.undo_stack.count() == 1
+    editor.undo_stack.undo()
+    assert copy_id not in editor.project.nodes
+
+
+def test_duplicate_with_inputs_keeps_the_links_that_feed_the_selection(
+        editor: QtNodeEditor, graph) -> None:
+    prompt, shot, _ = graph
+    editor.selection.set_nodes([shot.id])
+    key(editor, Qt.Key.Key_D, CTRL | Qt.KeyboardModifier.AltModifier)
+    (copy_id,) = editor.selection.node_ids
     feeding = [item for item in editor.project.links.values() if item.target.node == copy_id]
     assert [(item.source.node, item.target.port) for item in feeding] == [(prompt.id, "prompt")]
-    assert editor.undo_stack.count() == 1
+    assert editor.project.nodes[copy_id].params["shot"] == "0020"
+    assert editor.undo_stack.text(0) == "Duplicate with Inputs"
 
 
 def test_image_node_from_an_asset_is_one_step(editor: QtNodeEditor) -> None:

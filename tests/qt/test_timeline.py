@@ -123,21 +123,33 @@ def test_selection_follows_both_ways(rendered: QtMainWindow) -> None:
     assert timeline.track.selected_nodes == (other,)
 
 
-def test_an_unrendered_shot_shows_a_slate_and_renders_when_reached(
+def test_play_on_an_unrendered_cut_renders_ahead_in_order_and_plays_them(
         example_window: QtMainWindow, run: Any, until: Any) -> None:
     window, timeline = example_window, example_window.timeline
     project = window.document.project
     project.set_settings(Settings(project.settings.rate, *SMALL))
-    first = timeline.cut.shots[0]
-    assert not first.rendered
+    for entry in project.timeline[3:]:  # three shots keep the test short
+        project.remove_entry(entry.id)
+    timeline.rebuild()
+    shots = timeline.cut.shots
+    assert len(shots) == 3 and not any(shot.rendered for shot in shots)
+    rendered: list[str] = []
+    window.queue.started.connect(lambda: rendered.extend(window.queue.plan.targets))
+    played: set[str] = set()
+    timeline.player.frame_changed.connect(lambda _frame: timeline.shown and (
+        timeline.shown[1] >= 0 and played.add(timeline.shown[0])))
     timeline.player.seek(0)
     assert timeline.monitor.slate and "not rendered" in timeline.monitor.slate
-    timeline.player.play()
-    run(until(lambda: window.queue.is_running, timeout=5))
+    QTest.mouseClick(timeline.transport.play_button, LEFT)
+    run(until(lambda: window.queue.is_running, timeout=10))
+    run(until(lambda: timeline.waiting == shots[0].entry.id, timeout=30))
+    assert "rendering…" in timeline.monitor.slate  # held on its slate, not run past
+    run(until(lambda: len(played) == 3 or not (timeline.player.playing or timeline.waiting
+                                               or timeline._arrived), timeout=300))
+    assert rendered == [shot.entry.node for shot in shots]  # in cut order, one at a time
+    assert played == {shot.entry.id for shot in shots}  # each shot played once it arrived
     timeline.player.pause()
-    run(window.queue.wait(), timeout=300)
-    run(until(lambda: timeline.cut.shots[0].rendered, timeout=10))
-    assert set(window.queue.plan.targets) == {first.entry.node}
+    run(until(lambda: not window.queue.is_running, timeout=60))
 
 
 def test_add_remove_and_undo(rendered: QtMainWindow) -> None:

@@ -25,6 +25,7 @@ from previz._qt.inspector.qt_scene_editors import (
     QtCastEditor,
     QtLocationEditor,
 )
+from previz._qt.inspector.qt_sections import QtSection, sections_of
 from previz._qt.inspector.qt_subjects_table import QtSubjectsTable
 from previz._qt.selection import QtSelection
 from previz._qt.undo import push_command
@@ -81,6 +82,7 @@ class QtInspector(QWidget):
         self.undo_stack = undo_stack
         self.selection = selection
         self.editors: dict[str, QtParamEditor] = {}
+        self.sections: dict[str, QtSection] = {}
         self._node_id = ""
         self.title = QLabel(self)
         self.title.setWordWrap(True)
@@ -149,31 +151,35 @@ class QtInspector(QWidget):
     def _form(self, spec: NodeSpec) -> QWidget:
         form_widget = QWidget()
         column = QVBoxLayout(form_widget)
-        form = QFormLayout()
-        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
-        column.addLayout(form)
+        column.setSpacing(4)
+        self.editors, self.sections = {}, {}
+        for title, params in sections_of(spec.params):
+            section = self.sections[title] = QtSection(title, form_widget)
+            column.addWidget(section)
+            for param in params:
+                self._add_row(section.form, section.body, param)
         column.addStretch(1)  # rows keep to the top however tall the dock is
-        self.editors = {}
-        for param in spec.params:
-            editor = make_editor(param, form_widget)
-            self.editors[param.name] = editor
-            self._refresh(param.name)
-            editor.edited.connect(partial(self._edited, param.name))
-            editor.problem.connect(self._show_problem)
-            label = QLabel(param.label or param.name)
-            label.setToolTip(param.tooltip)
-            if editor.wide:
-                form.addRow(label)
-                form.addRow(editor)
-            else:
-                form.addRow(label, editor)
-            if param.name == "takes":
-                self.takes_note = QLabel(form_widget)
-                self.takes_note.setWordWrap(True)
-                self.takes_note.setStyleSheet("QLabel { color: #d8b25a; }")
-                form.addRow(self.takes_note)
-                self._show_takes_note()
         return form_widget
+
+    def _add_row(self, form: QFormLayout, parent: QWidget, param: Param) -> None:
+        editor = make_editor(param, parent)
+        self.editors[param.name] = editor
+        self._refresh(param.name)
+        editor.edited.connect(partial(self._edited, param.name))
+        editor.problem.connect(self._show_problem)
+        label = QLabel(param.label or param.name)
+        label.setToolTip(param.tooltip)
+        if editor.wide:
+            form.addRow(label)
+            form.addRow(editor)
+        else:
+            form.addRow(label, editor)
+        if param.name == "takes":
+            self.takes_note = QLabel(parent)
+            self.takes_note.setWordWrap(True)
+            self.takes_note.setStyleSheet("QLabel { color: #d8b25a; }")
+            form.addRow(self.takes_note)
+            self._show_takes_note()
 
     def _show_takes_note(self) -> None:
         """Under Takes: why the backend renders fewer takes than asked (the draft's one)."""
@@ -189,7 +195,7 @@ class QtInspector(QWidget):
     def _show_title(self) -> None:
         node = self.project.nodes[self._node_id]
         node_type = self.registry.get(node.type)
-        self.title.setText(node_label(node, node_type.spec if node_type else None))
+        self.title.setText(node_label(node, node_type.spec if node_type else None, self.project))
 
     def _refresh(self, name: str) -> None:
         editor = self.editors.get(name)

@@ -186,7 +186,8 @@ class QtGraphScene(QGraphicsScene):
             return
         node = self.project.nodes[node_id]
         asset = self.project.assets.get(asset_of(node, item.spec))
-        item.show_node(node, asset.data if asset is not None and asset.data else None)
+        item.show_node(node, asset.data if asset is not None and asset.data else None,
+                       self.project)
         self.node_item_moved(item)
 
     def _move_node(self, node_id: str) -> None:

@@ -18,6 +18,7 @@ from previz._qt.node_editor.qt_connect_drag import QtConnectDrag, fits, linked_n
 from previz._qt.node_editor.qt_graph_scene import QtGraphScene
 from previz._qt.node_editor.qt_graph_view import QtGraphView
 from previz._qt.node_editor.qt_message import QtMessageLabel
+from previz._qt.node_editor.qt_node_drag import drag_nodes, take_back_move
 from previz._qt.node_editor.qt_node_item import QtNodeItem
 from previz._qt.node_editor.qt_node_palette import QtNodePalette, SpecFilter
 from previz._qt.node_editor.qt_port_item import QtPortItem
@@ -37,6 +38,7 @@ from previz.core.continuity import warnings_by_node
 from previz.core.errors import EditRefused, ProjectError
 from previz.core.ids import new_id
 from previz.core.project import Asset, Node, Project
+from previz.core.project_settings import new_shot_params
 from previz.core.registry import NodeRegistry
 from previz.core.spec import NodeSpec
 from previz.core.values import Clip
@@ -46,6 +48,7 @@ from previz.engine.plan import ExecutionPlan
 
 _FRAME_MARGIN = 40.0
 _IMAGE_TYPE = "previz.image"
+_SHOT_TYPE = "previz.shot"
 
 
 class QtNodeEditor(QtGraphView):
@@ -132,14 +135,23 @@ class QtNodeEditor(QtGraphView):
             return
         self._push_and_select(Macro([command], "Paste"), command)
 
-    def duplicate_selected(self) -> None:
-        """Copy the selected nodes beside themselves, keeping the links that feed them."""
+    def duplicate_selected(self, with_inputs: bool = False) -> None:
+        """Copy the selected nodes beside themselves (links among them kept), each Shot on
+        the next free shot number; ``with_inputs`` keeps the links that feed them too."""
         nodes = self.graph_scene.selected_node_ids()
         if not nodes:
             return
         data = clipboard.copy_nodes(self.project, nodes)
-        command = clipboard.paste_command(data, self.project, keep_inputs_from=self.project)
-        self._push_and_select(Macro([command], "Duplicate"), command)
+        command = clipboard.paste_command(
+            data, self.project, keep_inputs_from=self.project if with_inputs else None)
+        clipboard.next_shot_numbers(command.nodes, self.project)
+        text = "Duplicate with Inputs" if with_inputs else "Duplicate"
+        self._push_and_select(Macro([command], text), command)
+
+    def duplicate_with_inputs(self) -> None:
+        """Duplicate the selected nodes keeping the links that feed them (a shot keeps its
+        scene or prompt)."""
+        self.duplicate_selected(with_inputs=True)
 
     def frame_all(self) -> None:
         """Zoom and pan so every node is in view (at most at 100 %)."""
@@ -227,7 +239,10 @@ class QtNodeEditor(QtGraphView):
             self._drag.move_to(self.mapToScene(event.position().toPoint()))
             return
         super().mouseMoveEvent(event)
-        if self._gesture is not None:
+        if self._gesture is not None and not self.viewport().rect().contains(
+                event.position().toPoint()):
+            self._drag_out()  # out of the editor: onto the timeline
+        elif self._gesture is not None:
             self._record_move()
 
     def mouseReleaseEvent(self, event: QMouseEvent) -> None:  # noqa: N802
@@ -253,19 +268,23 @@ class QtNodeEditor(QtGraphView):
 
     def _key_action(self, event: QKeyEvent) -> Callable[[], None] | None:
         keys = QKeySequence.StandardKey
+        control = Qt.KeyboardModifier.ControlModifier
+        if event.key() == Qt.Key.Key_D and event.modifiers() == control:
+            return self.duplicate_selected  # before Delete: X11 binds Ctrl+D to Delete too
+        if (event.key() == Qt.Key.Key_D
+                and event.modifiers() == control | Qt.KeyboardModifier.AltModifier):
+            return self.duplicate_with_inputs
         table = ((keys.Copy, self.copy_selected), (keys.Cut, self.cut_selected),
-                 (keys.Paste, self.paste), (keys.Delete, self.delete_selected))
+                 (keys.Paste, self.paste))
         for key, action in table:
             if event.matches(key):
                 return action
         plain = event.modifiers() in (Qt.KeyboardModifier.NoModifier,
                                       Qt.KeyboardModifier.KeypadModifier)
-        if event.key() == Qt.Key.Key_Backspace and plain:
+        if event.key() in (Qt.Key.Key_Backspace, Qt.Key.Key_Delete) and plain:
             return self.delete_selected
         if event.key() in (Qt.Key.Key_F, Qt.Key.Key_Home) and plain:
             return self.frame_all
-        if event.key() == Qt.Key.Key_D and event.modifiers() == Qt.KeyboardModifier.ControlModifier:
-            return self.duplicate_selected
         if event.key() == Qt.Key.Key_Escape and plain:
             return self.graph_scene.clearSelection
         return None
@@ -275,6 +294,8 @@ class QtNodeEditor(QtGraphView):
         node_type = self.registry.get(type_id)
         if node_type is None:
             raise KeyError(f"no node type {type_id!r} is installed")
+        if type_id == _SHOT_TYPE:  # what the project says new shots render with
+            params = {**new_shot_params(self.project.settings), **params}
         node = Node(new_id(), node_type.spec.id, {**node_type.spec.defaults(), **params},
                     (round(scene_pos.x()), round(scene_pos.y())), version=node_type.spec.version)
         add = AddNodes([node])
@@ -345,6 +366,14 @@ class QtNodeEditor(QtGraphView):
         """Add a node where a link was dropped, joined to the port the link came from."""
         add, connect = linked_node(self.registry, spec, port, self._palette_at)
         self._push_and_select(Macro([add, connect], add.text), add)
+
+    def _drag_out(self) -> None:
+        gesture, self._gesture = self._gesture, None
+        take_back_move(self.undo_stack, gesture)
+        for item in self.graph_scene.node_items():  # back where the nodes are
+            if item.node_id in self.project.nodes:
+                item.setPos(*self.project.nodes[item.node_id].position)
+        drag_nodes(self, self.selection.node_ids)
 
     def _record_move(self) -> None:
         positions = {}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import math
 from typing import Any
 
 from PySide6.QtCore import QPointF, QRectF, Qt
@@ -14,7 +15,7 @@ from previz._qt.node_editor.qt_port_item import QtPortItem, paint_port
 from previz.app.badges import Badge, NodeBadges
 from previz.app.summary import node_summary
 from previz.core.labels import node_label
-from previz.core.project import Node
+from previz.core.project import Node, Project
 from previz.core.spec import NodeSpec
 
 _TITLE_FONT = (11, True, False)  # pixel size, bold, italic: made by style.font when needed
@@ -25,6 +26,9 @@ _BADGE_FONT = (10, True, False)
 # up to DETAIL_LOD only the title; above it, everything. Fewer glyphs keep zooming smooth.
 TITLE_LOD = 0.3
 DETAIL_LOD = 0.6
+# Zoomed out, the title grows (to what the header holds) so it stays READABLE_PX on screen.
+READABLE_PX = 10.0
+MAX_TITLE_PX = 24
 
 
 class QtNodeItem(QGraphicsItem):
@@ -49,10 +53,11 @@ class QtNodeItem(QGraphicsItem):
         self.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
         self._make_ports(spec)
 
-    def show_node(self, node: Node, image: bytes | None = None) -> None:
+    def show_node(self, node: Node, image: bytes | None = None,
+                  project: Project | None = None) -> None:
         """Read the node's title, values and image again (after a param change)."""
         self.prepareGeometryChange()
-        self._title = node_label(node, self.spec)
+        self._title = node_label(node, self.spec, project)
         summary = node_summary(node, self.spec)
         width = style.WIDTH - 2 * style.PAD
         self._lines = _wrap(list(summary.values), " · ", _metrics(_LABEL_FONT), width, 2)
@@ -102,7 +107,8 @@ class QtNodeItem(QGraphicsItem):
               widget: QWidget | None = None) -> None:
         """Replay the recorded drawing, with as much text as is legible at this zoom."""
         lod = option.levelOfDetailFromTransform(painter.worldTransform())
-        key = (int(lod >= TITLE_LOD) + int(lod >= DETAIL_LOD), self.isSelected())
+        key = (int(lod >= TITLE_LOD) + int(lod >= DETAIL_LOD), self.isSelected(),
+               title_pixels(lod))
         picture = self._pictures.get(key)
         if picture is None:
             picture = self._pictures[key] = self._record(*key)
@@ -113,7 +119,7 @@ class QtNodeItem(QGraphicsItem):
         self._pictures.clear()
         self.update()
 
-    def _record(self, level: int, selected: bool) -> QPicture:
+    def _record(self, level: int, selected: bool, title_px: int) -> QPicture:
         """The node's drawing as a picture, so a repaint is one call however much it holds.
 
         ``level`` 0 draws shapes and colours, 1 adds the title and badges, 2 everything.
@@ -124,7 +130,7 @@ class QtNodeItem(QGraphicsItem):
         self._paint_body(painter, selected)
         self._paint_ports(painter, labels=level >= 2)
         if level >= 1:
-            self._paint_title(painter)
+            self._paint_title(painter, title_px)
             self._paint_badges(painter)
         if level >= 2:
             self._paint_content(painter)
@@ -179,12 +185,17 @@ class QtNodeItem(QGraphicsItem):
             bar = QRectF(0.5, style.HEADER - 3, (style.WIDTH - 1) * progress, 3)
             painter.fillRect(bar, style.BADGE_COLOURS["running"].lighter(130))
 
-    def _paint_title(self, painter: QPainter) -> None:
-        painter.setFont(style.font(*_TITLE_FONT))
+    def _paint_title(self, painter: QPainter, pixels: int) -> None:
+        font = (pixels, *_TITLE_FONT[1:])
+        painter.setFont(style.font(*font))
         painter.setPen(style.TEXT)
-        metrics = _metrics(_TITLE_FONT)
-        title = metrics.elidedText(self._title, Qt.TextElideMode.ElideRight,
-                                   style.WIDTH - 2 * style.PAD)
+        metrics = _metrics(font)
+        room = style.WIDTH - 2 * style.PAD
+        kind = self.spec.display_name if self.spec is not None else ""
+        shorter = _shorter_titles(self._title, kind)
+        title = next((text for text in shorter if metrics.horizontalAdvance(text) <= room), None)
+        if title is None:
+            title = metrics.elidedText(shorter[-1], Qt.TextElideMode.ElideRight, room)
         _text(painter, metrics, style.PAD, (style.HEADER - 2) / 2, title)
 
     def _paint_ports(self, painter: QPainter, labels: bool) -> None:
@@ -253,6 +264,24 @@ def _text(painter: QPainter, metrics: QFontMetricsF, x: float, centre_y: float, 
 
 
 @functools.cache
+def title_pixels(lod: float) -> int:
+    """The title's font size (scene pixels) at zoom ``lod``: 11, or larger when zoomed out so
+    it shows at ``READABLE_PX`` on screen, up to what the header holds."""
+    wanted = READABLE_PX / max(lod, 1e-3)
+    return min(max(_TITLE_FONT[0], math.ceil(wanted)), MAX_TITLE_PX)
+
+
+def _shorter_titles(title: str, kind: str) -> list[str]:
+    """The title, then without the node kind, then only the quoted name: the first that fits
+    is drawn (the colour of the header already says the kind)."""
+    shorter = [title]
+    if kind and title.startswith(kind + " "):
+        shorter.append(title[len(kind) + 1:])
+    if title.count("'") >= 2:
+        shorter.append(title[title.index("'"):title.rindex("'") + 1])
+    return shorter
+
+
 def _metrics(font: tuple[int, bool, bool]) -> QFontMetricsF:
     return QFontMetricsF(style.font(*font))
 

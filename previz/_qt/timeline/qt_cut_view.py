@@ -9,7 +9,17 @@ from dataclasses import dataclass
 from fractions import Fraction
 
 from PySide6.QtCore import QPointF, QRectF, QSize, Qt, Signal
-from PySide6.QtGui import QColor, QMouseEvent, QPainter, QPaintEvent, QPen
+from PySide6.QtGui import (
+    QColor,
+    QDragEnterEvent,
+    QDragMoveEvent,
+    QDropEvent,
+    QMouseEvent,
+    QPainter,
+    QPaintEvent,
+    QPen,
+    QWheelEvent,
+)
 from PySide6.QtWidgets import QWidget
 
 from previz._qt.viewer.qt_thumbnails import QtThumbnails
@@ -19,6 +29,8 @@ from previz.app.cut import Cut, CutShot
 RULER, TRACK_TOP, TRACK_HEIGHT, MARGIN, EDGE = 20, 26, 84, 8, 6
 _SHOT, _SLATE, _SELECTED = QColor("#2f4a5e"), QColor("#4a3a2a"), QColor("#f2a541")
 _TEXT, _DIM, _PLAYHEAD = QColor("#e9e4d8"), QColor("#a7adb8"), QColor("#e8544e")
+NODES_MIME = "application/x-previz-node-ids"  # nodes dragged from the node editor
+MAX_ZOOM = 200.0
 
 
 @dataclass
@@ -40,6 +52,7 @@ class QtCutView(QWidget):
     entry_pressed = Signal(str)
     move_requested = Signal(str, int)
     trim_requested = Signal(str, int, object, str)  # entry id, in, out, gesture
+    nodes_dropped = Signal(list, int)  # node ids dragged from the editor, index on the cut
 
     def __init__(self, thumbnails: QtThumbnails, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -52,6 +65,10 @@ class QtCutView(QWidget):
         self.selected_nodes: tuple[str, ...] = ()
         self.current_entry: str | None = None
         self._drag: _Drag | None = None
+        self.zoom = 1.0  # 1: the whole cut fits the width
+        self.offset = 0.0  # the editorial frame at the left edge, when zoomed in
+        self._drop_at: int | None = None
+        self.setAcceptDrops(True)
         thumbnails.ready.connect(lambda _key: self.update())
 
     def sizeHint(self) -> QSize:  # noqa: N802
@@ -60,16 +77,76 @@ class QtCutView(QWidget):
 
     @property
     def scale(self) -> float:
-        """Pixels per editorial frame: the cut fits the width."""
-        return max(self.width() - 2 * MARGIN, 1) / max(self.cut.length, 1)
+        """Pixels per editorial frame: the cut fits the width, times the zoom."""
+        return max(self.width() - 2 * MARGIN, 1) / max(self.cut.length, 1) * self.zoom
 
     def x_of(self, frame: float) -> float:
         """The x of an editorial frame's left edge."""
-        return MARGIN + frame * self.scale
+        return MARGIN + (frame - self.offset) * self.scale
 
     def frame_at(self, x: float) -> int:
         """The editorial frame under ``x``."""
-        return max(0, min(int((x - MARGIN) / self.scale), max(self.cut.length - 1, 0)))
+        frame = int((x - MARGIN) / self.scale + self.offset)
+        return max(0, min(frame, max(self.cut.length - 1, 0)))
+
+    def zoom_by(self, factor: float, anchor_x: float | None = None) -> None:
+        """Zoom in (factor > 1) or out about ``anchor_x`` (default: the playhead)."""
+        anchor = self.x_of(self.playhead) if anchor_x is None else anchor_x
+        frame = (anchor - MARGIN) / self.scale + self.offset
+        self.zoom = min(max(self.zoom * factor, 1.0), MAX_ZOOM)
+        self.offset = frame - (anchor - MARGIN) / self.scale
+        self._clamp()
+
+    def scroll_by(self, pixels: float) -> None:
+        """Scroll the track sideways (positive: later in the cut)."""
+        self.offset += pixels / self.scale
+        self._clamp()
+
+    def _clamp(self) -> None:
+        visible = max(self.width() - 2 * MARGIN, 1) / self.scale
+        self.offset = min(max(self.offset, 0.0), max(self.cut.length - visible, 0.0))
+        self.update()
+
+    def wheelEvent(self, event: QWheelEvent) -> None:  # noqa: N802
+        """Ctrl+wheel zooms about the pointer; the wheel scrolls the track sideways."""
+        delta = event.angleDelta().y() or event.angleDelta().x()
+        if event.modifiers() & Qt.KeyboardModifier.ControlModifier:
+            self.zoom_by(1.0015 ** delta, event.position().x())
+        else:
+            self.scroll_by(-delta / 2)
+        event.accept()
+
+    # --- nodes dropped from the editor --------------------------------------------------
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:  # noqa: N802
+        """Accept nodes dragged from the node editor."""
+        if event.mimeData().hasFormat(NODES_MIME):
+            event.acceptProposedAction()
+
+    def dragMoveEvent(self, event: QDragMoveEvent) -> None:  # noqa: N802
+        """Show where the nodes would go."""
+        if event.mimeData().hasFormat(NODES_MIME):
+            self._drop_at = self._index_at(event.position().x())
+            event.acceptProposedAction()
+            self.update()
+
+    def dragLeaveEvent(self, event: object) -> None:  # noqa: N802
+        """Forget the drop marker."""
+        self._drop_at = None
+        self.update()
+
+    def dropEvent(self, event: QDropEvent) -> None:  # noqa: N802
+        """Put the dragged nodes on the cut where they were dropped."""
+        self._drop_at = None
+        if not event.mimeData().hasFormat(NODES_MIME):
+            return
+        ids = bytes(event.mimeData().data(NODES_MIME).data()).decode().split()
+        event.acceptProposedAction()
+        self.nodes_dropped.emit(ids, self._index_at(event.position().x()))
+        self.update()
+
+    def _index_at(self, x: float) -> int:
+        return sum(1 for shot in self.cut.shots if self.shot_rect(shot).center().x() < x)
 
     def shot_rect(self, shot: CutShot) -> QRectF:
         """Where a shot's box is."""
@@ -92,6 +169,9 @@ class QtCutView(QWidget):
         if self._drag is not None and self._drag.mode == "body" and self._drag.moved:
             x = self._drop_x(self._drag.target)
             painter.fillRect(QRectF(x - 2, TRACK_TOP - 4, 4, TRACK_HEIGHT + 8), _SELECTED)
+        if self._drop_at is not None:
+            x = self.x_of(sum(shot.length for shot in self.cut.shots[:self._drop_at]))
+            painter.fillRect(QRectF(x - 2, TRACK_TOP - 4, 4, TRACK_HEIGHT + 8), _SELECTED)
         x = self.x_of(self.playhead)
         painter.setPen(QPen(_PLAYHEAD, 2))
         painter.drawLine(QPointF(x, 0), QPointF(x, TRACK_TOP + TRACK_HEIGHT + 4))
@@ -101,8 +181,10 @@ class QtCutView(QWidget):
         painter.fillRect(QRectF(0, 0, self.width(), RULER), QColor("#1f232a"))
         rate = max(round(self.cut.rate), 1)
         step = rate * max(1, round(60 / (self.scale * rate)))  # a label every ~60 px or more
+        if self.scale * rate > 240:  # zoomed in: a label every few frames
+            step = max(1, round(60 / self.scale))
         painter.setPen(_DIM)
-        for frame in range(0, self.cut.length + 1, step):
+        for frame in range(0, self.cut.length + 1, max(step, 1)):
             x = self.x_of(frame)
             painter.drawLine(QPointF(x, RULER - 6), QPointF(x, RULER))
             painter.drawText(QPointF(x + 3, RULER - 6), timecode(frame, self.cut.rate)[3:8])

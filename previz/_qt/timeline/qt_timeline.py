@@ -1,8 +1,9 @@
 """The timeline dock: the cut as a track with a preview monitor, its edits as commands, and
 playback at the project's editorial rate across shot boundaries.
 
-A shot whose circled take is not in the store shows a slate card; when playback reaches it,
-the render queue is asked to render that node.
+A shot whose circled take is not in the store shows a slate card. Pressing play renders the
+unrendered shots from the playhead on, one at a time in cut order (then those before it);
+playback holds on the slate of a shot being rendered and carries on when it arrives.
 """
 
 from __future__ import annotations
@@ -24,7 +25,14 @@ from previz._qt.viewer.qt_thumbnails import QtThumbnails
 from previz.app.cut import Cut, CutShot, build_cut
 from previz.app.frame_feed import AHEAD, FramePool
 from previz.app.takes import is_clip_node
-from previz.core.commands import Command, TimelineInsert, TimelineMove, TimelineRemove, TimelineTrim
+from previz.core.commands import (
+    Command,
+    Macro,
+    TimelineInsert,
+    TimelineMove,
+    TimelineRemove,
+    TimelineTrim,
+)
 from previz.core.errors import EditRefused
 from previz.core.ids import new_id
 from previz.core.project import Project, TimelineEntry
@@ -44,6 +52,10 @@ class QtTimeline(QWidget):
         self.cut = Cut((), document.project.settings.rate)
         self.shown: tuple[str, int] | None = None  # (entry id, source frame) on the monitor
         self.render_asked: set[str] = set()
+        self.waiting: str | None = None  # the entry playback holds on until it is rendered
+        self.skipped: set[str] = set()  # entries the user played past while they rendered
+        self._arrived: str | None = None  # the entry just rendered, to play once it decodes
+        self._holding = False
         self.monitor = QtFrameView(self)
         self.monitor.setMinimumSize(96, 54)
         self.track = QtCutView(thumbnails, self)
@@ -62,10 +74,12 @@ class QtTimeline(QWidget):
         self.track.entry_pressed.connect(self._entry_pressed)
         self.track.move_requested.connect(
             lambda entry, index: self._push(TimelineMove(entry, index)))
+        self.track.nodes_dropped.connect(self.add_nodes)
         self.track.trim_requested.connect(
             lambda entry, first, stop, gesture:
             self._push(TimelineTrim(entry, first, stop, gesture)))
         self.player.frame_changed.connect(self._playhead_moved)
+        self.player.playing_changed.connect(self._playing_changed)
         selection.changed.connect(self._selection_changed)
         document.project_replaced.connect(self._attach)
         queue.finished.connect(self._render_finished)
@@ -84,6 +98,20 @@ class QtTimeline(QWidget):
             return
         index = self.cut.index_at(self.player.frame) if at_playhead else None
         self._push(TimelineInsert(TimelineEntry(new_id(), node_id), index))
+
+    def add_nodes(self, node_ids: list[str], index: int | None = None) -> None:
+        """Put the clip nodes among ``node_ids`` on the cut at ``index`` (dropped from the node
+        editor), in one undo step."""
+        project, registry = self.document.project, self.document.registry
+        clips = [node for node in node_ids if node in project.nodes
+                 and is_clip_node(project, registry, node)]
+        if not clips:
+            log.info("only nodes with a clip output go on the timeline")
+            return
+        at = len(project.timeline) if index is None else index
+        inserts: list[Command] = [TimelineInsert(TimelineEntry(new_id(), node), at + offset)
+                                  for offset, node in enumerate(clips)]
+        self._push(inserts[0] if len(inserts) == 1 else Macro(inserts, "Add to timeline"))
 
     def remove_current(self) -> None:
         """Take the entry last pressed (or the first of the selected nodes) off the cut."""
@@ -120,28 +148,72 @@ class QtTimeline(QWidget):
         picture = self.pool.feed(shot.clip).get(source)
         self._read_ahead(shot, frame)
         if picture is None:
+            if self.player.playing and shot.entry.id == self._arrived:
+                self._hold()  # a shot just rendered: start it on its first frame, not late
             if not self.player.playing:
                 QTimer.singleShot(RETRY_MS, self, lambda: self._retry(frame))
             return False
+        if shot.entry.id == self._arrived and not self.player.playing:
+            self._arrived = None
+            self.player.play()
         self.monitor.show_frame(picture)
         self.shown = (shot.entry.id, source)
         return True
 
     def _show_slate(self, shot: CutShot) -> None:
         seconds = shot.length / float(self.cut.rate)
-        self.monitor.show_slate([shot.label, f"{seconds:.1f} s", "not rendered"],
+        coming = (self.player.playing and shot.entry.node not in self._given_up()
+                  and shot.entry.id not in self.skipped)
+        self.monitor.show_slate([shot.label, f"{seconds:.1f} s",
+                                 "rendering…" if coming else "not rendered"],
                                 self.document.project.settings.width
                                 / self.document.project.settings.height)
         self.shown = (shot.entry.id, -1)
-        if self.player.playing:
-            self._ask_render(shot.entry.node)
+        if coming:  # hold here until it arrives
+            self.waiting = shot.entry.id
+            self._hold()
+            self.render_ahead()
 
-    def _ask_render(self, node_id: str) -> None:
-        if node_id in self.render_asked or self.queue.is_running:
-            return
+    def _hold(self) -> None:
+        """Pause playback for the timeline's own reasons (the user did not press pause)."""
+        self._holding = True
+        self.player.pause()
+        self._holding = False
+
+    def render_ahead(self) -> str | None:
+        """Render the first unrendered shot from the playhead on (wrapping to the start), one
+        at a time, in cut order; the node asked for, if any."""
+        if self.queue.is_running or not self.cut.shots:
+            return None
+        first = self.cut.index_at(self.player.frame)
+        ordered = [*self.cut.shots[first:], *self.cut.shots[:first]]
+        node_id = next((shot.entry.node for shot in ordered if shot.clip is None
+                        and shot.entry.node not in self.render_asked), None)
+        if node_id is None:
+            return None
         self.render_asked.add(node_id)
-        log.info("rendering %s for the timeline", node_id[:8])
-        self.queue.render([node_id])
+        label = next(shot.label for shot in ordered if shot.entry.node == node_id)
+        log.info("rendering %s for the timeline", label)
+        if self.queue.render([node_id]) is None:
+            return self.render_ahead()  # it cannot render (a problem shown): the next one
+        return node_id
+
+    def _given_up(self) -> set[str]:
+        """Nodes asked for whose render ended without a clip (failed or refused)."""
+        return {node for node in self.render_asked if node not in self._in_flight()}
+
+    def _in_flight(self) -> set[str]:
+        plan = self.queue.plan if self.queue.is_running else None
+        return set(plan.targets) if plan is not None else set()
+
+    def _playing_changed(self, playing: bool) -> None:
+        if playing and self.waiting is not None:  # play pressed while holding: play past it
+            self.skipped.add(self.waiting)
+            self.waiting = None
+        if playing:
+            self.render_ahead()
+        elif not self._holding:
+            self._arrived = None  # the user paused
 
     def _read_ahead(self, shot: CutShot, frame: int) -> None:
         """Start decoding the next shot shortly before the cut reaches it."""
@@ -154,7 +226,7 @@ class QtTimeline(QWidget):
 
     def _retry(self, frame: int) -> None:
         if not self.player.playing and self.player.frame == frame:
-            self._show(frame)
+            self._show(frame)  # plays on from there once a shot that just arrived decodes
 
     def _playhead_moved(self, frame: int) -> None:
         self.track.playhead = frame
@@ -167,6 +239,7 @@ class QtTimeline(QWidget):
         self._rebuild_due = False
         self.cut = build_cut(self.document.project, self.queue.session)
         self.track.cut = self.cut
+        self.track.scroll_by(0)  # keeps the zoomed view within the cut
         self.player.configure(self.cut.rate, self.cut.length)
         self.track.update()
         if self.cut.length:
@@ -193,8 +266,19 @@ class QtTimeline(QWidget):
             self.rebuild()
 
     def _render_finished(self, _result: object) -> None:
-        self.render_asked.clear()
         self.rebuild()
+        waiting = next((shot for shot in self.cut.shots if shot.entry.id == self.waiting), None)
+        if waiting is not None and waiting.clip is not None:
+            self.waiting, self._arrived = None, waiting.entry.id
+            self.player.seek(waiting.start)  # it arrived: play it from its first frame
+        elif waiting is not None and waiting.entry.node in self._given_up():
+            self.waiting = None
+            self.player.play()  # it cannot render: play on past its slate
+        elif self.waiting is not None or self.player.playing:
+            self.render_ahead()
+        else:
+            self.render_asked.clear()
+            self.skipped.clear()
 
     def _entry_pressed(self, entry_id: str) -> None:
         node = next(entry.node for entry in self.document.project.timeline

@@ -1,0 +1,1 @@
+"""Docks of the project's libraries and lists: cast, locations, shot table."""
