@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from previz.api import (
+    IDENTITY,
     Clip,
     ConditioningImage,
     ExecuteContext,
@@ -24,6 +25,7 @@ from previz.api import (
     camera_path,
     parse_fraction,
     parse_subjects,
+    scene_identities,
     side_moves,
 )
 from previz_nodes.common import duration_param, seed_param, takes_param
@@ -157,13 +159,15 @@ def execute(ctx: ExecuteContext, prompt: PromptValue | None = None,
         raise NodeError(f"the camera move cannot be made: {error}") from error
     text = _prompt(prompt, scene)
     words = camera_words(backend, ctx.model, camera)
+    identities = scene_identities(scene, params["subject"]) if scene is not None else ()
     request = RenderRequest(
         prompt=with_camera(text, words), negative=prompt.negative if prompt else "",
         width=snapped.width, height=snapped.height, frame_count=snapped.frames, fps=fps,
         seed=ctx.seed or 0, steps=params["steps"], guidance=params["guidance"],
         model=ctx.model, camera=path, conditioning=conditioning,
-        images={item.asset: ctx.media.image(item.asset) for item in conditioning},
+        images={item.asset: ctx.media.image(item.asset) for item in (*conditioning, *identities)},
         subjects=subjects, slate=slate(params, camera, text),
+        extra={IDENTITY: identities} if identities else {},
     )
     provenance = {
         "subjects": _subject_records(params, scene, subjects), "requested_frames": wanted,

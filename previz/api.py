@@ -13,6 +13,8 @@ from previz.core.camera import (
     interpolate_poses,
     moves_label,
 )
+from previz.core.identity import EXTRA_KEY as IDENTITY
+from previz.core.identity import Identity, scene_identities
 from previz.core.ports import PortType
 from previz.core.scene import TIMES_OF_DAY, SceneValue, scene_from_params, side_moves
 from previz.core.spec import (
@@ -40,6 +42,7 @@ from previz.engine.backend import (
 from previz.engine.context import ExecuteContext, MediaServices, NodeError
 
 __all__ = [
+    "IDENTITY",
     "SUBJECT_KINDS",
     "TIMES_OF_DAY",
     "Backend",
@@ -51,6 +54,7 @@ __all__ = [
     "ConditioningImage",
     "Constraints",
     "ExecuteContext",
+    "Identity",
     "Input",
     "MediaServices",
     "MoveValue",
@@ -79,5 +83,6 @@ __all__ = [
     "parse_fraction",
     "parse_subjects",
     "scene_from_params",
+    "scene_identities",
     "side_moves",
 ]

@@ -22,6 +22,7 @@ from previz.backends.diffusers.families import (
     schedule,
     starts_on_image,
 )
+from previz.backends.diffusers.identity import with_identity
 from previz.backends.diffusers.inputs import FramePlan, plan_frames
 from previz.backends.diffusers.library import LibraryModel, ModelLibrary
 from previz.backends.diffusers.loras import STEPS as LORA_STEPS
@@ -157,7 +158,8 @@ class DiffusersBackend:
         family = model.family
         assert family is not None
         timing = self.timing(request)
-        native = replace(request, frame_count=timing.frames, fps=timing.native_fps,
+        asked, identity = with_identity(request, family)
+        native = replace(asked, frame_count=timing.frames, fps=timing.native_fps,
                          context_frames=at_native_rate(list(request.context_frames),
                                                        request.fps, timing.native_fps))
         control: tuple[np.ndarray, ...] = ()
@@ -166,6 +168,8 @@ class DiffusersBackend:
                                            request.fps, timing.native_fps))
         lora = self.preview_lora(model)
         record: dict[str, Any] = {**timing.record(), **self._quality(request, model, lora)}
+        if identity:
+            record["identity"] = identity
         if "distilled" in record.get("quality", ""):
             native = replace(native, steps=min(native.steps, DISTILLED_STEPS), guidance=1.0)
         if lora is not None:
@@ -217,8 +221,9 @@ class DiffusersBackend:
             raise NodeError(f"model {model.id} does not load: {model.problem}")
         model = self._for_quality(model)
         assert model.family is not None
-        self._check(model, model.family, request)
-        self._check_length(model, model.family, request)
+        asked = with_identity(request, model.family)[0]
+        self._check(model, model.family, asked)
+        self._check_length(model, model.family, asked)
         return model
 
     def _quality(self, request: RenderRequest, model: LibraryModel,
