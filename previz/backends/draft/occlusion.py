@@ -9,7 +9,7 @@ are ordered that way; faces within one subject still sort by depth.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 
 import cv2
@@ -37,10 +37,22 @@ class OcclusionOrder:
     """The planes between the subjects' footprints, found once; each frame only asks which
     side of each the camera is on."""
 
-    def __init__(self, footprints: Sequence[np.ndarray]) -> None:
-        self._splits = [split for i in range(len(footprints))
-                        for j in range(i + 1, len(footprints))
-                        if (split := _split(footprints[i], footprints[j], i, j)) is not None]
+    def __init__(self, footprints: Sequence[np.ndarray],
+                 cache: dict[tuple[int, int], _Split | None] | None = None,
+                 still: Collection[int] = ()) -> None:
+        """``cache`` keeps the planes between pairs of subjects that are both ``still`` (set
+        pieces), so a frame in which only people moved finds only their planes again."""
+        self._splits = []
+        for i in range(len(footprints)):
+            for j in range(i + 1, len(footprints)):
+                if cache is not None and i in still and j in still:
+                    if (i, j) not in cache:
+                        cache[(i, j)] = _split(footprints[i], footprints[j], i, j)
+                    split = cache[(i, j)]
+                else:
+                    split = _split(footprints[i], footprints[j], i, j)
+                if split is not None:
+                    self._splits.append(split)
 
     def back_to_front(self, shown: Sequence[int], camera: np.ndarray,
                       depths: Sequence[float]) -> list[int]:
