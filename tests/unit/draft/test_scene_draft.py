@@ -41,7 +41,7 @@ def _walk(speed: float) -> SceneValue:
                    {"character": BEN.id, "time": 0.0, "x": 0.0, "z": 4.0}])
 
 
-def _render(scene: SceneValue, main: str, start: float, frames: int, mode: str,
+def _render(scene: SceneValue, main: str, start: float, frames: int, mode: str, *,
             size: str = "wide", lens: float = 24.0, width: int = W,
             height: int = H) -> tuple[list[np.ndarray], list[View]]:
     subjects = scene.subjects_at(start, main)
@@ -166,7 +166,7 @@ def test_a_lamp_post_is_a_pole_not_a_slab() -> None:
 
 def test_a_car_has_wheels_and_glass() -> None:
     car = SetPiece.of_kind("car", "car", rotation=90.0)
-    frame, view = _piece_view(car)
+    frame, _ = _piece_view(car)
     colours = {tuple(c) for c in frame.reshape(-1, 3)[::7]}
     preview_frames, _ = _render(_scene([], (car,), cast=()), "car", 0.0, 1, "preview",
                                 size="full", lens=35.0)
