@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 
@@ -36,9 +37,20 @@ class Solids:
     """The subjects' solids, ready to be seen from any camera."""
 
     def __init__(self, figures: Sequence[Figure], lighting: Lighting | None = None,
-                 order: OcclusionOrder | None = None) -> None:
+                 order: OcclusionOrder | None = None,
+                 cache: dict[int, tuple[Figure, _Faces]] | None = None) -> None:
+        """``cache`` (by subject index) keeps the lit faces of figures that did not change
+        since the last frame (set pieces, people standing still)."""
         lighting = lighting or Lighting.plain()
-        self._faces = _FaceTable(figures, lighting)
+        tables = []
+        for fig in figures:
+            known = cache.get(fig.index) if cache is not None else None
+            if known is None or known[0] is not fig:
+                known = (fig, _Faces.of(fig, lighting))
+                if cache is not None:
+                    cache[fig.index] = known
+            tables.append(known[1])
+        self._faces = _FaceTable(tables)
         self._balls = [(ball, lighting.ball(ball.colour, ball.centre))
                        for fig in figures for ball in fig.balls]
         self._order = order or OcclusionOrder([footprint(fig.corners()) for fig in figures])
@@ -58,23 +70,41 @@ class Solids:
         return [item for index in order for item in parts[index]]
 
 
-class _FaceTable:
-    """Every box face of the scene as arrays, so each frame culls, shades and projects them
-    all at once."""
+@dataclass(frozen=True)
+class _Faces:
+    """One figure's box faces, lit: corners, normals, centres, colours and edge colours."""
 
-    def __init__(self, figures: Sequence[Figure], lighting: Lighting) -> None:
-        tables = [fig.boxes.faces() for fig in figures]
-        self.corners = np.concatenate([t[0] for t in tables] or [np.zeros((0, 4, 3))])
-        self.normals = np.concatenate([t[1] for t in tables] or [np.zeros((0, 3))])
-        self.centres = self.corners.mean(axis=1)
-        self.subjects = [fig.index for fig in figures for _ in range(6 * len(fig.boxes.sizes))]
-        colours = np.concatenate([np.repeat(fig.boxes.colours, 6, axis=0) for fig in figures]
-                                 or [np.zeros((0, 3))])
-        glow = np.concatenate([np.repeat(fig.boxes.glow, 6) for fig in figures]
-                              or [np.zeros(0, bool)])
-        lit = lighting.shade(colours, self.centres, self.normals, glow)
-        self.colours = [_colour(row) for row in lit]
-        self.edges = [_colour(row * EDGE) for row in lit]
+    corners: np.ndarray
+    normals: np.ndarray
+    centres: np.ndarray
+    subjects: list[int]
+    colours: list[Colour]
+    edges: list[Colour]
+
+    @classmethod
+    def of(cls, fig: Figure, lighting: Lighting) -> _Faces:
+        corners, normals = fig.boxes.faces()
+        centres = corners.mean(axis=1)
+        colours = np.repeat(fig.boxes.colours, 6, axis=0)
+        glow = np.repeat(fig.boxes.glow, 6)
+        lit = lighting.shade(colours, centres, normals, glow)
+        rounded = lit.astype(int).tolist()
+        edges = (lit * EDGE).astype(int).tolist()
+        return cls(corners, normals, centres, [fig.index] * len(corners),
+                   [tuple(row) for row in rounded], [tuple(row) for row in edges])
+
+
+class _FaceTable:
+    """Every box face of the scene as arrays, so each frame culls and projects them all at
+    once."""
+
+    def __init__(self, tables: Sequence[_Faces]) -> None:
+        self.corners = np.concatenate([t.corners for t in tables] or [np.zeros((0, 4, 3))])
+        self.normals = np.concatenate([t.normals for t in tables] or [np.zeros((0, 3))])
+        self.centres = np.concatenate([t.centres for t in tables] or [np.zeros((0, 3))])
+        self.subjects = [index for t in tables for index in t.subjects]
+        self.colours = [colour for t in tables for colour in t.colours]
+        self.edges = [edge for t in tables for edge in t.edges]
 
     def visible(self, view: View) -> list[Drawable]:
         if not len(self.corners):
@@ -130,9 +160,15 @@ def sphere_outline(centre: np.ndarray, radius: float, k: np.ndarray,
     level = middle @ a @ middle - c
     values, vectors = np.linalg.eigh(a)
     axes = np.sqrt(level / values)
-    angles = np.linspace(0.0, 2 * np.pi, count, endpoint=False)
-    ring = np.stack([np.cos(angles) * axes[0], np.sin(angles) * axes[1]], axis=1)
+    ring = _circle(count) * axes
     return middle + ring @ vectors.T
+
+
+@lru_cache(maxsize=4)
+def _circle(count: int) -> np.ndarray:
+    """``count`` points around the unit circle (count, 2)."""
+    angles = np.linspace(0.0, 2 * np.pi, count, endpoint=False)
+    return np.stack([np.cos(angles), np.sin(angles)], axis=1)
 
 
 def _colour(values: np.ndarray) -> Colour:

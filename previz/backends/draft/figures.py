@@ -11,6 +11,7 @@ left, so 90° faces +x, as ``previz.core.camera.facing_direction`` has it.
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -168,7 +169,9 @@ def _person(subject: Subject, index: int) -> Figure:
         back = bones["head"] - _gaze(bones) * 0.22 * fig.head_radius * h
         balls = (Ball(back, fig.head_radius * h * 0.98, hair, index, face=_gaze(bones)), head)
         parts.append(_fringe(bones, h, fig.head_radius * h, hair))
-    return Figure(subject, index, _boxes(parts), balls,
+    limbs = [part for part in parts if isinstance(part, Limb)]
+    boxes = _join(_limb_boxes(limbs), _boxes([part for part in parts if isinstance(part, Part)]))
+    return Figure(subject, index, boxes, balls,
                   np.array([subject.x, fig.top * h + 0.12 * h / 1.75, subject.z]), bones)
 
 
@@ -211,28 +214,58 @@ def _fringe(bones: Skeleton, h: float, radius: float, hair: Colour) -> Part:
     return Part(centre, yaw_matrix(-turn).T, (1.2 * radius, 0.3 * radius, 0.3 * radius), hair)
 
 
+@dataclass(frozen=True)
+class Limb:
+    """A box from ``start`` to ``end``, ``width`` across the body (square to ``reference``)
+    and ``depth`` square to both, reaching ``overlap`` past each end so that bent joints show
+    no gap."""
+
+    start: np.ndarray
+    end: np.ndarray
+    reference: np.ndarray
+    width: float
+    depth: float
+    colour: Colour
+    overlap: float = 0.0
+
+
 def _limb(start: np.ndarray, end: np.ndarray, forward: np.ndarray,  # noqa: PLR0917
-          width: float, depth: float, colour: Colour, overlap: float = 0.0) -> Part:
-    """A box from ``start`` to ``end``, ``width`` across the body and ``depth`` square to
-    both (front to back for an upright limb, its height for a foot), reaching ``overlap``
-    past each end so that bent joints show no gap."""
-    along = np.asarray(end, float) - np.asarray(start, float)
-    length = float(np.linalg.norm(along))
-    axis = along / length if length > 1e-9 else np.array([0.0, 1.0, 0.0])
-    start, end = start - axis * overlap, end + axis * overlap
-    length += 2 * overlap
-    side = np.cross(axis, forward)
+          width: float, depth: float, colour: Colour, overlap: float = 0.0) -> Limb:
+    return Limb(np.asarray(start, float), np.asarray(end, float), forward, width, depth,
+                colour, overlap)
+
+
+def _limb_boxes(limbs: Sequence[Limb]) -> Boxes:
+    """All limbs' boxes at once."""
+    starts = np.array([limb.start for limb in limbs]).reshape(-1, 3)
+    ends = np.array([limb.end for limb in limbs]).reshape(-1, 3)
+    references = np.array([limb.reference for limb in limbs], float).reshape(-1, 3)
+    overlaps = np.array([limb.overlap for limb in limbs])
+    along = ends - starts
+    lengths = np.linalg.norm(along, axis=1)
+    axis = np.where(lengths[:, None] > 1e-9, along / np.maximum(lengths, 1e-9)[:, None],
+                    np.array([0.0, 1.0, 0.0]))
+    side = np.cross(axis, references)
     for fallback in ((0.0, 0.0, 1.0), (1.0, 0.0, 0.0)):
-        if np.linalg.norm(side) < 1e-6:
-            side = np.cross(axis, np.array(fallback))
-    side /= np.linalg.norm(side)
+        flat = np.linalg.norm(side, axis=1) < 1e-6
+        side[flat] = np.cross(axis[flat], np.array(fallback))
+    side /= np.linalg.norm(side, axis=1)[:, None]
     front = np.cross(side, axis)
-    axes = np.stack([side, axis, front])
-    return Part((np.asarray(start) + np.asarray(end)) / 2, axes, (width, length, depth),
-                colour)
+    sizes = np.stack([[limb.width for limb in limbs], lengths + 2 * overlaps,
+                      [limb.depth for limb in limbs]], axis=1)
+    return Boxes((starts + ends) / 2, np.stack([side, axis, front], axis=1), sizes,
+                 np.array([limb.colour for limb in limbs], float).reshape(-1, 3),
+                 np.zeros(len(limbs), bool))
 
 
-def _foot(ankle: np.ndarray, toe: np.ndarray, h: float) -> Part:
+def _join(first: Boxes, second: Boxes) -> Boxes:
+    return Boxes(*(np.concatenate([a, b]) for a, b in
+                   ((first.centres, second.centres), (first.axes, second.axes),
+                    (first.sizes, second.sizes), (first.colours, second.colours),
+                    (first.glow, second.glow))))
+
+
+def _foot(ankle: np.ndarray, toe: np.ndarray, h: float) -> Limb:
     """A shoe from the heel, behind the ankle, to the toe, sole level with the toe's."""
     ahead = toe - ankle
     ahead[1] = 0.0

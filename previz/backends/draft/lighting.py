@@ -23,7 +23,7 @@ from previz.core.subjects import Subject
 
 LIGHT = np.array([-0.35, 0.75, -0.55]) / np.linalg.norm([-0.35, 0.75, -0.55])
 GROUND_ALBEDO = np.array([118, 122, 112], float) / 255.0
-POOL_RINGS = (3.0, 2.4, 1.9, 1.5, 1.2, 0.95, 0.72, 0.5, 0.3, 0.15)  # of the lamp's height
+POOL_RINGS = (2.6, 1.8, 1.25, 0.85, 0.5, 0.22)  # of the lamp's height, outermost first
 RING_POINTS = 40
 LIT_AT = ("dawn", "dusk", "night", "interior")
 LAMP_HEAD = (0.42, -0.32)  # a lamp post's lamp: out along its arm, below its top (metres)
@@ -80,7 +80,7 @@ class Lighting:
             return tuple(int(c) for c in colour)
         light = self.ambient + 0.6 * self.key
         for lamp in self.practicals:
-            light = light + 0.7 * lamp.irradiance(centre[None], None)[0] * lamp.colour
+            light = light + 0.4 * lamp.irradiance(centre[None], None)[0] * lamp.colour
         red, green, blue = (int(min(c * f, 255)) for c, f in zip(colour, light, strict=True))
         return red, green, blue
 

@@ -78,18 +78,23 @@ class OcclusionOrder:
 
 
 def _split(a: np.ndarray, b: np.ndarray, i: int, j: int) -> _Split | None:
-    """A plane between footprints ``a`` (subject ``i``) and ``b`` (``j``), if they are apart."""
-    for axis in (*_normals(a), *_normals(b)):
-        on_a, on_b = a @ axis, b @ axis
-        if on_a.max() < on_b.min():
-            return _Split(axis, float(on_a.max() + on_b.min()) / 2, i, j)
-        if on_b.max() < on_a.min():
-            return _Split(axis, float(on_b.max() + on_a.min()) / 2, j, i)
-    return None
+    """A plane between footprints ``a`` (subject ``i``) and ``b`` (``j``), if they are apart:
+    the first edge normal of either hull along which they do not overlap."""
+    axes = np.concatenate([_normals(a), _normals(b)])
+    on_a, on_b = a @ axes.T, b @ axes.T
+    a_low, a_high = on_a.min(axis=0), on_a.max(axis=0)
+    b_low, b_high = on_b.min(axis=0), on_b.max(axis=0)
+    apart = np.flatnonzero((a_high < b_low) | (b_high < a_low))
+    if not len(apart):
+        return None
+    k = int(apart[0])
+    if a_high[k] < b_low[k]:
+        return _Split(axes[k], float(a_high[k] + b_low[k]) / 2, i, j)
+    return _Split(axes[k], float(b_high[k] + a_low[k]) / 2, j, i)
 
 
 def _normals(hull: np.ndarray) -> np.ndarray:
-    edges = np.roll(hull, -1, axis=0) - hull
+    edges = np.concatenate([hull[1:], hull[:1]]) - hull
     normals = np.stack([-edges[:, 1], edges[:, 0]], axis=1)
     lengths = np.linalg.norm(normals, axis=1)
     return normals[lengths > 1e-9] / lengths[lengths > 1e-9, None]

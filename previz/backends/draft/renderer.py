@@ -34,6 +34,8 @@ from previz.core.subjects import Subject
 
 MODES = ("preview", "depth", "layout", "pose")
 SKY_DEPTH = 1000.0
+OWNERS_SHIFT = 2  # who shows where is counted on a grid 2**2 times coarser than the frame
+OWNERS = 1 << OWNERS_SHIFT
 
 
 @dataclass(frozen=True)
@@ -60,6 +62,7 @@ class DraftRenderer:
         self.scene, self.width, self.height = scene, width, height
         self.lighting = scene.lighting or Lighting.plain()
         self._splits: dict = {}
+        self._faces: dict = {}
         self._subjects: tuple[Subject, ...] = ()
         self._set_subjects(tuple(scene.subjects))
         self.text_size = max(int(height * 0.028), 10)
@@ -103,7 +106,7 @@ class DraftRenderer:
         still = {i for i, subject in enumerate(subjects) if subject.kind != "person"}
         order = OcclusionOrder([footprint(fig.corners()) for fig in self.figures],
                                self._splits, still)
-        self._solids = Solids(self.figures, self.lighting, order)
+        self._solids = Solids(self.figures, self.lighting, order, self._faces)
         self._subjects = subjects
 
     def depth(self, view: View) -> np.ndarray:
@@ -147,10 +150,12 @@ class DraftRenderer:
             return {item.subject: 1 for item in items}
         # Who shows where: a person by its head (its label sits beside it), anything else by
         # any part of it. Not uint8, so that the ids are drawn without blending.
-        owners = np.zeros(frame.shape[:2], np.int32)
+        # Counted on a grid a quarter of the frame's size: a head is more than a few pixels.
+        height, width = frame.shape[:2]
+        owners = np.zeros((height // OWNERS + 1, width // OWNERS + 1), np.int32)
         count = len(self.figures)
         for item in items:
-            self._fill(owners, item, item.subject + 1 + count * item.head)
+            _fill_coarse(owners, item, item.subject + 1 + count * item.head)
         counts = np.bincount(owners.ravel(), minlength=2 * count + 1)
         return {fig.index: int(counts[fig.index + 1 + count * bool(fig.heads)])
                 for fig in self.figures}
@@ -183,6 +188,16 @@ class DraftRenderer:
         if name in self.scene.references:
             name += " (ref)"
         return label_sprite(name, self.text_size)
+
+
+def _fill_coarse(target: np.ndarray, item: Drawable, value: int) -> None:
+    """``item`` drawn into a grid ``OWNERS`` times coarser than the frame (the same fixed-point
+    coordinates read with ``OWNERS_SHIFT`` more fractional bits)."""
+    shift = SHIFT + OWNERS_SHIFT
+    if item.points is not None:
+        cv2.fillConvexPoly(target, item.points, value, cv2.LINE_8, shift)
+    elif item.circle is not None:
+        cv2.circle(target, item.circle[0], item.circle[1], value, -1, cv2.LINE_8, shift)
 
 
 def _sky_strip(palette: Palette, width: int, height: int) -> np.ndarray:
