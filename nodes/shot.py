@@ -167,6 +167,7 @@ def execute(ctx: ExecuteContext, prompt: PromptValue | None = None,
         model=ctx.model, camera=path, conditioning=conditioning,
         images={item.asset: ctx.media.image(item.asset) for item in (*conditioning, *identities)},
         subjects=subjects, slate=slate(params, camera, text),
+        scene=scene, scene_time=params["scene_in"] if scene is not None else 0.0,
         extra={IDENTITY: identities} if identities else {},
     )
     provenance = {

@@ -121,6 +121,8 @@ class RenderRequest:
     mode: str = "preview"
     bridge: bool = False
     extra: Mapping[str, Any] = field(default_factory=dict)
+    scene: Any = None  # the SceneValue a shot on a scene looks into (blocking, cast, light)
+    scene_time: float = 0.0  # the scene time of the first frame
 
 
 Progress = Callable[[int, int], None]
