@@ -16,7 +16,7 @@ from scene_builders import BusStop, add_shot, bus_stop
 
 from previz.backends.diffusers import backend as diffusers_backend
 from previz.backends.diffusers.backend import DiffusersBackend
-from previz.backends.diffusers.calls import run_pipeline
+from previz.backends.diffusers.calls import over, run_pipeline
 from previz.backends.draft.backend import DraftBackend
 from previz.core.project import Asset
 from previz.core.registry import NodeRegistry
@@ -83,16 +83,26 @@ def test_a_vace_shot_gets_the_references_and_the_blocking_as_control(
     assert np.array_equal(references[0], ben) and np.array_equal(references[1], ada)
     assert clip.provenance["render"]["identity"] == (
         "2 reference image(s) of Ben, Ada as the model's reference images")
-    # the control video is the draft's depth render of the scene's blocking from the shot's camera
-    depth = list(DraftBackend().generate(
-        RenderRequest(prompt="", width=64, height=64, frame_count=request.camera.frame_count,
-                      fps=request.fps, seed=0, camera=request.camera,
-                      subjects=request.subjects, mode="depth"),
-        lambda index, total: None, CancelToken()))
+    # the control video is the draft's depth render of the scene's blocking from the shot's
+    # camera, in scene time, with the people's OpenPose skeletons drawn over it
+    def draft(mode: str) -> list[np.ndarray]:
+        asked = RenderRequest(prompt="", width=64, height=64,
+                              frame_count=request.camera.frame_count, fps=request.fps, seed=0,
+                              camera=request.camera, subjects=request.subjects, mode=mode,
+                              scene=request.scene, scene_time=request.scene_time)
+        return list(DraftBackend().generate(asked, lambda index, total: None, CancelToken()))
+
+    depth, pose = draft("depth"), draft("pose")
     video = [np.asarray(frame) for frame in call["video"]]
     assert len(video) == len(depth) == 9
-    assert all(np.array_equal(got, want) for got, want in zip(video, depth, strict=True))
+    assert all(np.array_equal(got, over(skeletons, plain))
+               for got, plain, skeletons in zip(video, depth, pose, strict=True))
     assert video[0].std() > 5  # figures and set in depth, not a blank frame
+    drawn = pose[0].any(axis=2)
+    assert drawn.sum() > 20  # Ben's and Ada's skeletons are in the frame...
+    assert np.array_equal(video[0][drawn], pose[0][drawn])  # ...and over the depth
+    assert request.scene_time == 2.0 and clip.provenance["render"]["camera"] == (
+        "control video (depth+pose)")
 
     # another reference image for Ada: a new key, and other pictures
     before = studio.frames(clip)
