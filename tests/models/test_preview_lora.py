@@ -107,7 +107,7 @@ def test_a_preview_fuses_the_4_step_lora(tiny: TinyLibrary, tmp_path: Path,
     assert not any("lora" in name for name, _ in fused.named_parameters())  # fused, unloaded
     assert preview.policy().step_cache == 0.1 and not fused.is_cache_enabled  # 4 steps: no cache
     record = preview.describe(asked)
-    assert record["lora"] == lora.stem
+    assert record["lora"] == lora.stem and record["step_cache"] == 0.0
     assert record["quality"] == (f"preview with the step-distillation LoRA {lora.stem}, at most"
                                  " 4 steps, guidance 1")
     # the LoRA is no model, and keys the preview apart from the final and a LoRA-less preview

@@ -174,6 +174,8 @@ class DiffusersBackend:
             native = replace(native, steps=min(native.steps, DISTILLED_STEPS), guidance=1.0)
         if lora is not None:
             native = replace(native, steps=min(native.steps, LORA_STEPS), guidance=1.0)
+        if lora is not None or "distilled" in model.id.lower():
+            record["step_cache"] = self.settings.step_cache  # few steps: none to skip
 
         def call(chunk: RenderRequest, plan: FramePlan, number: int) -> np.ndarray:
             def step(index: int, total: int) -> None:
@@ -385,7 +387,8 @@ class DiffusersBackend:
             "dtype": policy.dtype,
             "vae_dtype": vae_dtype(policy, family) if family else policy.vae_dtype,
             "device": policy.device,
-            "offload": policy.offload, "step_cache": policy.step_cache,
+            "offload": policy.offload,
+            "step_cache": rendered.get("step_cache", policy.step_cache),
             "steps": request.steps, "guidance": rendered.get("guidance", request.guidance),
             "seed": request.seed,
             "camera": (f"control video ({self.settings.control})"
