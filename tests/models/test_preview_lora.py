@@ -172,3 +172,15 @@ def test_lightx2v_folder_of_expert_files_is_one_lora(tmp_path: Path) -> None:
         folder.name, "high_noise_model.safetensors", "low_noise_model.safetensors")
     assert (lora.width, lora.layers, lora.distills_steps) == (WIDTH, 2, True)
     assert library.models() == []
+
+
+def test_a_lora_of_another_family_hides_no_wan_lora(tmp_path: Path) -> None:
+    root = tmp_path / "models"
+    root.mkdir()
+    save_file({"transformer.transformer_blocks.0.attn1.to_q.lora_A.weight": torch.zeros(4, 8),
+               "transformer.transformer_blocks.0.attn1.to_q.lora_B.weight": torch.zeros(8, 4)},
+              str(root / "ltxv-13b-0.9.7-distilled-lora128.safetensors"))
+    published_lora(root / "Wan21_T2V_tiny_lightx2v_cfg_step_distill_lora_rank4.safetensors",
+                   seed=8)
+    assert [lora.id for lora in ModelLibrary([root]).loras()] == [
+        "Wan21_T2V_tiny_lightx2v_cfg_step_distill_lora_rank4"]

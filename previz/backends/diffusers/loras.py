@@ -89,6 +89,7 @@ def find_loras(paths: Sequence[Path], folders: Sequence[Path] = ()) -> list[Lora
 
 
 def _paired(files: list[Path], folder_id: str) -> list[Lora]:
+    """The LoRAs of Wan transformers among ``files`` (others, an LTX-Video LoRA say, skipped)."""
     highs = [file for file in files if _expert(file) == "high"]
     lows = [file for file in files if _expert(file) == "low"]
     found = []
@@ -96,12 +97,19 @@ def _paired(files: list[Path], folder_id: str) -> list[Lora]:
         twin = next((low for low in lows if _twin(high, low)), None)
         if twin is not None:
             lows.remove(twin)
-            found.append(read_lora(high, twin, folder_id or _pair_id(high)))
+            found.extend(_readable(high, twin, folder_id or _pair_id(high)))
     for file in files:
         if _expert(file) is None:
-            found.append(read_lora(file, None, f"{folder_id}/{file.stem}" if folder_id
+            found.extend(_readable(file, None, f"{folder_id}/{file.stem}" if folder_id
                                    else file.stem))
     return found
+
+
+def _readable(path: Path, low: Path | None, lora_id: str) -> list[Lora]:
+    try:
+        return [read_lora(path, low, lora_id)]
+    except ModelFileError:
+        return []
 
 
 def fits(lora: Lora, model_transformer: Mapping[str, Any], experts: bool,
