@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from previz.api import (
+    IDENTITY,
     Clip,
     ConditioningImage,
     ExecuteContext,
@@ -24,6 +25,7 @@ from previz.api import (
     camera_path,
     parse_fraction,
     parse_subjects,
+    scene_identities,
     with_handles,
 )
 from previz_nodes.common import duration_param, seed_param, takes_param
@@ -174,14 +176,17 @@ def execute(ctx: ExecuteContext, prompt: PromptValue | None = None,
         handles = 0  # its images are pinned to frames this backend counts from the handles
     text = _prompt(prompt, scene)
     words = camera_words(backend, ctx.model, camera)
+    identities = scene_identities(scene, params["subject"]) if scene is not None else ()
     request = RenderRequest(
         prompt=with_camera(text, words), negative=prompt.negative if prompt else "",
         width=snapped.width, height=snapped.height, frame_count=snapped.frames + 2 * handles,
         fps=fps, seed=ctx.seed or 0, steps=params["steps"], guidance=params["guidance"],
         model=ctx.model, camera=with_handles(path, handles, handles), conditioning=conditioning,
         handles=(handles, handles),
-        images={item.asset: ctx.media.image(item.asset) for item in conditioning},
+        images={item.asset: ctx.media.image(item.asset) for item in (*conditioning, *identities)},
         subjects=subjects, slate=slate(params, camera, text),
+        scene=scene, scene_time=params["scene_in"] if scene is not None else 0.0,
+        extra={IDENTITY: identities} if identities else {},
     )
     provenance = {
         "subjects": _subject_records(params, scene, subjects), "requested_frames": wanted,

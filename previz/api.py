@@ -14,6 +14,8 @@ from previz.core.camera import (
     moves_label,
     with_handles,
 )
+from previz.core.identity import EXTRA_KEY as IDENTITY
+from previz.core.identity import Identity, scene_identities
 from previz.core.ports import PortType
 from previz.core.scene import TIMES_OF_DAY, SceneValue, scene_from_params, side_moves
 from previz.core.shot_camera import placed_pose
@@ -42,6 +44,7 @@ from previz.engine.backend import (
 from previz.engine.context import ExecuteContext, MediaServices, NodeError
 
 __all__ = [
+    "IDENTITY",
     "SUBJECT_KINDS",
     "TIMES_OF_DAY",
     "Backend",
@@ -53,6 +56,7 @@ __all__ = [
     "ConditioningImage",
     "Constraints",
     "ExecuteContext",
+    "Identity",
     "Input",
     "MediaServices",
     "MoveValue",
@@ -82,6 +86,7 @@ __all__ = [
     "parse_subjects",
     "placed_pose",
     "scene_from_params",
+    "scene_identities",
     "side_moves",
     "with_handles",
 ]

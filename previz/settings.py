@@ -26,10 +26,11 @@ class Settings:
     tiling from the GPU's free memory and the model's size; ``none``; ``model`` or
     ``sequential`` on an accelerator; ``group`` anywhere), ``vae_tiling``, ``step_cache`` (the
     FirstBlockCache threshold, 0 for off; about 0.05 to 0.2), ``compile`` (``torch.compile``
-    of the repeated transformer blocks), ``control`` (``depth`` or ``layout``: how a shot's
-    camera reaches a model that takes a control video), ``quality`` (``final``: the model's
-    full steps; ``preview``: a distilled model of the same family where the library has one,
-    else the step cache) and ``expect_gpu`` (``previz doctor`` fails without one).
+    of the repeated transformer blocks), ``control`` (``depth+pose``, ``depth``, ``pose`` or
+    ``layout``: the draft render a model that takes a control video follows), ``quality``
+    (``final``: the model's full steps; ``preview``: a distilled model of the same family, or
+    for Wan a 4-step distillation LoRA, where the library has one, else the step cache) and
+    ``expect_gpu`` (``previz doctor`` fails without one).
     """
 
     models_dir: Path = field(default_factory=lambda: Path(platformdirs.user_data_dir(APP_NAME))
@@ -47,7 +48,7 @@ class Settings:
     vae_tiling: bool = False
     step_cache: float = 0.0
     compile: bool = False
-    control: str = "depth"
+    control: str = "depth+pose"
     quality: str = "final"
     expect_gpu: bool = False
 
@@ -108,7 +109,7 @@ CHOICES = {
     "device": ("auto", "cuda", "mps", "cpu"),
     "dtype": ("auto", "bfloat16", "float16", "float32"),
     "offload": ("auto", "none", "model", "sequential", "group"),
-    "control": ("depth", "layout"),
+    "control": ("depth+pose", "depth", "pose", "layout"),
     "quality": ("final", "preview"),
 }
 

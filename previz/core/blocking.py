@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 POSES = ("stand", "sit", "walk", "run", "lie", "point", "phone")
@@ -53,7 +53,9 @@ class PieceMove:
 
 @dataclass(frozen=True)
 class CharacterState:
-    """A character at one scene time: ground position, facing in degrees, pose, speed."""
+    """A character at one scene time: ground position, facing in degrees, pose, speed, the
+    metres walked since their first mark (the stride's phase) and where the head looks
+    (degrees like ``facing``; ``None``: straight ahead)."""
 
     character: str
     x: float
@@ -61,6 +63,8 @@ class CharacterState:
     facing: float
     pose: str
     speed: float = 0.0
+    walked: float = 0.0
+    look: float | None = None
 
 
 @dataclass(frozen=True)
@@ -172,8 +176,20 @@ class Blocking:
         legs = _legs(self.marks_of(character))
         if not legs:
             return None
-        leg = next((leg for leg in reversed(legs) if leg.depart <= time), legs[0])
-        return _on_leg(leg, time, where)
+        index = next((i for i in reversed(range(len(legs))) if legs[i].depart <= time), 0)
+        state = _on_leg(legs[index], time, where)
+        walked = sum(_length(leg) for leg in legs[:index])
+        x, z = state.x, state.z
+        leg = legs[index]
+        walked += math.hypot(x - leg.start_x, z - leg.start_z)
+        return replace(state, walked=walked)
+
+
+def _length(leg: _Leg) -> float:
+    """How far a leg goes (a jump, travel 0, goes nowhere on foot)."""
+    if leg.arrive <= leg.depart:
+        return 0.0
+    return math.hypot(leg.mark.x - leg.start_x, leg.mark.z - leg.start_z)
 
 
 def _legs(marks: list[Mark]) -> list[_Leg]:
@@ -208,18 +224,21 @@ def _on_leg(leg: _Leg, time: float,
     x, z = _position(leg, time)
     dx, dz = leg.mark.x - leg.start_x, leg.mark.z - leg.start_z
     heading = heading_of(dx, dz) if math.hypot(dx, dz) > 1e-9 else None
+    look = None
+    if leg.mark.look_at and where is not None:
+        target = where(leg.mark.look_at, time)
+        if math.hypot(target.x - x, target.z - z) > 1e-9:
+            look = heading_of(target.x - x, target.z - z)
     if leg.depart <= time < leg.arrive and heading is not None:
         speed = math.hypot(dx, dz) / (leg.arrive - leg.depart)
         return CharacterState(leg.mark.character, x, z, heading,
-                              "run" if speed > RUN_SPEED else "walk", speed)
+                              "run" if speed > RUN_SPEED else "walk", speed, look=look)
     facing = leg.mark.facing
-    if facing is None and leg.mark.look_at and where is not None:
-        target = where(leg.mark.look_at, time)
-        if math.hypot(target.x - x, target.z - z) > 1e-9:
-            facing = heading_of(target.x - x, target.z - z)
+    if facing is None:
+        facing = look
     if facing is None:
         facing = heading if heading is not None else 0.0
-    return CharacterState(leg.mark.character, x, z, facing, leg.mark.pose)
+    return CharacterState(leg.mark.character, x, z, facing, leg.mark.pose, look=look)
 
 
 def heading_of(dx: float, dz: float) -> float:

@@ -165,14 +165,19 @@ def cast_problem(value: Any) -> str | None:
 
 
 def _person(character: Character, state: CharacterState, main: bool) -> Subject:
+    look = None if state.look is None else _wrapped(state.look)
     return Subject(character.name, "person", character.height, state.x, state.z,
-                   _wrapped(state.facing), main)
+                   _wrapped(state.facing), main, figure=character.figure,
+                   build=character.build, pose=state.pose, look=look, walked=state.walked,
+                   speed=state.speed,
+                   colours=(character.skin, character.hair, *character.wardrobe))
 
 
 def _prop(piece: SetPiece, main: bool = False) -> Subject:
     kind = LIBRARY[piece.kind].subject_kind
     return Subject(piece.name or piece.kind, kind, piece.height, piece.x, piece.z,
-                   _wrapped(piece.rotation), main)
+                   _wrapped(piece.rotation), main, piece=piece.kind, width=piece.width,
+                   depth=piece.depth, colour=piece.colour)
 
 
 def _moved(piece: SetPiece, move: Any) -> SetPiece:

@@ -13,7 +13,15 @@ _FIELDS = {"name", "kind", "height", "x", "z", "facing", "main"}
 
 @dataclass(frozen=True)
 class Subject:
-    """One subject: height in metres, ground position x (right) and z (away) in metres."""
+    """One subject: height in metres, ground position x (right) and z (away) in metres.
+
+    What a scene knows beyond the stored record (none of it in ``to_record``): a person's
+    ``figure`` (adult, child), ``build``, ``pose`` (the blocking's), ``look`` (which way the
+    head turns, degrees like ``facing``; ``None``: straight ahead), ``walked`` (metres walked
+    so far, which sets the stride's phase), ``speed`` (metres a second along the path) and
+    ``colours`` (skin, hair, then wardrobe top first, as ``#rrggbb``); a set piece's library
+    ``piece`` kind, ``width`` and ``depth`` (metres) and ``colour``.
+    """
 
     name: str
     kind: str = "person"
@@ -22,6 +30,17 @@ class Subject:
     z: float = 0.0
     facing: float = 0.0
     main: bool = False
+    figure: str = "adult"
+    build: str = "average"
+    pose: str = "stand"
+    look: float | None = None
+    walked: float = 0.0
+    speed: float = 0.0
+    colours: tuple[str, ...] = ()
+    piece: str = ""
+    width: float = 0.0
+    depth: float = 0.0
+    colour: str = ""
 
     def to_record(self) -> dict[str, Any]:
         """The stored form of this subject."""

@@ -125,6 +125,8 @@ class RenderRequest:
     # is frame ``handles[0]``; a backend with the ``handles`` capability times the shot and
     # pins its images from there.
     handles: tuple[int, int] = (0, 0)
+    scene: Any = None  # the SceneValue a shot on a scene looks into (blocking, cast, light)
+    scene_time: float = 0.0  # the scene time of the first frame
 
 
 Progress = Callable[[int, int], None]

@@ -13,7 +13,7 @@ import pytest
 from models.studio import RATE, SIZE, ModelStudio, solid
 
 from previz.backends.diffusers import backend as diffusers_backend
-from previz.backends.diffusers.calls import run_pipeline
+from previz.backends.diffusers.calls import over, run_pipeline
 from previz.backends.draft.backend import DraftBackend
 from previz.core.camera import CameraPath
 from previz.core.project import Node
@@ -89,12 +89,18 @@ def test_vace_shoots_the_blocked_camera(studio: ModelStudio,
         return result.outputs[shot.id]
 
     panned, _ = render("pan"), render("orbit")
-    assert panned.provenance["render"]["camera"] == "control video (depth)"
+    assert panned.provenance["render"]["camera"] == "control video (depth+pose)"
     assert "camera_prompt" not in panned.provenance  # the move went as pictures, not words
     path = CameraPath.from_json(panned.camera)
-    depth = RenderRequest(prompt="", width=SIZE, height=SIZE, frame_count=9, fps=RATE, seed=0,
-                          camera=path, subjects=(Subject("Actor", main=True),), mode="depth")
-    expected = list(DraftBackend().generate(depth, lambda index, total: None, CancelToken()))
+
+    def draft(mode: str) -> list[np.ndarray]:
+        asked = RenderRequest(prompt="", width=SIZE, height=SIZE, frame_count=9, fps=RATE,
+                              seed=0, camera=path, subjects=(Subject("Actor", main=True),),
+                              mode=mode)
+        return list(DraftBackend().generate(asked, lambda index, total: None, CancelToken()))
+
+    expected = [over(pose, depth) for depth, pose in zip(draft("depth"), draft("pose"),
+                                                           strict=True)]
     given = [np.asarray(frame) for frame in calls[0]["video"]]
     assert all(np.array_equal(a, b) for a, b in zip(given, expected, strict=True))
     assert {np.asarray(mask).max() for mask in calls[0]["mask"]} == {255}  # all generated

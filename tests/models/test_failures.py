@@ -127,9 +127,9 @@ def test_a_pipeline_stays_warm_until_another_model_renders(
     loads: list[str] = []
     real = loader.load_pipeline
 
-    def counting(model: Any, policy: Any) -> Any:
+    def counting(model: Any, policy: Any, *rest: Any) -> Any:
         loads.append(model.id)
-        return real(model, policy)
+        return real(model, policy, *rest)
 
     monkeypatch.setattr(loader, "load_pipeline", counting)
     studio = ModelStudio(registry, tiny.backend(), tmp_path)

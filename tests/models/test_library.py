@@ -114,7 +114,8 @@ def test_the_packaged_configs_describe_the_real_models() -> None:
     from previz.backends.diffusers.single_file import packaged_configs
 
     sizes = {c.name: (c.family.id, c.transformer["num_layers"]) for c in packaged_configs()}
-    assert sizes == {"ltx-video-0.9": ("ltx", 28), "wan2.1-flf2v-14b": ("wan-flf2v", 40),
+    assert sizes == {"ltx-video-0.9": ("ltx", 28), "ltx-video-0.9.7-13b": ("ltx", 48),
+                     "wan2.1-flf2v-14b": ("wan-flf2v", 40),
                      "wan2.1-i2v-14b": ("wan-i2v", 40), "wan2.1-t2v-1.3b": ("wan-t2v", 30),
                      "wan2.1-t2v-14b": ("wan-t2v", 40), "wan2.1-vace-1.3b": ("wan-vace", 30),
                      "wan2.1-vace-14b": ("wan-vace", 40), "wan2.2-i2v-a14b": ("wan-i2v-fl", 40),

@@ -101,20 +101,34 @@ def wan_transformer_config(**overrides: Any) -> dict[str, Any]:
     return {**config, **overrides}
 
 
-def _unipc(flow_shift: float = 3.0) -> UniPCMultistepScheduler:
-    """The scheduler every published Wan diffusers folder ships (flow shift 3.0; the
-    first-last-frame checkpoint 16.0)."""
-    return UniPCMultistepScheduler(prediction_type="flow_prediction", use_flow_sigmas=True,
-                                   num_train_timesteps=1000, flow_shift=flow_shift)
+#: Config folders packaged with Previz, copied from the published checkpoints (each
+#: ``previz.json`` says from where): the tiny models take their flags from these files.
+PACKAGED = Path(__file__).resolve().parents[2] / "previz" / "backends" / "diffusers" / "configs"
 
 
-#: ``scheduler/scheduler_config.json`` of Lightricks/LTX-Video (0.9.1 onwards): the shift
-#: depends on the resolution, so the scheduler needs ``mu``.
-LTX_SCHEDULER = {"base_image_seq_len": 1024, "base_shift": 0.95, "invert_sigmas": False,
-                 "max_image_seq_len": 4096, "max_shift": 2.05, "num_train_timesteps": 1000,
-                 "shift": 1.0, "shift_terminal": 0.1, "use_beta_sigmas": False,
-                 "use_dynamic_shifting": True, "use_exponential_sigmas": False,
-                 "use_karras_sigmas": False}
+def published(folder: str, name: str) -> dict[str, Any]:
+    """A packaged copy of a published config file, without diffusers' bookkeeping keys."""
+    config = json.loads((PACKAGED / folder / name).read_text())
+    return {key: value for key, value in config.items() if not key.startswith("_")}
+
+
+def _unipc(flow_shift: float | None = None) -> UniPCMultistepScheduler:
+    """The scheduler the published Wan diffusers folders ship (Wan-AI/Wan2.1-VACE-14B-diffusers'
+    ``scheduler_config.json``: flow shift 3.0); ``flow_shift`` as the convert script sets it for
+    the first-last-frame checkpoint (16.0) and TI2V-5B (5.0)."""
+    config = published("wan2.1-vace-14b", "scheduler/scheduler_config.json")
+    if flow_shift is not None:
+        config["flow_shift"] = flow_shift
+    return UniPCMultistepScheduler.from_config(config)
+
+
+#: ``scheduler/scheduler_config.json`` of Lightricks/LTX-Video (packaged, with its revision):
+#: the shift depends on the resolution, so the scheduler needs ``mu``.
+LTX_SCHEDULER = published("ltx-video-0.9", "scheduler/scheduler_config.json")
+
+#: Wan 2.2 T2V-A14B's expert boundary, as packaged.
+A14B_BOUNDARY = float(json.loads((PACKAGED / "wan2.2-t2v-a14b" / "previz.json").read_text())
+                      ["experts"]["boundary_ratio"])
 
 
 def wan_t2v() -> WanPipeline:
@@ -130,7 +144,7 @@ def wan_two_experts() -> WanPipeline:
     return WanPipeline(**_wan_text(), vae=_wan_vae(), scheduler=_unipc(),
                        transformer=WanTransformer3DModel(**wan_transformer_config()).eval(),
                        transformer_2=WanTransformer3DModel(**wan_transformer_config()).eval(),
-                       boundary_ratio=0.875)
+                       boundary_ratio=A14B_BOUNDARY)
 
 
 def wan_ti2v() -> WanPipeline:
@@ -157,7 +171,7 @@ def wan_i2v(flf2v: bool = False) -> WanImageToVideoPipeline:
     transformer = WanTransformer3DModel(**wan_transformer_config(
         in_channels=36, image_dim=4, pos_embed_seq_len=2 * 17 if flf2v else None)).eval()
     return WanImageToVideoPipeline(**_wan_text(), vae=_wan_vae(), transformer=transformer,
-                                   scheduler=_unipc(16.0 if flf2v else 3.0),
+                                   scheduler=_unipc(16.0 if flf2v else None),
                                    image_encoder=clip,
                                    image_processor=CLIPImageProcessor(crop_size=4, size=4))
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import threading
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -21,8 +22,11 @@ from previz.backends.diffusers.families import (
     schedule,
     starts_on_image,
 )
+from previz.backends.diffusers.identity import with_identity
 from previz.backends.diffusers.inputs import FramePlan, plan_frames
 from previz.backends.diffusers.library import LibraryModel, ModelLibrary
+from previz.backends.diffusers.loras import STEPS as LORA_STEPS
+from previz.backends.diffusers.loras import Lora
 from previz.backends.diffusers.memory import memory_plan, oom_advice
 from previz.backends.diffusers.planner import Plan
 from previz.backends.diffusers.runtime import (
@@ -58,7 +62,7 @@ DISTILLED_STEPS = 8  # LTX-Video 0.9.7/0.9.8 distilled: 8 steps at guidance 1
 
 @dataclass
 class _Warm:
-    key: tuple[str, str, RuntimePolicy]
+    key: tuple[str, str, RuntimePolicy]  # model id, fingerprint (with its LoRA's), policy
     pipe: Any
     scheduler: Mapping[str, Any] = field(default_factory=dict)  # as published, before shifts
     image_pipe: Any = None  # the same components as an image-to-video pipeline (TI2V-5B)
@@ -101,8 +105,24 @@ class DiffusersBackend:
                 f"quality={self.settings.quality}")
 
     def available_models(self) -> Sequence[ModelInfo]:
-        """Every model in the library, with whether it loads."""
-        return [model.info() for model in self.library.models()]
+        """Every model in the library, with whether it loads; a preview's 4-step LoRA is part
+        of its model's fingerprint, so adding or changing one re-renders the previews."""
+        infos, loras = [], self.library.loras() if self.settings.quality == "preview" else []
+        for model in self.library.models():
+            info, lora = model.info(), self.preview_lora(model, loras)
+            if lora is not None:
+                info = replace(info, fingerprint=_with_lora(info.fingerprint, lora))
+            infos.append(info)
+        return infos
+
+    def preview_lora(self, model: LibraryModel,
+                     loras: Sequence[Lora] | None = None) -> Lora | None:
+        """The published step-distillation LoRA a preview of ``model`` loads: only where the
+        quality is preview and the library has no distilled model of its family."""
+        if self.settings.quality != "preview" or not model.loads or (
+                "distilled" in model.id.lower() or self._for_quality(model) is not model):
+            return None
+        return self.library.distill_lora(model, loras)
 
     def capabilities(self, model: str) -> frozenset[str]:
         """What ``model`` (empty: the default model) can do; nothing if it is not here."""
@@ -138,22 +158,30 @@ class DiffusersBackend:
         family = model.family
         assert family is not None
         timing = self.timing(request)
-        native = replace(request, frame_count=timing.frames, fps=timing.native_fps,
+        asked, identity = with_identity(request, family)
+        native = replace(asked, frame_count=timing.frames, fps=timing.native_fps,
                          context_frames=at_native_rate(list(request.context_frames),
                                                        request.fps, timing.native_fps))
         control: tuple[np.ndarray, ...] = ()
         if family.takes_control:
             control = tuple(at_native_rate(control_frames(request, self.settings.control, cancel),
                                            request.fps, timing.native_fps))
-        record: dict[str, Any] = {**timing.record(), **self._quality(request, model)}
+        lora = self.preview_lora(model)
+        record: dict[str, Any] = {**timing.record(), **self._quality(request, model, lora)}
+        if identity:
+            record["identity"] = identity
         if "distilled" in record.get("quality", ""):
             native = replace(native, steps=min(native.steps, DISTILLED_STEPS), guidance=1.0)
+        if lora is not None:
+            native = replace(native, steps=min(native.steps, LORA_STEPS), guidance=1.0)
+        if lora is not None or "distilled" in model.id.lower():
+            record["step_cache"] = self.settings.step_cache  # few steps: none to skip
 
         def call(chunk: RenderRequest, plan: FramePlan, number: int) -> np.ndarray:
             def step(index: int, total: int) -> None:
                 progress(number * total + index, len(timing.chunks) * total)
 
-            return self._render(model, chunk, plan, step, cancel, record=record)
+            return self._render(model, chunk, plan, step, cancel, record=record, lora=lora)
 
         try:
             if len(timing.chunks) == 1:
@@ -195,17 +223,22 @@ class DiffusersBackend:
             raise NodeError(f"model {model.id} does not load: {model.problem}")
         model = self._for_quality(model)
         assert model.family is not None
-        self._check(model, model.family, request)
-        self._check_length(model, model.family, request)
+        asked = with_identity(request, model.family)[0]
+        self._check(model, model.family, asked)
+        self._check_length(model, model.family, asked)
         return model
 
-    def _quality(self, request: RenderRequest, model: LibraryModel) -> dict[str, str]:
+    def _quality(self, request: RenderRequest, model: LibraryModel,
+                 lora: Lora | None) -> dict[str, str]:
         """What the clip records of its quality, where it is a preview."""
         if self.settings.quality != "preview":
             return {}
         if model.id != (request.model or self.default_model()):
             return {"quality": f"preview with the distilled {model.id}, at most"
                                f" {DISTILLED_STEPS} steps, guidance 1", "rendered_by": model.id}
+        if lora is not None:
+            return {"quality": f"preview with the step-distillation LoRA {lora.id}, at most"
+                               f" {LORA_STEPS} steps, guidance 1", "lora": lora.id}
         return {"quality": f"preview with the step cache ({self.policy().step_cache:g});"
                            " no distilled model of this family in the library"}
 
@@ -254,11 +287,11 @@ class DiffusersBackend:
 
     def _render(self, model: LibraryModel, request: RenderRequest, plan: FramePlan,
                 progress: Progress, cancel: CancelToken, *,
-                record: dict[str, Any]) -> np.ndarray:
+                record: dict[str, Any], lora: Lora | None = None) -> np.ndarray:
         assert model.family is not None
         with self._lock:
             try:
-                warm = self._pipeline(model, request, plan.frames)
+                warm = self._pipeline(model, request, plan.frames, lora)
                 if warm.memory is not None:
                     record["memory"] = warm.memory.reason
                 cancel.check()  # loading a large model takes a while: asked to stop meanwhile?
@@ -279,12 +312,16 @@ class DiffusersBackend:
                     raise NodeError(_out_of_memory(model, request, plan, memory)) from error
                 raise
 
-    def _pipeline(self, model: LibraryModel, request: RenderRequest, frames: int) -> _Warm:
+    def _pipeline(self, model: LibraryModel, request: RenderRequest, frames: int,
+                  lora: Lora | None = None) -> _Warm:
         from previz.backends.diffusers import loader
 
         policy, memory = self.policy(), None
+        if lora is not None or "distilled" in model.id.lower():  # few steps: nothing to skip
+            policy = replace(policy, step_cache=self.settings.step_cache)
+        fingerprint = _with_lora(model.fingerprint, lora) if lora else model.fingerprint
         warm = self._warm
-        if warm is not None and warm.key[:2] == (model.id, model.fingerprint) and (
+        if warm is not None and warm.key[:2] == (model.id, fingerprint) and (
                 warm.memory is not None or warm.key[2] == policy):
             return warm  # a planned pipeline stays: free memory now leaves out its own weights
         self.release()
@@ -294,7 +331,7 @@ class DiffusersBackend:
                              vae_tiling=policy.vae_tiling or memory.vae_tiling)
         pipe = None
         try:
-            pipe = loader.load_pipeline(model, policy)
+            pipe = loader.load_pipeline(model, policy, lora)
         except loader.ModelLoadError as error:
             raise NodeError(str(error)) from error
         except ImportError as error:
@@ -307,7 +344,7 @@ class DiffusersBackend:
             free_memory()
             raise NodeError(f"out of memory loading {model.id}: "
                             f"{oom_advice(model, policy, request, frames, memory)}")
-        self._warm = _Warm((model.id, model.fingerprint, policy), pipe,
+        self._warm = _Warm((model.id, fingerprint, policy), pipe,
                            dict(pipe.scheduler.config), memory=memory)
         return self._warm
 
@@ -350,13 +387,19 @@ class DiffusersBackend:
             "dtype": policy.dtype,
             "vae_dtype": vae_dtype(policy, family) if family else policy.vae_dtype,
             "device": policy.device,
-            "offload": policy.offload, "step_cache": policy.step_cache,
+            "offload": policy.offload,
+            "step_cache": rendered.get("step_cache", policy.step_cache),
             "steps": request.steps, "guidance": rendered.get("guidance", request.guidance),
             "seed": request.seed,
             "camera": (f"control video ({self.settings.control})"
                        if family and family.takes_control and request.camera is not None
                        and not request.bridge else "prompt"),
         }
+
+
+def _with_lora(fingerprint: str, lora: Lora) -> str:
+    """A model's fingerprint with the LoRA its previews load."""
+    return hashlib.sha256(f"{fingerprint}\0{lora.fingerprint}".encode()).hexdigest()[:16]
 
 
 def _stack_missing(error: ImportError) -> str:

@@ -15,17 +15,30 @@ Step = Callable[[int, int], None]
 
 def control_frames(request: RenderRequest, mode: str,
                    cancel: CancelToken) -> tuple[np.ndarray, ...]:
-    """The shot's camera path as the draft's caption-free control render (depth or layout):
-    block the shot, and the model shoots it."""
+    """The shot's camera path through its blocking (the scene's, moving in scene time) as the
+    draft's caption-free control render: ``depth``, ``layout``, ``pose`` (OpenPose skeletons)
+    or ``depth+pose`` (the skeletons drawn over the depth): block the shot, and the model
+    shoots it."""
     if request.control_video is not None:
         return tuple(request.control_video)
     path = request.camera
     if path is None or request.bridge:
         return ()
+    if mode == "depth+pose":
+        return tuple(over(pose, depth) for depth, pose in zip(
+            control_frames(request, "depth", cancel), control_frames(request, "pose", cancel),
+            strict=True))
     control = RenderRequest(prompt=request.prompt, width=request.width, height=request.height,
                             frame_count=path.frame_count, fps=request.fps, seed=0, camera=path,
-                            subjects=request.subjects, mode=mode)
+                            subjects=request.subjects, mode=mode, scene=request.scene,
+                            scene_time=request.scene_time)
     return tuple(DraftBackend().generate(control, lambda index, total: None, cancel))
+
+
+def over(pose: np.ndarray, depth: np.ndarray) -> np.ndarray:
+    """The pose render's skeletons (its non-black pixels) over the depth render."""
+    drawn = pose.any(axis=2, keepdims=True)
+    return np.where(drawn, pose, depth)
 
 
 def run_pipeline(pipe: Any, arguments: dict[str, Any], seed: int, step: Step,

@@ -18,6 +18,7 @@ from previz.backends.diffusers.files import (
     model_files,
     read_json,
 )
+from previz.backends.diffusers.loras import Lora, find_loras, fits, is_lora, transformer_config
 from previz.backends.diffusers.single_file import (
     PACKAGED_CONFIGS,
     Experts,
@@ -93,12 +94,12 @@ class ModelLibrary:
 
     def models(self) -> list[LibraryModel]:
         """Every model found, folders first; the first of two with one id wins."""
-        folders, files = self._entries()
+        folders, files, _ = self._entries()
         found: dict[str, LibraryModel] = {}
         for path in folders:
             found.setdefault(path.name, self._folder_model(path))
         bases = [model for model in found.values() if model.loads]
-        plain, pairs = pair_experts(files)
+        plain, pairs = pair_experts([path for path in files if not is_lora(path)])
         for path in plain:
             found.setdefault(path.stem, self._file_model(path, bases))
         for pair in pairs:
@@ -109,9 +110,31 @@ class ModelLibrary:
         """The model called ``model_id``, if the library has it."""
         return next((model for model in self.models() if model.id == model_id), None)
 
-    def _entries(self) -> tuple[list[Path], list[Path]]:
+    def loras(self) -> list[Lora]:
+        """Every Wan LoRA in the library folders (files, and folders of LoRA files only)."""
+        _, files, others = self._entries()
+        try:
+            return find_loras(files, others)
+        except ModelFileError:
+            return []
+
+    def distill_lora(self, model: LibraryModel,
+                     loras: Sequence[Lora] | None = None) -> Lora | None:
+        """A published step-distillation LoRA (of ``loras``, by default the library's) that
+        fits ``model``'s transformer, if any."""
+        if model.family is None or model.family.kind not in ("wan", "vace"):
+            return None
+        shape = transformer_config(model.path, model.config.transformer if model.config
+                                   else None)
+        image = bool(shape.get("image_dim"))
+        return next((lora for lora in (self.loras() if loras is None else loras)
+                     if lora.distills_steps
+                     and fits(lora, shape, model.experts, image)), None)
+
+    def _entries(self) -> tuple[list[Path], list[Path], list[Path]]:
         folders: list[Path] = []
         files: list[Path] = []
+        others: list[Path] = []
         for root in self.folders:
             if (root / "model_index.json").is_file():
                 folders.append(root)
@@ -123,7 +146,9 @@ class ModelLibrary:
                     folders.append(path)
                 elif path.is_file() and path.suffix == ".safetensors":
                     files.append(path)
-        return folders, files
+                elif path.is_dir():
+                    others.append(path)
+        return folders, files, others
 
     def _folder_model(self, path: Path) -> LibraryModel:
         family, variant, problem, components = None, "", "", frozenset[str]()

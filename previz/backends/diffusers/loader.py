@@ -6,6 +6,7 @@ import os
 from typing import Any
 
 from previz.backends.diffusers.library import LibraryModel
+from previz.backends.diffusers.loras import Lora
 from previz.backends.diffusers.runtime import RuntimePolicy, component_dtypes, place
 
 OFFLINE = {"HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1", "HF_HUB_DISABLE_TELEMETRY": "1",
@@ -25,8 +26,9 @@ def go_offline() -> None:
     huggingface_hub.constants.HF_HUB_OFFLINE = True
 
 
-def load_pipeline(model: LibraryModel, policy: RuntimePolicy) -> Any:
-    """The model's pipeline, on its device with the policy's memory options applied."""
+def load_pipeline(model: LibraryModel, policy: RuntimePolicy, lora: Lora | None = None) -> Any:
+    """The model's pipeline, on its device with the policy's memory options applied; with
+    ``lora`` fused into its transformer(s) first."""
     if model.family is None or not model.loads:
         raise ModelLoadError(f"model {model.id} does not load: {model.problem}")
     go_offline()
@@ -52,11 +54,33 @@ def load_pipeline(model: LibraryModel, policy: RuntimePolicy) -> Any:
         raise ModelLoadError(f"model {model.id} does not load: {_first_line(error)}") from error
     pipe.set_progress_bar_config(disable=True)
     try:
+        if lora is not None:
+            fuse_lora(pipe, lora)
         place(pipe, policy)
     except BaseException:
         del pipe  # the traceback keeps this frame: without this, its weights stay on the GPU
         raise
     return pipe
+
+
+def fuse_lora(pipe: Any, lora: Lora) -> None:
+    """Load ``lora`` (the published file as it is: diffusers converts ComfyUI/lightx2v key
+    names) into the transformer, its low-noise twin into ``transformer_2``, and fuse them, so
+    that offloading and compilation see plain weights."""
+    try:
+        pipe.load_lora_weights(str(lora.path), adapter_name="preview")
+        components = ["transformer"]
+        if lora.low is not None:
+            pipe.load_lora_weights(str(lora.low), adapter_name="preview_low",
+                                   load_into_transformer_2=True)
+            components.append("transformer_2")
+        pipe.fuse_lora(components=components, lora_scale=1.0)
+        pipe.unload_lora_weights()
+    except ImportError as error:
+        raise ModelLoadError(f"the LoRA {lora.id} needs peft (pip install 'previz[models]'):"
+                             f" {error}") from error
+    except (OSError, ValueError, KeyError, RuntimeError) as error:
+        raise ModelLoadError(f"the LoRA {lora.id} does not load: {_first_line(error)}") from error
 
 
 def _single_file_transformer(model: LibraryModel, path: Any, policy: RuntimePolicy) -> Any:

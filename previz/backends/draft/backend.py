@@ -8,10 +8,12 @@ import cv2
 import numpy as np
 
 from previz.backends.draft.geometry import View
+from previz.backends.draft.lighting import scene_lighting
 from previz.backends.draft.plates import Plate, plate_on_plane
 from previz.backends.draft.renderer import DraftRenderer, DraftScene
 from previz.backends.draft.sky import PALETTES, time_of_day
 from previz.core.camera import CameraPath
+from previz.core.scene import SceneValue
 from previz.core.subjects import Subject
 from previz.core.values import ConditioningImage
 from previz.engine.backend import (
@@ -87,15 +89,35 @@ def _bridge(request: RenderRequest, progress: Progress,
 
 
 def scene_for(request: RenderRequest, first: View) -> DraftScene:
-    """The draft scene of a request: subjects, light from the prompt, plates, references."""
+    """The draft scene of a request: subjects (moving with a scene's blocking), light from
+    the scene (its time of day, its lamps) or else from the prompt, plates, references."""
     subjects = request.subjects
+    scene = request.scene
+    if scene is None:
+        return DraftScene(
+            subjects=subjects, palette=PALETTES[time_of_day(request.prompt)],
+            plates=_plates(request, first, _main(subjects)),
+            references=_references(request, subjects), mode=request.mode,
+        )
+    main = _main(subjects)
+    name = main.name if main else ""
+    start = float(request.scene_time)
+    at_start = scene.subjects_at(start, name)
+    light = _time_of_day(scene)
+    lights = scene.location.lights if scene.location else ()
     return DraftScene(
-        subjects=subjects,
-        palette=PALETTES[time_of_day(request.prompt)],
-        plates=_plates(request, first, _main(subjects)),
-        references=_references(request, subjects),
-        mode=request.mode,
+        subjects=at_start, palette=PALETTES[light],
+        plates=_plates(request, first, main), references=_references(request, subjects),
+        mode=request.mode, track=lambda time: scene.subjects_at(start + time, name),
+        lighting=scene_lighting(light, at_start, lights),
     )
+
+
+def _time_of_day(scene: SceneValue) -> str:
+    """The palette of a scene: its time of day outside, ``interior`` inside."""
+    if scene.location is not None and scene.location.setting == "INT":
+        return "interior"
+    return scene.time_of_day if scene.time_of_day in PALETTES else "day"
 
 
 def _main(subjects: Sequence[Subject]) -> Subject | None:

@@ -6,14 +6,15 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 
-from previz.backends.draft.figures import Ball, Colour, Face, Figure
+from previz.backends.draft.figures import Ball, Colour, Figure
 from previz.backends.draft.geometry import NEAR, View, clip_near, cv_points
+from previz.backends.draft.lighting import Lighting
 from previz.backends.draft.occlusion import OcclusionOrder, footprint
 
-LIGHT = np.array([-0.35, 0.75, -0.55]) / np.linalg.norm([-0.35, 0.75, -0.55])
 EDGE = 0.55  # outlines are the fill colour this much darker
 OUTLINE_POINTS = 48  # points around a head's outline
 
@@ -35,16 +36,30 @@ class Drawable:
 class Solids:
     """The subjects' solids, ready to be seen from any camera."""
 
-    def __init__(self, figures: Sequence[Figure]) -> None:
-        self._faces = _FaceTable([face for fig in figures for box in fig.boxes
-                                  for face in box.faces()])
-        self._balls = [ball for fig in figures for ball in fig.balls]
-        self._order = OcclusionOrder([footprint(_corners(fig)) for fig in figures])
+    def __init__(self, figures: Sequence[Figure], lighting: Lighting | None = None,
+                 order: OcclusionOrder | None = None,
+                 cache: dict[int, tuple[Figure, _Faces]] | None = None) -> None:
+        """``cache`` (by subject index) keeps the lit faces of figures that did not change
+        since the last frame (set pieces, people standing still)."""
+        lighting = lighting or Lighting.plain()
+        tables = []
+        for fig in figures:
+            known = cache.get(fig.index) if cache is not None else None
+            if known is None or known[0] is not fig:
+                known = (fig, _Faces.of(fig, lighting))
+                if cache is not None:
+                    cache[fig.index] = known
+            tables.append(known[1])
+        self._faces = _FaceTable(tables)
+        self._balls = [(ball, lighting.ball(ball.colour, ball.centre))
+                       for fig in figures for ball in fig.balls]
+        self._order = order or OcclusionOrder([footprint(fig.corners()) for fig in figures])
 
     def seen_by(self, view: View) -> list[Drawable]:
         """Everything ``view`` sees of the subjects, in drawing order."""
         items = self._faces.visible(view)
-        items += [item for ball in self._balls if (item := _ball(ball, view)) is not None]
+        items += [item for ball, colour in self._balls
+                  if (item := _ball(ball, colour, view)) is not None]
         parts: dict[int, list[Drawable]] = {}
         for item in sorted(items, key=lambda item: -item.depth):
             parts.setdefault(item.subject, []).append(item)
@@ -55,19 +70,41 @@ class Solids:
         return [item for index in order for item in parts[index]]
 
 
-class _FaceTable:
-    """Every box face of the scene as arrays, so each frame culls, shades and projects them
-    all at once."""
+@dataclass(frozen=True)
+class _Faces:
+    """One figure's box faces, lit: corners, normals, centres, colours and edge colours."""
 
-    def __init__(self, faces: list[Face]) -> None:
-        self.corners = np.array([face.corners for face in faces]).reshape(-1, 4, 3)
-        self.centres = self.corners.mean(axis=1)
-        self.normals = np.array([face.normal for face in faces]).reshape(-1, 3)
-        self.subjects = [face.subject for face in faces]
-        shade = 0.55 + 0.45 * np.clip(self.normals @ LIGHT, 0.0, None)
-        colours = np.array([face.colour for face in faces], float).reshape(-1, 3)
-        self.colours = [_colour(row) for row in np.minimum(colours * shade[:, None], 255)]
-        self.edges = [_colour(np.array(colour) * EDGE) for colour in self.colours]
+    corners: np.ndarray
+    normals: np.ndarray
+    centres: np.ndarray
+    subjects: list[int]
+    colours: list[Colour]
+    edges: list[Colour]
+
+    @classmethod
+    def of(cls, fig: Figure, lighting: Lighting) -> _Faces:
+        corners, normals = fig.boxes.faces()
+        centres = corners.mean(axis=1)
+        colours = np.repeat(fig.boxes.colours, 6, axis=0)
+        glow = np.repeat(fig.boxes.glow, 6)
+        lit = lighting.shade(colours, centres, normals, glow)
+        rounded = lit.astype(int).tolist()
+        edges = (lit * EDGE).astype(int).tolist()
+        return cls(corners, normals, centres, [fig.index] * len(corners),
+                   [tuple(row) for row in rounded], [tuple(row) for row in edges])
+
+
+class _FaceTable:
+    """Every box face of the scene as arrays, so each frame culls and projects them all at
+    once."""
+
+    def __init__(self, tables: Sequence[_Faces]) -> None:
+        self.corners = np.concatenate([t.corners for t in tables] or [np.zeros((0, 4, 3))])
+        self.normals = np.concatenate([t.normals for t in tables] or [np.zeros((0, 3))])
+        self.centres = np.concatenate([t.centres for t in tables] or [np.zeros((0, 3))])
+        self.subjects = [index for t in tables for index in t.subjects]
+        self.colours = [colour for t in tables for colour in t.colours]
+        self.edges = [edge for t in tables for edge in t.edges]
 
     def visible(self, view: View) -> list[Drawable]:
         if not len(self.corners):
@@ -94,15 +131,20 @@ class _FaceTable:
                         self.subjects[index])
 
 
-def _ball(ball: Ball, view: View) -> Drawable | None:
+def _ball(ball: Ball, colour: Colour, view: View) -> Drawable | None:
     """A ball as the pinhole sees it: the ellipse where the cone of rays grazing it meets the
     image (a circle only on the optical axis)."""
     centre = view.to_camera(ball.centre[None])[0]
     if centre[2] <= ball.radius + NEAR:
         return None
     outline = sphere_outline(centre, ball.radius, view.K)
-    return Drawable(float(centre[2] - ball.radius * 0.5), cv_points(outline), None,
-                    ball.colour, _colour(np.array(ball.colour) * EDGE), ball.subject, head=True)
+    depth = float(centre[2] - ball.radius * 0.5)
+    if ball.face is not None:  # hair: behind the face unless the camera is behind the head
+        toward = view.position - ball.centre
+        behind = float(ball.face @ toward) < -0.3 * float(np.linalg.norm(toward))
+        depth += -ball.radius if behind else ball.radius
+    return Drawable(depth, cv_points(outline), None,
+                    colour, _colour(np.array(colour) * EDGE), ball.subject, head=ball.head)
 
 
 def sphere_outline(centre: np.ndarray, radius: float, k: np.ndarray,
@@ -118,17 +160,15 @@ def sphere_outline(centre: np.ndarray, radius: float, k: np.ndarray,
     level = middle @ a @ middle - c
     values, vectors = np.linalg.eigh(a)
     axes = np.sqrt(level / values)
-    angles = np.linspace(0.0, 2 * np.pi, count, endpoint=False)
-    ring = np.stack([np.cos(angles) * axes[0], np.sin(angles) * axes[1]], axis=1)
+    ring = _circle(count) * axes
     return middle + ring @ vectors.T
 
 
-def _corners(fig: Figure) -> np.ndarray:
-    """Every corner of a figure's solids, balls as their bounding boxes, (M, 3)."""
-    points = [face.corners for box in fig.boxes for face in box.faces()]
-    points += [ball.centre + ball.radius * np.array([[sx, 0.0, sz] for sx in (-1, 1)
-                                                     for sz in (-1, 1)]) for ball in fig.balls]
-    return np.concatenate(points)
+@lru_cache(maxsize=4)
+def _circle(count: int) -> np.ndarray:
+    """``count`` points around the unit circle (count, 2)."""
+    angles = np.linspace(0.0, 2 * np.pi, count, endpoint=False)
+    return np.stack([np.cos(angles), np.sin(angles)], axis=1)
 
 
 def _colour(values: np.ndarray) -> Colour:

@@ -1,18 +1,23 @@
-"""Subjects as solids: people of 7.5 heads with head, torso, arms and legs; props and vehicles.
+"""Subjects as solids: articulated people on their skeletons, set pieces by kind, vehicles.
 
-Proportions follow DESIGN §6 (head 0.133·H with its top at H, shoulders 0.82·H, hips 0.5·H,
-shoulder width 0.26·H). A subject's facing turns it about the vertical: 0° faces the camera's
-base position (toward −z); positive angles turn it to its own left, so 90° faces +x, as
-``previz.core.camera.facing_direction`` has it.
+A person is built on its posed skeleton (``skeleton``: DESIGN §6's proportions, the pose, the
+walk, the head turned to its look): head, hair, neck, torso, pelvis, upper arms, forearms,
+hands, thighs, shins and feet, in the character's skin, hair and wardrobe colours. A set piece
+of the §6a library is drawn as what it is (``pieces``). A subject's facing turns it about the
+vertical: 0° faces the camera's base position (toward −z); positive angles turn it to its own
+left, so 90° faces +x, as ``previz.core.camera.facing_direction`` has it.
 """
 
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
 
+from previz.backends.draft.pieces import Part, colour_of, parts_of
+from previz.backends.draft.skeleton import FOOT, HEEL, Skeleton, body_axes, skeleton
 from previz.core.subjects import Subject
 
 Colour = tuple[int, int, int]
@@ -26,62 +31,72 @@ LAYOUT_COLOURS: tuple[Colour, ...] = (
 )
 SKIN: Colour = (196, 180, 164)
 FEATURES: Colour = (70, 58, 52)
-# Box corner signs and the faces (corner indices, outward normal) of a unit box.
-_CORNERS = np.array([[sx, sy, sz] for sx in (-1, 1) for sy in (-1, 1) for sz in (-1, 1)], float) / 2
-_FACES = (
-    ((0, 1, 3, 2), (-1, 0, 0)), ((4, 6, 7, 5), (1, 0, 0)),
-    ((0, 4, 5, 1), (0, -1, 0)), ((2, 3, 7, 6), (0, 1, 0)),
-    ((0, 2, 6, 4), (0, 0, -1)), ((1, 5, 7, 3), (0, 0, 1)),
-)
+SHOES: Colour = (52, 46, 42)
+# Box corner signs (halved) and the faces (corner indices, outward normal) of a unit box.
+CORNERS = np.array([[sx, sy, sz] for sx in (-1, 1) for sy in (-1, 1) for sz in (-1, 1)],
+                   float) / 2
+FACES = ((0, 1, 3, 2), (4, 6, 7, 5), (0, 4, 5, 1), (2, 3, 7, 6), (0, 2, 6, 4), (1, 5, 7, 3))
+NORMALS = np.array([(-1, 0, 0), (1, 0, 0), (0, -1, 0), (0, 1, 0), (0, 0, -1), (0, 0, 1)], float)
 
 
 @dataclass(frozen=True)
-class Box:
-    """A box standing in the world: centre, size (width, height, depth), yaw, colour."""
+class Boxes:
+    """Boxes as arrays: centres (B, 3), axes (B, 3, 3) (rows: the box's own x, y, z in the
+    world), sizes (B, 3), colours (B, 3), ``glow`` (B,) for lamps that light themselves."""
 
-    centre: np.ndarray
-    size: np.ndarray
-    yaw: float
-    colour: Colour
-    subject: int
+    centres: np.ndarray
+    axes: np.ndarray
+    sizes: np.ndarray
+    colours: np.ndarray
+    glow: np.ndarray
 
-    def faces(self) -> list[Face]:
-        """The six faces in world coordinates with their outward normals."""
-        rotation = yaw_matrix(self.yaw)
-        corners = (_CORNERS * self.size) @ rotation.T + self.centre
-        return [Face(corners[list(indices)], rotation @ np.array(normal, float), self.colour,
-                     self.subject) for indices, normal in _FACES]
+    def corners(self) -> np.ndarray:
+        """Every box's eight corners, (B, 8, 3)."""
+        return self.centres[:, None, :] + np.einsum("kj,bj,bjd->bkd", CORNERS, self.sizes,
+                                                    self.axes)
 
-
-@dataclass(frozen=True)
-class Face:
-    """One flat face of a solid."""
-
-    corners: np.ndarray
-    normal: np.ndarray
-    colour: Colour
-    subject: int
+    def faces(self) -> tuple[np.ndarray, np.ndarray]:
+        """The faces' corners (B·6, 4, 3) and outward normals (B·6, 3)."""
+        corners = self.corners()[:, np.array(FACES)]
+        normals = np.einsum("fj,bjd->bfd", NORMALS, self.axes)
+        return corners.reshape(-1, 4, 3), normals.reshape(-1, 3)
 
 
 @dataclass(frozen=True)
 class Ball:
-    """A sphere: a head."""
+    """A sphere: a head, its hair, a tree's crown."""
 
     centre: np.ndarray
     radius: float
     colour: Colour
     subject: int
+    head: bool = False
+    face: np.ndarray | None = None  # hair: the way its face looks (hidden behind it)
 
 
 @dataclass(frozen=True)
 class Figure:
-    """A subject's solids and where its label goes."""
+    """A subject's solids, its skeleton (people) and where its label goes."""
 
     subject: Subject
     index: int
-    boxes: tuple[Box, ...]
+    boxes: Boxes
     balls: tuple[Ball, ...]
     label_anchor: np.ndarray
+    skeleton: Skeleton | None = None
+
+    @property
+    def heads(self) -> tuple[Ball, ...]:
+        """The balls that are heads (a label sits beside them)."""
+        return tuple(ball for ball in self.balls if ball.head)
+
+    def corners(self) -> np.ndarray:
+        """Every corner of the solids, balls as their bounding squares, (M, 3)."""
+        points = [self.boxes.corners().reshape(-1, 3)]
+        points += [ball.centre + ball.radius * np.array([[sx, 0.0, sz] for sx in (-1, 1)
+                                                         for sz in (-1, 1)])
+                   for ball in self.balls]
+        return np.concatenate(points)
 
 
 def yaw_matrix(yaw: float) -> np.ndarray:
@@ -92,41 +107,174 @@ def yaw_matrix(yaw: float) -> np.ndarray:
 
 def figure(subject: Subject, index: int) -> Figure:
     """The solids of one subject."""
-    colour = PALETTE[index % len(PALETTE)]
-    yaw = -math.radians(subject.facing)  # positive facing turns the subject to its own left
-    base = np.array([subject.x, 0.0, subject.z])
-    height = subject.height
     if subject.kind == "person":
-        boxes, balls = _person(height, colour, index)
-    elif subject.kind == "vehicle":
-        boxes, balls = [((0, height / 2, 0), (1.8, height, 4.5), colour)], []
-    else:
-        side = min(height, max(0.3 * height, 1.2))  # a crate is cubic, a tower 0.3 as wide
-        boxes, balls = [((0, height / 2, 0), (side, height, side), colour)], []
+        return _person(subject, index)
+    parts, balls = parts_of(subject, PALETTE[index % len(PALETTE)])
+    yaw = -math.radians(subject.facing)
     rotation = yaw_matrix(yaw)
-    placed_boxes = tuple(
-        Box(base + rotation @ np.array(centre, float), np.array(size, float), yaw, tint, index)
-        for centre, size, tint in boxes
-    )
-    placed_balls = tuple(Ball(base + rotation @ np.array(centre, float), radius, tint, index)
-                         for centre, radius, tint in balls)
-    return Figure(subject, index, placed_boxes, placed_balls,
+    base = np.array([subject.x, 0.0, subject.z])
+    boxes = _boxes([Part(base + rotation @ np.array(p.centre, float),
+                         np.asarray(p.axes, float) @ rotation.T, p.size, p.colour, p.glow)
+                    for p in parts])
+    placed = tuple(Ball(base + rotation @ np.array(centre), radius, colour, index)
+                   for centre, radius, colour in balls)
+    height = subject.height
+    return Figure(subject, index, boxes, placed,
                   base + np.array([0.0, height + 0.12 * height / 1.75, 0.0]))
 
 
-def _person(height: float, colour: Colour, index: int) -> tuple[list, list]:
-    h = height
-    legs = tuple(int(c * 0.7) for c in colour)
-    boxes = [
-        ((-0.055 * h, 0.25 * h, 0), (0.085 * h, 0.5 * h, 0.1 * h), legs),
-        ((0.055 * h, 0.25 * h, 0), (0.085 * h, 0.5 * h, 0.1 * h), legs),
-        ((0, 0.66 * h, 0), (0.26 * h, 0.32 * h, 0.14 * h), colour),
-        ((-0.16 * h, 0.64 * h, 0), (0.06 * h, 0.36 * h, 0.07 * h), colour),
-        ((0.16 * h, 0.64 * h, 0), (0.06 * h, 0.36 * h, 0.07 * h), colour),
-        ((0, 0.845 * h, 0), (0.06 * h, 0.05 * h, 0.06 * h), SKIN),
-        ((0, 0.915 * h, -0.064 * h), (0.018 * h, 0.03 * h, 0.02 * h), SKIN),
-        ((-0.022 * h, 0.935 * h, -0.058 * h), (0.016 * h, 0.008 * h, 0.012 * h), FEATURES),
-        ((0.022 * h, 0.935 * h, -0.058 * h), (0.016 * h, 0.008 * h, 0.012 * h), FEATURES),
+def _boxes(parts: list[Part]) -> Boxes:
+    return Boxes(np.array([p.centre for p in parts], float).reshape(-1, 3),
+                 np.array([p.axes for p in parts], float).reshape(-1, 3, 3),
+                 np.array([p.size for p in parts], float).reshape(-1, 3),
+                 np.array([p.colour for p in parts], float).reshape(-1, 3),
+                 np.array([p.glow for p in parts], bool))
+
+
+def _person(subject: Subject, index: int) -> Figure:
+    bones = skeleton(subject)
+    h, fig = subject.height, bones.proportions
+    colours = subject.colours
+    skin = colour_of(colours[0], SKIN) if colours else SKIN
+    hair = colour_of(colours[1], FEATURES) if len(colours) > 1 else None
+    top = colour_of(colours[2], PALETTE[index % len(PALETTE)]) if len(colours) > 2 else \
+        PALETTE[index % len(PALETTE)]
+    legs = colour_of(colours[3], _darker(top)) if len(colours) > 3 else _darker(top)
+    forward, _ = body_axes(subject.facing)
+    girth = fig.girth
+    parts = [
+        _limb(bones["pelvis"] + [0, -0.02 * h, 0], bones["neck"] + [0, -0.01 * h, 0], forward,
+              fig.shoulder_width * h, 0.14 * h * girth, top),
+        _limb(bones["pelvis"] + [0, -0.06 * h, 0], bones["pelvis"] + [0, 0.05 * h, 0],
+              forward, (fig.hip_width + 0.09) * h, 0.13 * h * girth, legs),
+        _limb(bones["neck"] + [0, -0.02 * h, 0], bones["head"], forward, 0.06 * h, 0.06 * h,
+              skin),
     ]
-    balls = [((0, h - 0.0665 * h, 0), 0.0665 * h, SKIN)]
-    return boxes, balls
+    for side in ("l", "r"):
+        hip, knee, ankle = bones[f"{side}_hip"], bones[f"{side}_knee"], bones[f"{side}_ankle"]
+        shoulder, elbow = _arm_root(bones, side, fig, h), bones[f"{side}_elbow"]
+        wrist, hand = bones[f"{side}_wrist"], bones[f"{side}_hand"]
+        parts += [
+            _limb(hip, knee, forward, 0.09 * h, 0.1 * h, legs, overlap=0.02 * h),
+            _limb(knee, ankle, forward, 0.065 * h, 0.07 * h, legs, overlap=0.02 * h),
+            _foot(ankle, bones[f"{side}_toe"], h),
+            _limb(shoulder, elbow, forward, 0.06 * h, 0.065 * h, top, overlap=0.02 * h),
+            _limb(elbow, wrist, forward, 0.05 * h, 0.055 * h, top, overlap=0.02 * h),
+            _limb(wrist, hand, forward, 0.04 * h, 0.025 * h, skin),
+        ]
+    parts += _face(bones, h, fig.head_radius * h, skin)
+    head = Ball(bones["head"], fig.head_radius * h, skin, index, head=True)
+    balls = (head,)
+    if hair is not None:
+        back = bones["head"] - _gaze(bones) * 0.22 * fig.head_radius * h
+        balls = (Ball(back, fig.head_radius * h * 0.98, hair, index, face=_gaze(bones)), head)
+        parts.append(_fringe(bones, h, fig.head_radius * h, hair))
+    limbs = [part for part in parts if isinstance(part, Limb)]
+    boxes = _join(_limb_boxes(limbs), _boxes([part for part in parts if isinstance(part, Part)]))
+    return Figure(subject, index, boxes, balls,
+                  np.array([subject.x, fig.top * h + 0.12 * h / 1.75, subject.z]), bones)
+
+
+def _arm_root(bones: Skeleton, side: str, fig, h: float) -> np.ndarray:
+    """Where the upper arm's box starts: beside the shoulder keypoint, so that the arms'
+    outer edges reach ``half_width``."""
+    shoulder = bones[f"{side}_shoulder"]
+    outward = shoulder - bones["neck"]
+    length = float(np.linalg.norm(outward))
+    if length < 1e-9:
+        return shoulder
+    return shoulder + outward / length * 0.03 * h
+
+
+def _gaze(bones: Skeleton) -> np.ndarray:
+    """The horizontal direction the face looks."""
+    ahead = bones["nose"] - bones["head"]
+    ahead[1] = 0.0
+    length = float(np.linalg.norm(ahead))
+    return ahead / length if length > 1e-9 else np.array([0.0, 0.0, -1.0])
+
+
+def _face(bones: Skeleton, h: float, radius: float, skin: Colour) -> list[Part]:
+    """Nose and eyes: which way the head looks, seen from any side."""
+    gaze = _gaze(bones)
+    turn = math.atan2(gaze[0], -gaze[2])
+    rotation = yaw_matrix(-turn)
+    parts = [Part(bones["nose"], rotation.T, (0.018 * h, 0.03 * h, 0.02 * h), skin)]
+    for side in ("l", "r"):
+        parts.append(Part(bones[f"{side}_eye"] + gaze * 0.002 * h, rotation.T,
+                          (0.016 * h, 0.008 * h, 0.012 * h), FEATURES))
+    return parts
+
+
+def _fringe(bones: Skeleton, h: float, radius: float, hair: Colour) -> Part:
+    """Hair over the forehead, inside the head's outline."""
+    gaze = _gaze(bones)
+    turn = math.atan2(gaze[0], -gaze[2])
+    centre = bones["head"] + gaze * radius * 0.72 + np.array([0.0, radius * 0.55, 0.0])
+    return Part(centre, yaw_matrix(-turn).T, (1.2 * radius, 0.3 * radius, 0.3 * radius), hair)
+
+
+@dataclass(frozen=True)
+class Limb:
+    """A box from ``start`` to ``end``, ``width`` across the body (square to ``reference``)
+    and ``depth`` square to both, reaching ``overlap`` past each end so that bent joints show
+    no gap."""
+
+    start: np.ndarray
+    end: np.ndarray
+    reference: np.ndarray
+    width: float
+    depth: float
+    colour: Colour
+    overlap: float = 0.0
+
+
+def _limb(start: np.ndarray, end: np.ndarray, forward: np.ndarray,  # noqa: PLR0917
+          width: float, depth: float, colour: Colour, overlap: float = 0.0) -> Limb:
+    return Limb(np.asarray(start, float), np.asarray(end, float), forward, width, depth,
+                colour, overlap)
+
+
+def _limb_boxes(limbs: Sequence[Limb]) -> Boxes:
+    """All limbs' boxes at once."""
+    starts = np.array([limb.start for limb in limbs]).reshape(-1, 3)
+    ends = np.array([limb.end for limb in limbs]).reshape(-1, 3)
+    references = np.array([limb.reference for limb in limbs], float).reshape(-1, 3)
+    overlaps = np.array([limb.overlap for limb in limbs])
+    along = ends - starts
+    lengths = np.linalg.norm(along, axis=1)
+    axis = np.where(lengths[:, None] > 1e-9, along / np.maximum(lengths, 1e-9)[:, None],
+                    np.array([0.0, 1.0, 0.0]))
+    side = np.cross(axis, references)
+    for fallback in ((0.0, 0.0, 1.0), (1.0, 0.0, 0.0)):
+        flat = np.linalg.norm(side, axis=1) < 1e-6
+        side[flat] = np.cross(axis[flat], np.array(fallback))
+    side /= np.linalg.norm(side, axis=1)[:, None]
+    front = np.cross(side, axis)
+    sizes = np.stack([[limb.width for limb in limbs], lengths + 2 * overlaps,
+                      [limb.depth for limb in limbs]], axis=1)
+    return Boxes((starts + ends) / 2, np.stack([side, axis, front], axis=1), sizes,
+                 np.array([limb.colour for limb in limbs], float).reshape(-1, 3),
+                 np.zeros(len(limbs), bool))
+
+
+def _join(first: Boxes, second: Boxes) -> Boxes:
+    return Boxes(*(np.concatenate([a, b]) for a, b in
+                   ((first.centres, second.centres), (first.axes, second.axes),
+                    (first.sizes, second.sizes), (first.colours, second.colours),
+                    (first.glow, second.glow))))
+
+
+def _foot(ankle: np.ndarray, toe: np.ndarray, h: float) -> Limb:
+    """A shoe from the heel, behind the ankle, to the toe, sole level with the toe's."""
+    ahead = toe - ankle
+    ahead[1] = 0.0
+    length = float(np.linalg.norm(ahead))
+    ahead = ahead / length if length > 1e-9 else np.array([0.0, 0.0, -1.0])
+    heel = np.array([ankle[0], toe[1], ankle[2]]) - ahead * HEEL * h
+    return _limb(heel, toe, np.array([0.0, 1.0, 0.0]), 0.05 * h, FOOT * h, SHOES)
+
+
+def _darker(colour: Colour) -> Colour:
+    red, green, blue = (int(c * 0.7) for c in colour)
+    return red, green, blue

@@ -38,8 +38,8 @@ class Area:
 
 def head_box(fig: Figure, view: View) -> Area | None:
     """Where a figure's head (its top, for a prop or a vehicle) lands in the picture."""
-    if fig.balls:
-        ball = fig.balls[0]
+    if fig.heads:
+        ball = fig.heads[0]
         centre = view.to_camera(ball.centre[None])[0]
         if centre[2] <= ball.radius + NEAR:
             return None
@@ -54,7 +54,7 @@ def head_box(fig: Figure, view: View) -> Area | None:
 
 def body_box(fig: Figure, view: View) -> Area | None:
     """Where a figure's solids land in the picture (``None`` if any reach behind the lens)."""
-    corners = np.concatenate([face.corners for box in fig.boxes for face in box.faces()])
+    corners = fig.corners()
     camera = view.to_camera(corners)
     if np.any(camera[:, 2] <= NEAR):
         return None

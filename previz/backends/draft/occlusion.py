@@ -9,7 +9,7 @@ are ordered that way; faces within one subject still sort by depth.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 
 import cv2
@@ -37,10 +37,22 @@ class OcclusionOrder:
     """The planes between the subjects' footprints, found once; each frame only asks which
     side of each the camera is on."""
 
-    def __init__(self, footprints: Sequence[np.ndarray]) -> None:
-        self._splits = [split for i in range(len(footprints))
-                        for j in range(i + 1, len(footprints))
-                        if (split := _split(footprints[i], footprints[j], i, j)) is not None]
+    def __init__(self, footprints: Sequence[np.ndarray],
+                 cache: dict[tuple[int, int], _Split | None] | None = None,
+                 still: Collection[int] = ()) -> None:
+        """``cache`` keeps the planes between pairs of subjects that are both ``still`` (set
+        pieces), so a frame in which only people moved finds only their planes again."""
+        self._splits = []
+        for i in range(len(footprints)):
+            for j in range(i + 1, len(footprints)):
+                if cache is not None and i in still and j in still:
+                    if (i, j) not in cache:
+                        cache[(i, j)] = _split(footprints[i], footprints[j], i, j)
+                    split = cache[(i, j)]
+                else:
+                    split = _split(footprints[i], footprints[j], i, j)
+                if split is not None:
+                    self._splits.append(split)
 
     def back_to_front(self, shown: Sequence[int], camera: np.ndarray,
                       depths: Sequence[float]) -> list[int]:
@@ -66,18 +78,23 @@ class OcclusionOrder:
 
 
 def _split(a: np.ndarray, b: np.ndarray, i: int, j: int) -> _Split | None:
-    """A plane between footprints ``a`` (subject ``i``) and ``b`` (``j``), if they are apart."""
-    for axis in (*_normals(a), *_normals(b)):
-        on_a, on_b = a @ axis, b @ axis
-        if on_a.max() < on_b.min():
-            return _Split(axis, float(on_a.max() + on_b.min()) / 2, i, j)
-        if on_b.max() < on_a.min():
-            return _Split(axis, float(on_b.max() + on_a.min()) / 2, j, i)
-    return None
+    """A plane between footprints ``a`` (subject ``i``) and ``b`` (``j``), if they are apart:
+    the first edge normal of either hull along which they do not overlap."""
+    axes = np.concatenate([_normals(a), _normals(b)])
+    on_a, on_b = a @ axes.T, b @ axes.T
+    a_low, a_high = on_a.min(axis=0), on_a.max(axis=0)
+    b_low, b_high = on_b.min(axis=0), on_b.max(axis=0)
+    apart = np.flatnonzero((a_high < b_low) | (b_high < a_low))
+    if not len(apart):
+        return None
+    k = int(apart[0])
+    if a_high[k] < b_low[k]:
+        return _Split(axes[k], float(a_high[k] + b_low[k]) / 2, i, j)
+    return _Split(axes[k], float(b_high[k] + a_low[k]) / 2, j, i)
 
 
 def _normals(hull: np.ndarray) -> np.ndarray:
-    edges = np.roll(hull, -1, axis=0) - hull
+    edges = np.concatenate([hull[1:], hull[:1]]) - hull
     normals = np.stack([-edges[:, 1], edges[:, 0]], axis=1)
     lengths = np.linalg.norm(normals, axis=1)
     return normals[lengths > 1e-9] / lengths[lengths > 1e-9, None]

@@ -6,12 +6,14 @@ ones), and the labels beside them (``labels``). The picture is the camera's: the
 on a band outside it, in the viewer and the exports. Everything is placed in continuous pixel
 coordinates (pixel i covers [i, i+1)) and handed to OpenCV with its pixel centres at i + 0.5.
 The control modes draw the same geometry without text: ``depth`` (metres, and a grey image
-that is brighter for nearer things) and ``layout`` (a flat colour per subject).
+that is brighter for nearer things), ``layout`` (a flat colour per subject) and ``pose`` (the
+people's OpenPose skeletons, ``pose.render_pose``). A scene's ``track`` gives the subjects at
+each frame's time, so people walk, turn and look within a shot; set pieces stay put.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 import cv2
@@ -22,24 +24,33 @@ from previz.backends.draft.figures import LAYOUT_COLOURS, Figure, figure
 from previz.backends.draft.geometry import SHIFT, View, cv_points
 from previz.backends.draft.ground import draw_grid, ground_depth
 from previz.backends.draft.labels import place_labels
+from previz.backends.draft.lighting import Lighting
+from previz.backends.draft.occlusion import OcclusionOrder, footprint
 from previz.backends.draft.plates import Plate, draw_plate
+from previz.backends.draft.pose import render_pose
 from previz.backends.draft.sky import Palette, sky_rows
 from previz.backends.draft.text import Sprite, image_sprite, label_sprite
 from previz.core.subjects import Subject
 
-MODES = ("preview", "depth", "layout")
+MODES = ("preview", "depth", "layout", "pose")
 SKY_DEPTH = 1000.0
+OWNERS_SHIFT = 2  # who shows where is counted on a grid 2**2 times coarser than the frame
+OWNERS = 1 << OWNERS_SHIFT
 
 
 @dataclass(frozen=True)
 class DraftScene:
-    """What the draft shows, apart from the camera: subjects, light, plates, references."""
+    """What the draft shows, apart from the camera: subjects (at the first frame, and
+    ``track``: the subjects at a shot time, for a scene whose people move), light, plates,
+    references."""
 
     subjects: Sequence[Subject]
     palette: Palette
     plates: Sequence[Plate] = ()
     references: Mapping[str, np.ndarray] = field(default_factory=dict)
     mode: str = "preview"
+    track: Callable[[float], Sequence[Subject]] | None = None
+    lighting: Lighting | None = None
 
 
 class DraftRenderer:
@@ -49,8 +60,11 @@ class DraftRenderer:
         if scene.mode not in MODES:
             raise ValueError(f"draft mode {scene.mode!r} is not one of {', '.join(MODES)}")
         self.scene, self.width, self.height = scene, width, height
-        self.figures = [figure(subject, index) for index, subject in enumerate(scene.subjects)]
-        self._solids = Solids(self.figures)
+        self.lighting = scene.lighting or Lighting.plain()
+        self._splits: dict = {}
+        self._faces: dict = {}
+        self._subjects: tuple[Subject, ...] = ()
+        self._set_subjects(tuple(scene.subjects))
         self.text_size = max(int(height * 0.028), 10)
         self._labels = {f.index: self._label(f) for f in self.figures}
         self._thumbnails = {f.index: image_sprite(scene.references[f.subject.name])
@@ -60,8 +74,12 @@ class DraftRenderer:
     def render(self, view: View, time: float, end: float) -> np.ndarray:
         """The frame at ``time`` seconds seen by ``view``, in a shot whose last frame is at
         ``end`` seconds: HxWx3 uint8 RGB."""
+        if self.scene.track is not None:
+            self._set_subjects(tuple(self.scene.track(time)))
         if self.scene.mode == "depth":
             return encode_depth(self.depth(view))
+        if self.scene.mode == "pose":
+            return render_pose([fig.skeleton for fig in self.figures if fig.skeleton], view)
         frame = np.empty((self.height, self.width, 3), np.uint8)
         layout = self.scene.mode == "layout"
         self._background(frame, view, layout)
@@ -76,6 +94,20 @@ class DraftRenderer:
         if not layout:
             self._overlays(frame, view, time, end, shown)
         return frame
+
+    def _set_subjects(self, subjects: tuple[Subject, ...]) -> None:
+        """Rebuild what changed: people who moved; set pieces are built once."""
+        if subjects == self._subjects:
+            return
+        old = dict(enumerate(getattr(self, "figures", ())))
+        self.figures = [old[i] if i in old and i < len(self._subjects)
+                        and self._subjects[i] == subject else figure(subject, i)
+                        for i, subject in enumerate(subjects)]
+        still = {i for i, subject in enumerate(subjects) if subject.kind != "person"}
+        order = OcclusionOrder([footprint(fig.corners()) for fig in self.figures],
+                               self._splits, still)
+        self._solids = Solids(self.figures, self.lighting, order, self._faces)
+        self._subjects = subjects
 
     def depth(self, view: View) -> np.ndarray:
         """Camera-space depth in metres (H, W) float32; the sky is ``SKY_DEPTH``."""
@@ -98,6 +130,7 @@ class DraftRenderer:
         if len(polygon) >= 3:
             cv2.fillPoly(frame, [cv_points(polygon)], ground, cv2.LINE_AA, SHIFT)
         if not layout:
+            self.lighting.draw_pools(frame, view, palette.ground)
             draw_grid(frame, view, palette.ground, palette.grid)
 
     def _figures(self, frame: np.ndarray, view: View, layout: bool,
@@ -117,12 +150,14 @@ class DraftRenderer:
             return {item.subject: 1 for item in items}
         # Who shows where: a person by its head (its label sits beside it), anything else by
         # any part of it. Not uint8, so that the ids are drawn without blending.
-        owners = np.zeros(frame.shape[:2], np.int32)
+        # Counted on a grid a quarter of the frame's size: a head is more than a few pixels.
+        height, width = frame.shape[:2]
+        owners = np.zeros((height // OWNERS + 1, width // OWNERS + 1), np.int32)
         count = len(self.figures)
         for item in items:
-            self._fill(owners, item, item.subject + 1 + count * item.head)
+            _fill_coarse(owners, item, item.subject + 1 + count * item.head)
         counts = np.bincount(owners.ravel(), minlength=2 * count + 1)
-        return {fig.index: int(counts[fig.index + 1 + count * bool(fig.balls)])
+        return {fig.index: int(counts[fig.index + 1 + count * bool(fig.heads)])
                 for fig in self.figures}
 
     @staticmethod
@@ -153,6 +188,16 @@ class DraftRenderer:
         if name in self.scene.references:
             name += " (ref)"
         return label_sprite(name, self.text_size)
+
+
+def _fill_coarse(target: np.ndarray, item: Drawable, value: int) -> None:
+    """``item`` drawn into a grid ``OWNERS`` times coarser than the frame (the same fixed-point
+    coordinates read with ``OWNERS_SHIFT`` more fractional bits)."""
+    shift = SHIFT + OWNERS_SHIFT
+    if item.points is not None:
+        cv2.fillConvexPoly(target, item.points, value, cv2.LINE_8, shift)
+    elif item.circle is not None:
+        cv2.circle(target, item.circle[0], item.circle[1], value, -1, cv2.LINE_8, shift)
 
 
 def _sky_strip(palette: Palette, width: int, height: int) -> np.ndarray:

@@ -10,7 +10,7 @@ at tangent t when y - h = (d + e)·tan(θ + atan t): two such lines fix d and h.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from previz.core.subjects import Subject
 
@@ -23,11 +23,15 @@ FOOT_ROOM = 0.05  # of the frame height, under the feet of a full shot
 
 @dataclass(frozen=True)
 class FigureProportions:
-    """A person 7.5 heads tall, as fractions of the height H (the head's top is at H).
+    """A person 7.5 heads tall, as fractions of the height H (standing, the head's top is at
+    H), posed: each landmark's height above the ground in the pose (a seated figure's eyes,
+    shoulders and hips are ``drop`` lower, its head's top at ``top``).
 
     ``eye_forward``, ``chest_forward`` and ``foot_forward`` are how far the eyes, the chest
     and the toes sit in front of the body's vertical axis, ``half_width`` how far the arms
-    reach either side of it."""
+    reach either side of it. The limbs' lengths (``upper_arm``, ``forearm``, ``hip_width``
+    between the hip joints, ``ankles`` above the ground) are what the draft's articulated
+    figure and its pose keypoints are built from, so framing and drawing share one body."""
 
     head: float = 0.133
     eyes: float = 0.935
@@ -39,6 +43,17 @@ class FigureProportions:
     half_width: float = 0.19
     chest_forward: float = 0.07
     foot_forward: float = 0.05
+    upper_arm: float = 0.186
+    forearm: float = 0.146
+    hip_width: float = 0.18
+    ankles: float = 0.04
+    girth: float = 1.0  # the build: how much wider and deeper the torso is than average
+    drop: float = 0.0  # how much lower than standing the upper body is (seated)
+
+    @property
+    def top(self) -> float:
+        """Height of the head's top."""
+        return 1.0 - self.drop
 
     @property
     def head_radius(self) -> float:
@@ -48,10 +63,26 @@ class FigureProportions:
     @property
     def head_centre(self) -> float:
         """Height of the head ball's centre."""
-        return 1.0 - self.head / 2
+        return self.top - self.head / 2
+
+    def level(self, standing: float) -> float:
+        """Where a height on the standing body (a fraction of H, as the composition table
+        gives them) is in this pose: above the standing hips ``drop`` lower, between the
+        knees and the hips squeezed onto the lap."""
+        if self.drop <= 0.0 or standing <= self.knees:
+            return standing
+        hips = self.hips + self.drop
+        share = min((standing - self.knees) / max(hips - self.knees, 1e-9), 1.0)
+        return standing - self.drop * share
 
 
 PERSON = FigureProportions()
+CHILD = FigureProportions(head=0.2, eyes=0.9, shoulders=0.77, hips=0.48, knees=0.26,
+                          shoulder_width=0.25, eye_forward=0.085, half_width=0.18,
+                          chest_forward=0.075, foot_forward=0.055, upper_arm=0.17,
+                          forearm=0.13, hip_width=0.17, ankles=0.04)
+BUILDS = {"slight": 0.88, "average": 1.0, "broad": 1.18}
+SEATED_POSES = ("sit",)
 
 
 @dataclass(frozen=True)
@@ -97,9 +128,23 @@ class Placement:
 
 
 def proportions_of(subject: Subject) -> FigureProportions:
-    """The landmarks' fractions for a subject (props and vehicles use a person's, of their
-    own height: their top is the top)."""
-    return PERSON
+    """The landmarks' fractions for a subject in its figure (adult, child), build and pose
+    (seated: the upper body lowered onto a seat at knee height). Props and vehicles use a
+    standing adult's, of their own height: their top is the top."""
+    if subject.kind != "person":
+        return PERSON
+    base = CHILD if subject.figure == "child" else PERSON
+    girth = BUILDS.get(subject.build, 1.0)
+    if girth != 1.0:
+        base = replace(base, shoulder_width=base.shoulder_width * girth,
+                       half_width=base.half_width * girth,
+                       chest_forward=base.chest_forward * girth,
+                       hip_width=base.hip_width * girth, girth=girth)
+    if subject.pose not in SEATED_POSES:
+        return base
+    drop = base.hips - base.knees  # the hips come down onto a seat at knee height
+    return replace(base, eyes=base.eyes - drop, shoulders=base.shoulders - drop,
+                   hips=base.knees, drop=drop)
 
 
 def frame_rule(size: str, subject: Subject, half: float) -> tuple[Landmark, Landmark]:
@@ -112,13 +157,13 @@ def frame_rule(size: str, subject: Subject, half: float) -> tuple[Landmark, Land
                 Landmark(0.0, axis, 0.0, -half / 3))
     if rule.headroom is None:
         return (Landmark(fig.eyes * height, 0.0, 0.0, half / 3),
-                Landmark(rule.bottom * height, 0.0, 0.0, -half))
+                Landmark(fig.level(rule.bottom) * height, 0.0, 0.0, -half))
     top = Landmark(fig.head_centre * height, axis, fig.head_radius * height,
                    half * (1 - 2 * rule.headroom))
     if rule.bottom is None:  # the toes, the nearest and so the lowest part of the feet
         toes = axis - fig.foot_forward * height * math.cos(math.radians(subject.facing))
         return top, Landmark(0.0, toes, 0.0, -half * (1 - 2 * FOOT_ROOM))
-    return top, Landmark(rule.bottom * height, 0.0, 0.0, -half)
+    return top, Landmark(fig.level(rule.bottom) * height, 0.0, 0.0, -half)
 
 
 def eye_offset(subject: Subject) -> float:

@@ -1,0 +1,147 @@
+"""Light for the draft: the sun or moon of the time of day, the sky's fill, and practicals.
+
+A face is lit by the fill (ambient), the sun or moon (Lambert, toward ``direction``) and each
+practical that is on (dawn, dusk, night, interiors): a lamp of height y over a point d away
+gives ``intensity · y² · cos / d²``, so on the ground beneath it the pool falls off as
+y³ / (r² + y²)^1.5 with the distance r from its foot. The ground's pools are drawn as rings
+of that falloff, projected exactly like the grid. Lamps (lamp posts' heads, a location's
+lights) glow at full colour. With no scene, ``Lighting.plain`` is the draft's old fixed light.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+
+from previz.backends.draft.geometry import SHIFT, View, clip_near, cv_points
+from previz.backends.draft.pieces import colour_of
+from previz.core.subjects import Subject
+
+LIGHT = np.array([-0.35, 0.75, -0.55]) / np.linalg.norm([-0.35, 0.75, -0.55])
+GROUND_ALBEDO = np.array([118, 122, 112], float) / 255.0
+POOL_RINGS = (2.6, 1.8, 1.25, 0.85, 0.5, 0.22)  # of the lamp's height, outermost first
+RING_POINTS = 40
+LIT_AT = ("dawn", "dusk", "night", "interior")
+LAMP_HEAD = (0.42, -0.32)  # a lamp post's lamp: out along its arm, below its top (metres)
+
+
+@dataclass(frozen=True)
+class Practical:
+    """A lamp at ``position`` (world metres) of ``colour`` (0..1 per channel), ``intensity``."""
+
+    position: np.ndarray
+    colour: np.ndarray
+    intensity: float = 1.0
+
+    def irradiance(self, points: np.ndarray, normals: np.ndarray | None) -> np.ndarray:
+        """How much light (N,) reaches ``points`` (N, 3), facing ``normals`` (or the lamp)."""
+        offset = self.position - points
+        distance2 = np.maximum(np.einsum("ij,ij->i", offset, offset), 1e-6)
+        cosine = (np.ones(len(points)) if normals is None else
+                  np.clip(np.einsum("ij,ij->i", normals, offset) / np.sqrt(distance2), 0, 1))
+        height2 = max(self.position[1], 0.5) ** 2
+        return np.minimum(self.intensity * height2 * cosine / distance2, 1.6)
+
+
+@dataclass(frozen=True)
+class Lighting:
+    """The light of one scene: fill and key (RGB multipliers), the key's direction, lamps."""
+
+    ambient: np.ndarray
+    key: np.ndarray
+    direction: np.ndarray
+    practicals: tuple[Practical, ...] = ()
+    lamps_on: bool = False
+    flat_balls: bool = False
+
+    @classmethod
+    def plain(cls) -> Lighting:
+        """The draft's fixed light for a shot without a scene: heads flat, faces 0.55-1.0."""
+        return cls(np.full(3, 0.55), np.full(3, 0.45), LIGHT, flat_balls=True)
+
+    def shade(self, colours: np.ndarray, points: np.ndarray, normals: np.ndarray,
+              glow: np.ndarray) -> np.ndarray:
+        """Lit colours (N, 3) of faces of ``colours`` at ``points`` facing ``normals``."""
+        light = self.ambient + np.clip(normals @ self.direction, 0, None)[:, None] * self.key
+        for lamp in self.practicals:
+            light = light + lamp.irradiance(points, normals)[:, None] * lamp.colour
+        lit = colours * light
+        if self.lamps_on:
+            lit[glow] = colours[glow]
+        return np.minimum(lit, 255.0)
+
+    def ball(self, colour: Sequence[int], centre: np.ndarray) -> tuple[int, int, int]:
+        """A ball's one colour: lit as its side toward the light."""
+        if self.flat_balls:
+            return tuple(int(c) for c in colour)
+        light = self.ambient + 0.6 * self.key
+        for lamp in self.practicals:
+            light = light + 0.4 * lamp.irradiance(centre[None], None)[0] * lamp.colour
+        red, green, blue = (int(min(c * f, 255)) for c, f in zip(colour, light, strict=True))
+        return red, green, blue
+
+    def draw_pools(self, frame: np.ndarray, view: View, ground: Sequence[int]) -> None:
+        """The practicals' pools of light on the ground, outer rings first."""
+        base = np.array(ground, float)
+        for lamp in self.practicals:
+            height = max(float(lamp.position[1]), 0.5)
+            foot = np.array([lamp.position[0], 0.0, lamp.position[2]])
+            for share in POOL_RINGS:
+                radius = share * height
+                inner = radius * 0.8
+                falloff = lamp.intensity * height**3 / (inner**2 + height**2) ** 1.5
+                colour = np.minimum(base + 255 * GROUND_ALBEDO * lamp.colour * falloff, 255)
+                _fill_disc(frame, view, foot, radius, tuple(int(c) for c in colour))
+
+
+def _fill_disc(frame: np.ndarray, view: View, centre: np.ndarray, radius: float,
+               colour: tuple[int, int, int]) -> None:
+    angles = np.linspace(0, 2 * math.pi, RING_POINTS, endpoint=False)
+    ring = centre + radius * np.stack([np.cos(angles), np.zeros_like(angles),
+                                       np.sin(angles)], axis=1)
+    camera = clip_near(view.to_camera(ring))
+    if len(camera) >= 3:
+        cv2.fillPoly(frame, [cv_points(view.to_pixels(camera))], colour, cv2.LINE_AA, SHIFT)
+
+
+SKIES = {
+    "day": (0.55, (1.0, 1.0, 1.0), 0.5, (1.0, 0.98, 0.94), (-0.35, 0.75, -0.55)),
+    "dawn": (0.42, (0.95, 0.92, 1.0), 0.45, (1.0, 0.8, 0.66), (0.8, 0.3, -0.4)),
+    "dusk": (0.4, (0.85, 0.85, 1.0), 0.45, (1.0, 0.72, 0.5), (-0.8, 0.28, 0.45)),
+    "night": (0.1, (0.7, 0.82, 1.1), 0.12, (0.72, 0.82, 1.0), (0.3, 0.8, 0.4)),
+    "interior": (0.5, (1.0, 0.96, 0.9), 0.3, (1.0, 0.95, 0.85), (0.2, 1.0, -0.3)),
+}
+
+
+def scene_lighting(time_of_day: str, subjects: Sequence[Subject],
+                   lights: Sequence[object] = ()) -> Lighting:
+    """The light of a scene at ``time_of_day`` (``interior`` for INT): the sky's key and fill,
+    and, where lamps are on, each lamp post's lamp and each of the location's ``lights``."""
+    fill, fill_colour, key, key_colour, direction = SKIES.get(time_of_day, SKIES["day"])
+    lamps_on = time_of_day in LIT_AT
+    practicals: list[Practical] = []
+    if lamps_on:
+        practicals += [Practical(np.array([light.x, light.y, light.z], float),
+                                 np.array(colour_of(light.colour, (255, 216, 160))) / 255.0,
+                                 float(light.intensity)) for light in lights]
+        posts = [_post_lamp(subject) for subject in subjects if subject.piece == "lamp_post"]
+        practicals += [post for post in posts  # a post the location already lights is lit once
+                       if all(np.linalg.norm(post.position - lamp.position) > 1.0
+                              for lamp in practicals)]
+    unit = np.array(direction, float) / np.linalg.norm(direction)
+    return Lighting(fill * np.array(fill_colour), key * np.array(key_colour), unit,
+                    tuple(practicals), lamps_on)
+
+
+def _post_lamp(subject: Subject) -> Practical:
+    """A lamp post's lamp, where ``pieces`` draws it."""
+    angle = -math.radians(subject.facing)
+    out, below = LAMP_HEAD
+    x = subject.x + out * math.cos(angle)
+    z = subject.z - out * math.sin(angle)
+    return Practical(np.array([x, subject.height + below, z]),
+                     np.array([1.0, 0.88, 0.64]), 1.0)

@@ -1,0 +1,244 @@
+"""A person's posed skeleton in the world: the joints the draft's figure and pose render share.
+
+The body's lengths are ``proportions_of(subject)`` (DESIGN §6: the same numbers framing uses),
+posed as the blocking says (stand, sit, walk, run, lie, point, phone) and turned to its facing,
+the head turned toward ``look``. A walk plants each foot: over one step the stance foot moves
+back under the body at exactly the path speed, so it stays still on the ground, and the swing
+foot comes through to land one step ahead; the stride's phase is the distance walked, so
+stride length x cadence is the path speed by construction.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+
+from previz.core.camera.composition import FigureProportions, proportions_of
+from previz.core.subjects import Subject
+
+OPENPOSE = ("nose", "neck", "r_shoulder", "r_elbow", "r_wrist", "l_shoulder", "l_elbow",
+            "l_wrist", "r_hip", "r_knee", "r_ankle", "l_hip", "l_knee", "l_ankle", "r_eye",
+            "l_eye", "r_ear", "l_ear")
+EXTRA = ("pelvis", "head", "r_toe", "l_toe", "r_hand", "l_hand", "chest")
+JOINTS = OPENPOSE + EXTRA
+INDEX = {name: index for index, name in enumerate(JOINTS)}
+HEAD_TURN = 80.0  # degrees the head turns at most from the body's facing
+STEP = 0.41  # a walk's step, of the height, at an unhurried 1.4 m/s
+WALK_SPEED = 1.4
+LIFT = 0.07  # the swing foot's lift, of the height
+FOOT = 0.035  # a shoe's height, of the height; the toe is ``foot_forward`` ahead of the ankle
+HEEL = 0.045  # how far the heel is behind the ankle, of the height
+
+
+@dataclass(frozen=True)
+class Skeleton:
+    """World positions (len(JOINTS), 3) of one person's joints, and its proportions."""
+
+    joints: np.ndarray
+    proportions: FigureProportions
+    height: float
+
+    def __getitem__(self, name: str) -> np.ndarray:
+        return self.joints[INDEX[name]]
+
+    def keypoints(self) -> np.ndarray:
+        """The 18 OpenPose keypoints, in OpenPose's order, world coordinates (18, 3)."""
+        return self.joints[: len(OPENPOSE)]
+
+
+def step_length(subject: Subject) -> float:
+    """One step (heel to heel of the two feet) in metres at the subject's speed."""
+    scale = math.sqrt(max(subject.speed, 0.2) / WALK_SPEED)
+    return min(max(STEP * scale, 0.15), 0.75) * subject.height
+
+
+def body_axes(facing: float) -> tuple[np.ndarray, np.ndarray]:
+    """The ground directions a subject faces and has on its left, for ``facing`` degrees."""
+    angle = math.radians(facing)
+    forward = np.array([math.sin(angle), 0.0, -math.cos(angle)])
+    left = np.array([math.cos(angle), 0.0, math.sin(angle)])
+    return forward, left
+
+
+def skeleton(subject: Subject) -> Skeleton:
+    """The posed skeleton of a person ``subject``."""
+    fig = proportions_of(subject)
+    local = _posed(subject, fig)  # (forward, up, left) fractions of the height
+    local = _turn_head(local, subject, fig)
+    forward, left = body_axes(subject.facing)
+    up = np.array([0.0, 1.0, 0.0])
+    base = np.array([subject.x, 0.0, subject.z])
+    h = subject.height
+    world = base + h * (local[:, :1] * forward + local[:, 1:2] * up + local[:, 2:3] * left)
+    return Skeleton(world, fig, h)
+
+
+def _standing(fig: FigureProportions) -> np.ndarray:
+    """The standing skeleton, (forward, up, left) as fractions of the height."""
+    joints = np.zeros((len(JOINTS), 3))
+    sw, hw = fig.shoulder_width / 2, fig.hip_width / 2
+    head = fig.head_centre
+    r = fig.head_radius
+    put = {
+        "nose": (r * 1.02, fig.eyes - 0.28 * r, 0.0),
+        "neck": (0.0, fig.shoulders, 0.0),
+        "pelvis": (0.0, fig.hips, 0.0),
+        "chest": (0.0, (fig.shoulders + fig.hips) / 2 + 0.06, 0.0),
+        "head": (0.0, head, 0.0),
+    }
+    for side, sign in (("l", 1.0), ("r", -1.0)):
+        put[f"{side}_shoulder"] = (0.0, fig.shoulders, sign * sw)
+        put[f"{side}_elbow"] = (-0.01, fig.shoulders - fig.upper_arm, sign * (sw + 0.012))
+        put[f"{side}_wrist"] = (0.01, fig.shoulders - fig.upper_arm - fig.forearm,
+                                sign * (sw + 0.018))
+        put[f"{side}_hand"] = (0.015, fig.shoulders - fig.upper_arm - fig.forearm - 0.07,
+                               sign * (sw + 0.018))
+        put[f"{side}_hip"] = (0.0, fig.hips, sign * hw)
+        put[f"{side}_knee"] = (0.0, fig.knees, sign * hw)
+        put[f"{side}_ankle"] = (0.0, fig.ankles, sign * hw)
+        put[f"{side}_toe"] = (fig.foot_forward, FOOT / 2, sign * hw)
+        put[f"{side}_eye"] = (math.sqrt(max(r * r - (0.45 * r) ** 2, 0)) * 0.98,
+                              fig.eyes, sign * 0.45 * r)
+        put[f"{side}_ear"] = (0.0, fig.eyes - 0.1 * r, sign * r)
+    for name, value in put.items():
+        joints[INDEX[name]] = value
+    return joints
+
+
+def _posed(subject: Subject, fig: FigureProportions) -> np.ndarray:
+    joints = _standing(fig)
+    pose = subject.pose
+    if pose in ("walk", "run") and subject.speed > 0:
+        _walk(joints, subject, fig)
+    elif pose == "sit":
+        _sit(joints, fig)
+    elif pose == "point":
+        _reach(joints, "r", (1.0, 0.08, -0.25), fig)
+    elif pose == "phone":
+        _phone(joints, fig)
+    elif pose == "lie":
+        joints = _lie(joints, fig)
+    return joints
+
+
+def _walk(joints: np.ndarray, subject: Subject, fig: FigureProportions) -> None:
+    """Feet planted in turn, one step apart; pelvis lowered so the legs reach; arms swing
+    against the legs."""
+    step = step_length(subject) / subject.height
+    phase = (subject.walked / (2 * step * subject.height)) % 1.0
+    leg = fig.hips - fig.ankles
+    pelvis = fig.ankles + math.sqrt(max(leg**2 - (step / 2) ** 2, 0.0)) * 0.995
+    drop = fig.hips - pelvis
+    for name in ("neck", "pelvis", "chest", "head", "nose"):
+        joints[INDEX[name], 1] -= drop
+    for side in ("l", "r"):
+        for part in ("shoulder", "elbow", "wrist", "hand", "hip", "eye", "ear"):
+            joints[INDEX[f"{side}_{part}"], 1] -= drop
+    run = subject.pose == "run"
+    for side, shift in (("l", 0.0), ("r", 0.5)):
+        p = (phase + shift) % 1.0
+        if p < 0.5:  # stance: from a step ahead to a step behind, planted on the ground
+            offset, lift = step / 2 - step * (p / 0.5), 0.0
+        else:  # swing: forward through the air
+            q = (p - 0.5) / 0.5
+            offset = -step / 2 + step * (1 - math.cos(math.pi * q)) / 2
+            lift = LIFT * math.sin(math.pi * q)
+        hip = joints[INDEX[f"{side}_hip"]]
+        ankle = np.array([offset, fig.ankles + lift, hip[2]])
+        joints[INDEX[f"{side}_ankle"]] = ankle
+        joints[INDEX[f"{side}_toe"]] = ankle + np.array([fig.foot_forward,
+                                                         FOOT / 2 - fig.ankles, 0.0])
+        joints[INDEX[f"{side}_knee"]] = _knee(hip, ankle, fig.hips - fig.knees,
+                                              fig.knees - fig.ankles)
+        swing = -offset / (step / 2) * (0.6 if run else 0.35)  # radians, against the leg
+        _swing_arm(joints, "r" if side == "l" else "l", -swing, fig, bend=1.3 if run else 0.25)
+
+
+def _knee(hip: np.ndarray, ankle: np.ndarray, thigh: float, shin: float) -> np.ndarray:
+    """The knee between a hip and an ankle, bent forward (two-bone reach in the leg's plane)."""
+    delta = ankle - hip
+    distance = float(np.linalg.norm(delta[:2]))
+    if distance >= thigh + shin - 1e-9:
+        return hip + delta * thigh / (thigh + shin)
+    along = (thigh**2 - shin**2 + distance**2) / (2 * distance)
+    across = math.sqrt(max(thigh**2 - along**2, 0.0))
+    direction = delta[:2] / distance
+    normal = np.array([-direction[1], direction[0]])
+    if normal[0] < 0:  # the knee points forward
+        normal = -normal
+    point = hip[:2] + direction * along + normal * across
+    return np.array([point[0], point[1], (hip[2] + ankle[2]) / 2])
+
+
+def _swing_arm(joints: np.ndarray, side: str, angle: float, fig: FigureProportions,
+               bend: float) -> None:
+    """An arm hanging from its shoulder turned ``angle`` radians forward, the elbow bent."""
+    shoulder = joints[INDEX[f"{side}_shoulder"]]
+    down = np.array([math.sin(angle), -math.cos(angle)])
+    elbow = shoulder[:2] + down * fig.upper_arm
+    fore = angle + bend
+    wrist = elbow + np.array([math.sin(fore), -math.cos(fore)]) * fig.forearm
+    hand = wrist + np.array([math.sin(fore), -math.cos(fore)]) * 0.07
+    lateral = shoulder[2] + np.sign(shoulder[2]) * 0.012
+    joints[INDEX[f"{side}_elbow"]] = (*elbow, lateral)
+    joints[INDEX[f"{side}_wrist"]] = (*wrist, lateral + np.sign(shoulder[2]) * 0.006)
+    joints[INDEX[f"{side}_hand"]] = (*hand, lateral + np.sign(shoulder[2]) * 0.006)
+
+
+def _sit(joints: np.ndarray, fig: FigureProportions) -> None:
+    """On a seat at knee height: thighs forward, shins down, hands on the thighs. ``fig`` is
+    already seated: its hips are at the seat, its upper body lowered by ``drop``."""
+    thigh = fig.hips + fig.drop - fig.knees  # the standing thigh's length
+    for side in ("l", "r"):
+        hip = joints[INDEX[f"{side}_hip"]]
+        knee = np.array([thigh, fig.hips, hip[2]])
+        joints[INDEX[f"{side}_knee"]] = knee
+        joints[INDEX[f"{side}_ankle"]] = (thigh, fig.ankles, hip[2])
+        joints[INDEX[f"{side}_toe"]] = (thigh + fig.foot_forward, FOOT / 2, hip[2])
+        _swing_arm(joints, side, 0.15, fig, bend=1.25)
+
+
+def _reach(joints: np.ndarray, side: str, direction: tuple[float, float, float],
+           fig: FigureProportions) -> None:
+    """An arm held straight out along ``direction`` (forward, up, left) from its shoulder."""
+    shoulder = joints[INDEX[f"{side}_shoulder"]]
+    unit = np.array(direction) / np.linalg.norm(direction)
+    joints[INDEX[f"{side}_elbow"]] = shoulder + unit * fig.upper_arm
+    joints[INDEX[f"{side}_wrist"]] = shoulder + unit * (fig.upper_arm + fig.forearm)
+    joints[INDEX[f"{side}_hand"]] = shoulder + unit * (fig.upper_arm + fig.forearm + 0.07)
+
+
+def _phone(joints: np.ndarray, fig: FigureProportions) -> None:
+    """The right hand at the right ear."""
+    shoulder = joints[INDEX["r_shoulder"]]
+    ear = joints[INDEX["r_ear"]]
+    joints[INDEX["r_elbow"]] = shoulder + np.array([0.07, -0.13, -0.03])
+    joints[INDEX["r_wrist"]] = ear + np.array([0.02, -0.03, -0.02])
+    joints[INDEX["r_hand"]] = ear + np.array([0.03, 0.02, -0.015])
+
+
+def _lie(joints: np.ndarray, fig: FigureProportions) -> np.ndarray:
+    """On the back along the ground, head toward the back: up becomes backward."""
+    lying = joints.copy()
+    lying[:, 0] = -(joints[:, 1] - fig.hips)
+    lying[:, 1] = 0.07 + joints[:, 0]
+    return lying
+
+
+def _turn_head(local: np.ndarray, subject: Subject, fig: FigureProportions) -> np.ndarray:
+    """The head's points turned about the neck toward ``look``, at most ``HEAD_TURN``."""
+    if subject.look is None or subject.pose == "lie":
+        return local
+    turn = math.remainder(subject.look - subject.facing, 360.0)
+    turn = math.radians(max(-HEAD_TURN, min(HEAD_TURN, turn)))
+    if abs(turn) < 1e-9:
+        return local
+    c, s = math.cos(turn), math.sin(turn)
+    centre = local[INDEX["neck"]]
+    turned = local.copy()
+    for name in ("nose", "r_eye", "l_eye", "r_ear", "l_ear", "head"):
+        f, u, l_ = local[INDEX[name]] - centre
+        turned[INDEX[name]] = centre + np.array([f * c - l_ * s, u, f * s + l_ * c])
+    return turned

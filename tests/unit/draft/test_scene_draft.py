@@ -1,0 +1,209 @@
+"""The draft shows the scene: walks whose stride matches the path speed and that move within a
+shot, heads turned to their look-at target, child and seated figures framed by their own
+landmarks, set pieces drawn as what they are, and a night exterior dark but for its lamps."""
+
+from __future__ import annotations
+
+import math
+from fractions import Fraction
+
+import cv2
+import numpy as np
+import pytest
+
+from previz.backends.draft.backend import DraftBackend
+from previz.backends.draft.geometry import View
+from previz.backends.draft.pose import COLOURS
+from previz.backends.draft.skeleton import INDEX, skeleton
+from previz.core.blocking import heading_of, parse_blocking
+from previz.core.camera import ShotCamera, camera_path
+from previz.core.cast import Character
+from previz.core.locations import Location, SetPiece
+from previz.core.scene import SceneValue
+from previz.core.subjects import Subject
+from previz.engine.backend import CancelToken, RenderRequest
+
+W, H = 640, 360
+ANN = Character("8a4a1d2e-0000-4c8a-9a0f-3f6a1d2b7c01", "Ann", height=1.7,
+                wardrobe=("#a03030", "#202830"))
+BEN = Character("8a4a1d2e-0000-4c8a-9a0f-3f6a1d2b7c02", "Ben", height=1.85, build="broad")
+
+
+def _scene(marks: list[dict], pieces: tuple[SetPiece, ...] = (), time_of_day: str = "day",
+           cast: tuple[Character, ...] = (ANN, BEN)) -> SceneValue:
+    location = Location("8a4a1d2e-0000-4c8a-9a0f-3f6a1d2b7c09", "Quay", set_pieces=pieces)
+    return SceneValue("1", "", location, time_of_day, cast, parse_blocking(marks))
+
+
+def _walk(speed: float) -> SceneValue:
+    return _scene([{"character": ANN.id, "time": 0.0, "x": -10.0, "z": 0.0},
+                   {"character": ANN.id, "time": 0.0, "x": 10.0, "z": 0.0, "speed": speed},
+                   {"character": BEN.id, "time": 0.0, "x": 0.0, "z": 4.0}])
+
+
+def _render(scene: SceneValue, main: str, start: float, frames: int, mode: str, *,
+            size: str = "wide", lens: float = 24.0, width: int = W,
+            height: int = H) -> tuple[list[np.ndarray], list[View]]:
+    subjects = scene.subjects_at(start, main)
+    framed = next(subject for subject in subjects if subject.main)
+    path = camera_path(ShotCamera(framed, size, "eye", lens, "super35", width, height), (),
+                       frames)
+    request = RenderRequest(prompt="", width=width, height=height, frame_count=frames,
+                            fps=Fraction(24), seed=0, camera=path, subjects=subjects,
+                            mode=mode, scene=scene, scene_time=start)
+    views = [View(path.K[i], path.world_to_camera[i], width, height) for i in range(frames)]
+    return list(DraftBackend().generate(request, lambda *_: None, CancelToken())), views
+
+
+def _footfalls(scene: SceneValue, side: str) -> tuple[np.ndarray, np.ndarray]:
+    """Times and ground places where ``side``'s ankle comes to rest, sampled at 480 Hz."""
+    times = np.arange(0.5, 6.0, 1 / 480)
+    places = np.array([skeleton(scene.subjects_at(t, "Ann")[0])[f"{side}_ankle"][[0, 2]]
+                       for t in times])
+    still = np.linalg.norm(np.diff(places, axis=0), axis=1) * 480 < 0.02
+    landing = np.flatnonzero(still[1:] & ~still[:-1]) + 1
+    return times[landing], places[landing]
+
+
+@pytest.mark.parametrize("speed", [0.8, 1.4, 2.0, 3.5])
+def test_stride_length_times_cadence_is_the_path_speed(speed: float) -> None:
+    scene = _walk(speed)
+    for side in ("l", "r"):
+        times, places = _footfalls(scene, side)
+        assert len(times) >= 3, "the foot never rests: it is not planted"
+        stride = float(np.mean(np.linalg.norm(np.diff(places, axis=0), axis=1)))
+        cadence = 1.0 / float(np.mean(np.diff(times)))  # strides a second
+        assert stride * cadence == pytest.approx(speed, rel=0.05)
+        assert 0.3 * ANN.height < stride < 1.6 * ANN.height  # a stride a person can take
+
+
+def test_a_walk_moves_within_one_shot_to_the_blocked_place() -> None:
+    scene = _walk(1.4)
+    frames, views = _render(scene, "Ben", 6.0, 25, "pose")
+    seen = []
+    for index in (0, 24):
+        time = 6.0 + index / 24
+        neck = skeleton(scene.subjects_at(time, "Ben")[0])["neck"]  # Ann's, walking
+        expected = views[index].project(neck[None])[0]
+        mask = np.all(frames[index] == COLOURS[INDEX["neck"]], axis=2).astype(np.uint8)
+        _, _, _, centres = cv2.connectedComponentsWithStats(mask)
+        found = min(centres[1:] + 0.5, key=lambda c: np.linalg.norm(c - expected))
+        assert np.linalg.norm(found - expected) < 2.0, index
+        seen.append(found)
+    assert seen[1][0] - seen[0][0] > 20  # she walked a metre and more across the frame
+    assert scene.subjects_at(7.0, "Ben")[0].x - scene.subjects_at(6.0, "Ben")[0].x == \
+        pytest.approx(1.4)
+
+
+def test_a_head_turns_to_its_look_at_target() -> None:
+    scene = _scene([{"character": ANN.id, "time": 0.0, "x": 0.0, "z": 0.0, "facing": 0.0,
+                     "look_at": BEN.id},
+                    {"character": BEN.id, "time": 0.0, "x": 2.0, "z": -1.5}])
+    ann = scene.subjects_at(0.0, "Ann")[0]
+    bones = skeleton(ann)
+    gaze = bones["nose"] - bones["head"]
+    target = heading_of(2.0, -1.5)  # 53° to her left, toward the camera's right
+    assert heading_of(gaze[0], gaze[2]) == pytest.approx(target, abs=0.5)
+    assert ann.facing == pytest.approx(0.0)  # her body stays on its mark's facing
+    shoulders = bones["l_shoulder"] - bones["r_shoulder"]
+    assert shoulders[2] == pytest.approx(0.0, abs=1e-9)  # square to the camera still
+
+
+def test_a_walker_looks_at_someone_over_the_shoulder_as_far_as_a_neck_turns() -> None:
+    scene = _scene([{"character": ANN.id, "time": 0.0, "x": -5.0, "z": 0.0},
+                    {"character": ANN.id, "time": 0.0, "x": 5.0, "z": 0.0, "look_at": BEN.id},
+                    {"character": BEN.id, "time": 0.0, "x": -8.0, "z": 0.0}])
+    ann = scene.subjects_at(1.0, "Ann")[0]  # walking along +x, Ben right behind her
+    bones = skeleton(ann)
+    gaze = bones["nose"] - bones["head"]
+    turned = math.remainder(heading_of(gaze[0], gaze[2]) - ann.facing, 360.0)
+    assert abs(turned) == pytest.approx(80.0, abs=0.5)
+
+
+def _eye_line(frame: np.ndarray) -> float:
+    """The row through the eyes: the middle of the two largest dark warm patches."""
+    pixels = frame.astype(int)
+    eyes = (pixels.sum(axis=2) < 195) & (pixels[:, :, 0] > pixels[:, :, 2] + 5)
+    count, _, stats, _ = cv2.connectedComponentsWithStats(eyes.astype(np.uint8))
+    assert count > 1, "no eyes in the picture"
+    largest = stats[1:][np.argsort(stats[1:, cv2.CC_STAT_AREA])[::-1][:2]]
+    return float(np.mean(largest[:, cv2.CC_STAT_TOP] + largest[:, cv2.CC_STAT_HEIGHT] / 2))
+
+
+@pytest.mark.parametrize("who", ["child", "seated"])
+@pytest.mark.parametrize("size", ["close_up", "medium_close_up"])
+def test_child_and_seated_figures_are_framed_by_their_own_eyes(who: str, size: str) -> None:
+    subject = (Subject("Dot", height=1.1, figure="child", main=True) if who == "child"
+               else Subject("Cy", height=1.75, pose="sit", main=True))
+    path = camera_path(ShotCamera(subject, size, "eye", 50.0, "super35", W, H), (), 1)
+    request = RenderRequest(prompt="", width=W, height=H, frame_count=1, fps=Fraction(24),
+                            seed=0, camera=path, subjects=(subject,))
+    frame = next(DraftBackend().generate(request, lambda *_: None, CancelToken()))
+    assert abs(_eye_line(frame) / H - 1 / 3) < 0.02
+    if who == "seated":  # the camera comes down to the seated eye line, not a standing one
+        assert path.pose(0).position[1] < 0.75 * 1.75
+
+
+def _piece_view(piece: SetPiece) -> tuple[np.ndarray, View]:
+    scene = _scene([], (piece,), cast=())
+    frames, views = _render(scene, piece.name, 0.0, 1, "layout", size="full", lens=35.0)
+    return frames[0], views[0]
+
+
+def test_a_lamp_post_is_a_pole_not_a_slab() -> None:
+    post = SetPiece.of_kind("lamp_post", "lamp post")
+    frame, view = _piece_view(post)
+    drawn = np.abs(frame.astype(int) - (64, 64, 64)).max(axis=2) > 30
+    drawn &= frame.any(axis=2)  # not the sky
+    row = int(view.project(np.array([[0.0, 2.0, 0.0]]))[0, 1])
+    width = np.count_nonzero(drawn[row])
+    depth = view.to_camera(np.array([[0.0, 2.0, 0.0]]))[0, 2]
+    pole = 0.35 * post.width * view.K[0, 0] / depth
+    assert width == pytest.approx(pole, abs=2.0)  # the pole's width, not the 0.25 m base's
+    lamp = int(view.project(np.array([[0.42, post.height - 0.32, 0.0]]))[0, 1])
+    assert np.count_nonzero(drawn[lamp]) > 3 * pole  # the lamp hangs out from the pole
+
+
+def test_a_car_has_wheels_and_glass() -> None:
+    car = SetPiece.of_kind("car", "car", rotation=90.0)
+    frame, _ = _piece_view(car)
+    colours = {tuple(c) for c in frame.reshape(-1, 3)[::7]}
+    preview_frames, _ = _render(_scene([], (car,), cast=()), "car", 0.0, 1, "preview",
+                                size="full", lens=35.0)
+    tyre = np.abs(preview_frames[0].astype(int) - (18, 18, 20)).max(axis=2) < 16
+    assert tyre.sum() > 200  # dark wheels under the body
+    assert len(colours) > 2
+
+
+def test_a_night_exterior_is_dark_but_for_its_lamps() -> None:
+    pieces = (SetPiece.of_kind("lamp_post", "lamp", x=0.0, z=4.0),
+              SetPiece.of_kind("lamp_post", "far lamp", x=9.0, z=14.0))
+    scene = _scene([{"character": ANN.id, "time": 0.0, "x": -3.0, "z": 0.0},
+                    {"character": BEN.id, "time": 0.0, "x": 3.0, "z": 6.0}], pieces, "night")
+    frames, views = _render(scene, "Ann", 0.0, 1, "preview", size="wide", lens=18.0,
+                            width=960, height=540)
+    frame, view = frames[0], views[0]
+    ground = _ground_points(view)
+    near = np.full(ground.shape[:2], np.inf)
+    for piece in pieces:
+        lamp_height = piece.height - 0.32
+        distance = np.linalg.norm(ground - np.array([piece.x, piece.z]), axis=2)
+        near = np.minimum(near, distance / lamp_height)
+    brightness = frame.astype(float).mean(axis=2)
+    inside, outside = near < 0.5, near > 1.5  # within half the lamp's height of its foot
+    assert inside.sum() > 2000 and outside.sum() > 0.5 * frame.shape[0] * frame.shape[1]
+    dark = brightness[outside].mean()
+    assert dark < 0.15 * 255
+    assert brightness[inside].mean() > 2 * dark
+
+
+def _ground_points(view: View) -> np.ndarray:
+    """Where each pixel's ray meets the ground (x, z); infinitely far for rays above it."""
+    rows, columns = np.mgrid[0:view.height, 0:view.width]
+    pixels = np.stack([columns + 0.5, rows + 0.5, np.ones_like(rows, float)], axis=2)
+    rays = pixels @ np.linalg.inv(view.K).T @ view.rotation  # world directions
+    origin = view.position
+    scale = np.where(rays[..., 1] < -1e-9, -origin[1] / np.minimum(rays[..., 1], -1e-9),
+                     np.inf)
+    points = origin + rays * scale[..., None]
+    return np.where(np.isfinite(scale)[..., None], points[..., [0, 2]], np.inf)
