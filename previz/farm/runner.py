@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import socket
+import time
 from typing import Any
 
 import ray
@@ -30,6 +32,7 @@ from previz.farm.worker import WorkerError, render_take, sweep_store
 log = logging.getLogger(__name__)
 MAX_RETRIES = 3
 _WATCH_S = 0.05
+_PROBE_S = 1.0
 _RENDER_TAKE = ray.remote(render_take)  # exported to the cluster once, on first use
 _SWEEP_STORE = ray.remote(sweep_store)
 
@@ -48,6 +51,9 @@ class RayRunner:
         self.lost = ""  # why the cluster was lost, once it is
         self._connect_lock = asyncio.Lock()
         self._started_ray = False
+        self._probed_at = 0.0
+        self._misses = 0
+        self._problem: BaseException | None = None
 
     def connect(self) -> None:
         """Join the cluster (once); ``FarmConnectionError`` if it cannot be reached."""
@@ -85,30 +91,65 @@ class RayRunner:
         return await self._follow(stream, job, farm_job)
 
     async def _follow(self, stream: Any, job: TakeJob, farm_job: FarmJob) -> Any:
-        """Pass the worker's reports on in order and take in its entry."""
+        """The take's clip, once the worker's reports are passed on; the take stops early
+        if it is cancelled or the cluster stops answering."""
         token = job.context.cancel
-        watcher = asyncio.ensure_future(_cancel_when_asked(token, stream))
-        node_id, take = farm_job.node_id, farm_job.take
+        reading = asyncio.ensure_future(self._read(stream, job, farm_job))
+        watching = asyncio.ensure_future(self._watch(token, stream))
         try:
-            async for ref in stream:
-                item = await ref
-                if "worker" in item:
-                    job.emit(Started(node_id, take, str(item["worker"])))
-                elif "step" in item:
-                    job.emit(Step(node_id, take, int(item["step"]), int(item["total"])))
-                elif isinstance(item.get("entry"), EntryBytes):
-                    return await asyncio.to_thread(adopt_entry, job.context.store,
-                                                   item["entry"])
-            raise NodeError("the worker ended without sending its clip")
+            await asyncio.wait({reading, watching}, return_when=asyncio.FIRST_COMPLETED)
         except asyncio.CancelledError:
             ray.cancel(stream)
+            reading.cancel()
+            watching.cancel()
             raise
+        if not reading.done():  # the head stopped answering
+            reading.cancel()
+            raise self._lose(watching.result(), token)
+        watching.cancel()
+        try:
+            return reading.result()
         except (NodeError, StoreError):
             raise
         except Exception as error:
             raise self._failure(error, token) from None
-        finally:
-            watcher.cancel()
+
+    async def _read(self, stream: Any, job: TakeJob, farm_job: FarmJob) -> Any:
+        """Pass the worker's reports on in order and take in its entry."""
+        node_id, take = farm_job.node_id, farm_job.take
+        async for ref in stream:
+            item = await ref
+            if "worker" in item:
+                job.emit(Started(node_id, take, str(item["worker"])))
+            elif "step" in item:
+                job.emit(Step(node_id, take, int(item["step"]), int(item["total"])))
+            elif isinstance(item.get("entry"), EntryBytes):
+                return await asyncio.to_thread(adopt_entry, job.context.store, item["entry"])
+        raise NodeError("the worker ended without sending its clip")
+
+    async def _watch(self, token: CancelToken, stream: Any) -> BaseException:
+        """Ask Ray to cancel the take when ``token`` is; return (the reason) only when the
+        cluster's head stops answering, which Ray itself may wait a minute to notice."""
+        asked = False
+        while True:
+            await asyncio.sleep(_WATCH_S)
+            if token.cancelled and not asked:
+                ray.cancel(stream)
+                asked = True
+            problem = await self._head_problem()
+            if problem is not None:
+                return problem
+
+    async def _head_problem(self) -> BaseException | None:
+        """Why the head does not answer (two probes in a row failed), or None; probed at
+        most once a second however many takes ask."""
+        now = time.monotonic()
+        if now - self._probed_at >= _PROBE_S:
+            self._probed_at = now
+            problem = await asyncio.to_thread(_probe, self.address)
+            self._misses = self._misses + 1 if problem else 0
+            self._problem = problem
+        return self._problem if self._misses >= 2 else None
 
     def _failure(self, error: Exception, token: CancelToken) -> Exception:
         """What a Ray error means for the take: cancelled, failed, or the cluster lost."""
@@ -158,10 +199,16 @@ class RayRunner:
         self.local.close()
 
 
-async def _cancel_when_asked(token: CancelToken, stream: Any) -> None:
-    while not token.cancelled:
-        await asyncio.sleep(_WATCH_S)
-    ray.cancel(stream)
+def _probe(address: str) -> BaseException | None:
+    """Whether the head at ``address`` (host:port) takes a connection: None, or why not."""
+    host, _, port = address.rpartition(":")
+    if not host or not port.isdigit():
+        return None  # an address Ray resolves itself (auto, ray://…): Ray notices
+    try:
+        socket.create_connection((host, int(port)), timeout=_PROBE_S).close()
+    except OSError as error:
+        return ConnectionError(f"its head does not answer ({error.strerror or error})")
+    return None
 
 
 def _task_name(job: TakeJob) -> str:

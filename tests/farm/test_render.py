@@ -54,10 +54,9 @@ def _assert_in_order_per_take(events: list[RenderEvent]) -> None:
             continue  # a node that makes no clip, run on the head
         kinds = [type(event) for event in seen]
         assert kinds[0] is Queued and kinds[1] is Started and kinds[-1] is Done, (take, kinds)
-        steps = [event for event in seen if isinstance(event, Step)]
-        assert steps, take
+        steps = [event for event in seen if isinstance(event, Step)]  # none: the worker had it
         assert [step.index for step in steps] == list(range(1, len(steps) + 1)), take
-        assert {step.total for step in steps} == {len(steps)}, take
+        assert {step.total for step in steps} <= {len(steps)}, take
         assert all(isinstance(event, Step) for event in seen[2:-1]), (take, kinds)
 
 
