@@ -30,6 +30,7 @@ class Settings:
     camera reaches a model that takes a control video), ``quality`` (``final``: the model's
     full steps; ``preview``: a distilled model of the same family where the library has one,
     else the step cache) and ``expect_gpu`` (``previz doctor`` fails without one).
+    ``ray_address`` names the Ray cluster the app renders on (empty: this machine).
     """
 
     models_dir: Path = field(default_factory=lambda: Path(platformdirs.user_data_dir(APP_NAME))
@@ -50,6 +51,7 @@ class Settings:
     control: str = "depth"
     quality: str = "final"
     expect_gpu: bool = False
+    ray_address: str = ""
 
     @classmethod
     def load(cls, path: Path | None = None, environ: dict[str, str] | None = None) -> Settings:

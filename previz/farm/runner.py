@@ -155,10 +155,13 @@ class RayRunner:
         """What a Ray error means for the take: cancelled, failed, or the cluster lost."""
         if token.cancelled or isinstance(error, TaskCancelledError):
             return Cancelled("cancelled")
+        problem = _probe(self.address)
+        if problem is not None:
+            return self._lose(problem, token)
         if isinstance(error, RayTaskError):
             cause = error.cause
-            if isinstance(cause, Cancelled | TaskCancelledError):
-                return Cancelled("cancelled")
+            if isinstance(cause, Cancelled | TaskCancelledError):  # not asked: stopped
+                return NodeError("its worker was stopped before the take was rendered")
             return NodeError(str(cause) if isinstance(cause, WorkerError | NodeError)
                              else f"on the farm: {_first_line(cause or error)}")
         if isinstance(error, WorkerCrashedError):
