@@ -66,13 +66,13 @@ def _run_with(runner: RayRunner, session: EngineSession, run: Callable[[], int],
     previous, executor.runner = executor.runner, runner
     try:
         code = run()
+        if runner.lost:  # said before leaving the cluster, which may take Ray a while
+            print(f"previz: {runner.lost}; every take rendered before it is kept in the store",
+                  file=sys.stderr, flush=True)
+            code = 1
     finally:
         executor.runner = previous
         runner.close()
         if cluster is not None:
             cluster.stop()
-    if runner.lost:
-        print(f"previz: {runner.lost}; every take rendered before it is kept in the store",
-              file=sys.stderr)
-        return 1
     return code

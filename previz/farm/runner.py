@@ -99,7 +99,8 @@ class RayRunner:
         try:
             await asyncio.wait({reading, watching}, return_when=asyncio.FIRST_COMPLETED)
         except asyncio.CancelledError:
-            ray.cancel(stream)
+            if not self.lost:  # with the cluster gone, Ray's cancel would block
+                ray.cancel(stream)
             reading.cancel()
             watching.cancel()
             raise
@@ -133,12 +134,12 @@ class RayRunner:
         asked = False
         while True:
             await asyncio.sleep(_WATCH_S)
+            problem = await self._head_problem()
+            if problem is not None or self.lost:
+                return problem or ConnectionError(self.lost)
             if token.cancelled and not asked:
                 ray.cancel(stream)
                 asked = True
-            problem = await self._head_problem()
-            if problem is not None:
-                return problem
 
     async def _head_problem(self) -> BaseException | None:
         """Why the head does not answer (two probes in a row failed), or None; probed at
@@ -196,7 +197,7 @@ class RayRunner:
             self.sweep()
         except Exception as error:  # a cluster going away at the end loses nothing
             log.warning("could not sweep the workers' stores: %s", _first_line(error))
-        if self._started_ray:
+        if self._started_ray and not self.lost:  # a lost cluster cannot be left politely
             ray.shutdown()
             self._started_ray = False
         self.local.close()

@@ -107,7 +107,7 @@ def test_a_lost_cluster_is_one_clear_error_and_what_rendered_is_kept(plugins: Pa
         head = subprocess.Popen([sys.executable, "-m", "previz", "render", str(path), "--ray",
                                  doomed.address], env=env, stderr=subprocess.PIPE, text=True)
         _wait_for_a_clip(tmp_path / "head", head)
-        os.killpg(doomed.processes[0].pid, signal.SIGKILL)  # the head goes mid-take
+        doomed.stop()  # the whole cluster goes (workers, then the head) mid-take
         rest = head.communicate(timeout=180)[1]
     assert head.returncode == 1, rest
     errors = [line for line in rest.splitlines() if "lost the connection" in line]
