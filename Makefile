@@ -15,7 +15,7 @@ $(STAMP): pyproject.toml
 	else \
 	  $(BIN)/python -m pip install --quiet torch==2.13.0; \
 	fi
-	$(BIN)/python -m pip install --quiet -e '.[models,dev]'
+	$(BIN)/python -m pip install --quiet -e '.[models,farm,dev]'
 	touch $(STAMP)
 
 install: $(STAMP)

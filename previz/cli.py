@@ -25,6 +25,7 @@ from previz.engine.progress import ProgressBar
 from previz.engine.session import EngineSession
 from previz.engine.store import ClipStore, StoreError, lane_of
 from previz.export import command as export_command
+from previz.farm.command import add_ray_options, run_on_farm
 from previz.io import import_renders, list_renders, load_project, save_project
 from previz.media import MediaError, open_writer
 from previz.settings import SettingsError
@@ -58,6 +59,7 @@ def build_parser() -> argparse.ArgumentParser:
                         help="render this node (repeatable) instead of the timeline")
     export_command.add_parser(commands)
     cli_screenplay.add_parsers(commands)
+    add_ray_options(commands)
     _add_model_commands(commands)
     return parser
 
@@ -122,8 +124,8 @@ def _run(args: argparse.Namespace, session: EngineSession) -> int:
               f" the project's renders: {error.strerror or error}", file=sys.stderr)
         return 1
     if args.command == "export":
-        return export_command.run(args, session, project)
-    return render(project, session, args)
+        return run_on_farm(args, session, lambda: export_command.run(args, session, project))
+    return run_on_farm(args, session, lambda: render(project, session, args))
 
 
 def out_folder_problem(out: Path) -> str | None:

@@ -31,6 +31,7 @@ class Settings:
     (``final``: the model's full steps; ``preview``: a distilled model of the same family, or
     for Wan a 4-step distillation LoRA, where the library has one, else the step cache) and
     ``expect_gpu`` (``previz doctor`` fails without one).
+    ``ray_address`` names the Ray cluster the app renders on (empty: this machine).
     """
 
     models_dir: Path = field(default_factory=lambda: Path(platformdirs.user_data_dir(APP_NAME))
@@ -51,6 +52,7 @@ class Settings:
     control: str = "depth+pose"
     quality: str = "final"
     expect_gpu: bool = False
+    ray_address: str = ""
 
     @classmethod
     def load(cls, path: Path | None = None, environ: dict[str, str] | None = None) -> Settings:

@@ -94,6 +94,8 @@ ACTIONS: tuple[ActionSpec, ...] = (
                "Render the selected shots (else those whose model is missing) with draft"),
     ActionSpec("render.cancel", "&Render", "&Cancel Render", ("Ctrl+.",),
                "Stop the render; nothing half-rendered is kept", group=1),
+    ActionSpec("render.farm", "&Render", "Render &Farm…", ("Ctrl+Alt+R",),
+               "Render on a Ray cluster (its head's host:port), or on this machine", group=2),
     ActionSpec("help.about", "&Help", "&About Previz", ("F1",), "Versions and the model library"),
 )
 

@@ -23,6 +23,7 @@ from PySide6.QtGui import QColor, QIcon, QPalette
 from PySide6.QtWidgets import QApplication, QWidget
 
 import previz
+from previz._qt.farm_setting import farm_runner
 from previz._qt.qt_dark_style import QtDarkStyle
 from previz.engine.session import EngineSession
 from previz.settings import Settings, SettingsError
@@ -129,7 +130,7 @@ def open_session() -> EngineSession:
     except SettingsError as error:
         log.warning("%s; using the default settings", error)
         settings = Settings()
-    return EngineSession.open(settings)
+    return EngineSession.open(settings, runner=farm_runner(settings.ray_address))
 
 
 def build_parser() -> argparse.ArgumentParser:

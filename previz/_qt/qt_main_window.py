@@ -22,6 +22,7 @@ from previz._qt.document import (
     confirm_discard,
     save_interactively,
 )
+from previz._qt.farm_setting import choose_farm
 from previz._qt.floor_plan.qt_floor_plan_dock import install_floor_plan
 from previz._qt.inspector.qt_inspector import QtInspector
 from previz._qt.node_editor.qt_node_editor import QtNodeEditor
@@ -237,6 +238,7 @@ class QtMainWindow(QMainWindow):
             "render.render": self.render,
             "render.render_selected": lambda: self.render(selected=True),
             "render.cancel": self.queue.cancel,
+            "render.farm": lambda: choose_farm(self, self.session, self.queue.is_running),
             "file.export": self.show_export,
             "file.open_exported": lambda: open_exported(self),
             "file.share": lambda: sharing.share_interactively(self),

@@ -46,7 +46,8 @@ from previz.engine.plan import ExecutionPlan
 from previz.engine.session import EngineSession
 
 log = logging.getLogger("previz.render")
-NODE, TAKE, STATUS, PROGRESS = range(4)
+NODE, TAKE, STATUS, PROGRESS, WORKER = range(5)
+HERE = "this machine"  # the worker of a take rendered without a farm
 PROGRESS_ROLE = Qt.ItemDataRole.UserRole + 1
 ROW_HEIGHT = 22
 _BAR_TROUGH, _BAR_EDGE = QColor("#16181c"), QColor("#353a44")
@@ -196,6 +197,9 @@ class QtRenderQueue(QWidget):
             self.document.record_models(result.models)
         if result is None:
             text = f"Stopped after {seconds:.1f} s."
+        elif lost := getattr(self.session.executor.runner, "lost", ""):  # the farm went away
+            text = f"Stopped: {lost}; what rendered is kept."
+            log.error(text)
         elif result.cancelled:
             text = f"Cancelled after {seconds:.1f} s; nothing half-rendered was kept."
         elif result.failed:
@@ -226,6 +230,8 @@ class QtRenderQueue(QWidget):
             row.setData(PROGRESS, PROGRESS_ROLE, 1.0)
         elif isinstance(event, Started):
             row.setData(PROGRESS, PROGRESS_ROLE, 0.0)
+            if event.worker or not row.text(WORKER):  # a farm names its worker first
+                row.setText(WORKER, event.worker or HERE)
             self.tree.scrollToItem(row)  # keep what is rendering in view
         if isinstance(event, Failed):
             row.setToolTip(STATUS, event.message)
@@ -248,7 +254,7 @@ class QtRenderQueue(QWidget):
         assert self.plan is not None
         planned = self.plan.nodes[node_id]
         takes = max(len(planned.keys), 1)
-        row = QTreeWidgetItem([planned.label, f"{take + 1} of {takes}", "", ""])
+        row = QTreeWidgetItem([planned.label, f"{take + 1} of {takes}", "", "", ""])
         row.setData(NODE, Qt.ItemDataRole.UserRole, node_id)
         row.setToolTip(NODE, planned.label)
         self.tree.addTopLevelItem(row)
@@ -269,8 +275,8 @@ class QtRenderQueue(QWidget):
 
     def _make_tree(self) -> QTreeWidget:
         tree = QTreeWidget(self)
-        tree.setColumnCount(4)
-        tree.setHeaderLabels(["Node", "Take", "Status", "Progress"])
+        tree.setColumnCount(5)
+        tree.setHeaderLabels(["Node", "Take", "Status", "Progress", "Worker"])
         tree.setRootIsDecorated(False)
         tree.setAlternatingRowColors(True)
         tree.setUniformRowHeights(True)  # every row is ROW_HEIGHT: the delegate says so
@@ -279,6 +285,7 @@ class QtRenderQueue(QWidget):
         tree.setColumnWidth(NODE, 260)
         tree.setColumnWidth(TAKE, 60)
         tree.setColumnWidth(STATUS, 90)
+        tree.setColumnWidth(PROGRESS, 200)
         tree.itemDoubleClicked.connect(
             lambda row, _column: self.node_activated.emit(row.data(NODE, Qt.ItemDataRole.UserRole)))
         return tree

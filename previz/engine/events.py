@@ -21,7 +21,9 @@ class Queued(RenderEvent):
 
 @dataclass(frozen=True)
 class Started(RenderEvent):
-    """The take is running."""
+    """The take is running (on ``worker``, when a render farm runs it)."""
+
+    worker: str = ""
 
 
 @dataclass(frozen=True)

@@ -82,8 +82,9 @@ class Executor:
 
     async def run(self, plan: ExecutionPlan, project: Project,
                   listeners: Iterable[Listener] = (),
-                  cancel: CancelToken | None = None) -> RunResult:
-        """Render every node of ``plan``; the plan must have no problems.
+                  cancel: CancelToken | None = None, *, circled_only: bool = False) -> RunResult:
+        """Render every node of ``plan``; the plan must have no problems. With
+        ``circled_only``, just the circled take of each node (a farm worker's one take).
 
         If the task running this is cancelled (Ctrl-C under ``asyncio.run``), the token is
         cancelled too, so the running take stops within one step and leaves nothing behind.
@@ -91,7 +92,7 @@ class Executor:
         if not plan.ok:
             raise ValueError("the plan has problems; compile again after fixing them")
         token = cancel or CancelToken()
-        run = _Run(self, plan, project, list(listeners), token)
+        run = _Run(self, plan, project, list(listeners), token, circled_only=circled_only)
         try:
             return await run.execute()
         except asyncio.CancelledError:
@@ -136,9 +137,11 @@ class _Run:
     """One run of one plan: node tasks (made when first needed), take jobs and the result."""
 
     def __init__(self, executor: Executor, plan: ExecutionPlan, project: Project,
-                 listeners: list[Listener], cancel: CancelToken) -> None:
+                 listeners: list[Listener], cancel: CancelToken, *,
+                 circled_only: bool = False) -> None:
         self.executor, self.plan, self.project = executor, plan, project
         self.listeners, self.cancel = listeners, cancel
+        self.circled_only = circled_only
         self.result = RunResult()
         self.media = MediaServices(executor.store, project.assets)
         self.loop = asyncio.get_running_loop()
@@ -148,7 +151,7 @@ class _Run:
 
     async def execute(self) -> RunResult:
         for node_id in self.plan.order:
-            for take in range(_take_count(self.plan.nodes[node_id])):
+            for take in sorted(self.takes_of(self.plan.nodes[node_id])):
                 self.emit(Queued(node_id, take))
         targets = set(self.plan.targets)
         for node_id in self.plan.order:
@@ -163,6 +166,12 @@ class _Run:
             if node_id not in self.nodes:
                 self.settle_unneeded(self.plan.nodes[node_id])
         return self.result
+
+    def takes_of(self, planned: PlannedNode) -> list[int]:
+        """The takes of ``planned`` this run renders, the circled one first."""
+        if not _makes_clips(planned):
+            return [0]
+        return [planned.circled_take] if self.circled_only else _take_order(planned)
 
     def request(self, node_id: str) -> asyncio.Task[Any]:
         """The task making ``node_id``'s output, started on first request."""
@@ -180,7 +189,7 @@ class _Run:
         except Exception as error:
             log.exception("%s: the engine failed", planned.label)
             failure = _NodeFailed(planned.label, _message(error))
-            for take in range(_take_count(planned)):
+            for take in sorted(self.takes_of(planned)):
                 self.settle(planned, take, failure)
             raise failure from error
 
@@ -215,7 +224,7 @@ class _Run:
         clips: list[Clip | None] = [None] * len(planned.keys)
         self.result.takes[node_id] = clips
         missing = []
-        for take in _take_order(planned):
+        for take in self.takes_of(planned):
             clips[take] = self.executor.store.clip(planned.keys[take])
             if clips[take] is None:
                 missing.append(take)
@@ -292,7 +301,7 @@ class _Run:
 
     def settle_unneeded(self, planned: PlannedNode) -> None:
         """A node nothing asked for: its consumers were cached (or the run was cancelled)."""
-        for take in range(_take_count(planned)):
+        for take in sorted(self.takes_of(planned)):
             if self.cancel.cancelled:
                 self.result.cancelled.add(planned.node_id)
                 self.emit(CancelledEvent(planned.node_id, take))
@@ -306,7 +315,7 @@ class _Run:
             raise error
         context = self.context(planned, take)
         job = TakeJob(planned, take, self.device(planned), context, inputs,
-                      partial(self.call, planned, context, inputs))
+                      partial(self.call, planned, context, inputs), self.project, self.emit)
         try:
             value = await self.executor.runner.run(job)
         except Cancelled as error:
@@ -354,10 +363,6 @@ class _Run:
     def device(self, planned: PlannedNode) -> str:
         backend = self.executor.backends.get(planned.backend) if planned.backend else None
         return backend.device if backend is not None else "cpu"
-
-
-def _take_count(planned: PlannedNode) -> int:
-    return max(len(planned.keys), 1) if _makes_clips(planned) else 1
 
 
 def _take_order(planned: PlannedNode) -> list[int]:

@@ -13,7 +13,9 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
+from previz.core.project import Project
 from previz.engine.context import ExecuteContext
+from previz.engine.events import RenderEvent
 from previz.engine.plan import PlannedNode
 
 
@@ -22,7 +24,8 @@ class TakeJob:
     """One take of one node, ready to run: its plan entry, inputs and execute context.
 
     ``work`` runs it in this process (the node's ``execute`` on ``context`` and ``inputs``,
-    checked); a runner elsewhere sends ``planned``, ``inputs`` and ``context`` instead.
+    checked); a runner elsewhere sends ``planned``, the take and its sub-graph of ``project``
+    instead, and reports what its worker does through ``emit`` (on the event loop's thread).
     """
 
     planned: PlannedNode
@@ -31,6 +34,8 @@ class TakeJob:
     context: ExecuteContext
     inputs: dict[str, Any]
     work: Callable[[], Any] = field(compare=False)
+    project: Project | None = field(default=None, compare=False)
+    emit: Callable[[RenderEvent], None] = field(default=lambda event: None, compare=False)
 
 
 class Runner(Protocol):

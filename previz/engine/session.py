@@ -106,9 +106,11 @@ class EngineSession:
 
     async def run(self, plan: ExecutionPlan, project: Project,
                   listeners: Iterable[Listener] = (),
-                  cancel: CancelToken | None = None) -> RunResult:
-        """Render ``plan`` (which must have no problems) with the session's executor."""
-        return await self.executor.run(plan, project, listeners, cancel)
+                  cancel: CancelToken | None = None, *, circled_only: bool = False) -> RunResult:
+        """Render ``plan`` (which must have no problems) with the session's executor (only
+        each node's circled take with ``circled_only``)."""
+        return await self.executor.run(plan, project, listeners, cancel,
+                                       circled_only=circled_only)
 
     def close(self) -> None:
         """Stop the executor's workers once their current jobs end."""
