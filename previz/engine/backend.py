@@ -123,6 +123,7 @@ class RenderRequest:
     extra: Mapping[str, Any] = field(default_factory=dict)
     scene: Any = None  # the SceneValue a shot on a scene looks into (blocking, cast, light)
     scene_time: float = 0.0  # the scene time of the first frame
+    scene_end: float | None = None  # of the last frame, when it is not the clip's own rate's
 
 
 Progress = Callable[[int, int], None]

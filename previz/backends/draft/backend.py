@@ -52,7 +52,7 @@ class DraftBackend:
     def generate(self, request: RenderRequest, progress: Progress,
                  cancel: CancelToken) -> Iterator[np.ndarray]:
         """Yield the frames of ``request`` one at a time, checking ``cancel`` before each."""
-        if request.bridge:
+        if request.bridge and (request.scene is None or request.camera is None):
             yield from _bridge(request, progress, cancel)
             return
         path = request.camera
@@ -88,7 +88,9 @@ def _bridge(request: RenderRequest, progress: Progress,
 
 def scene_for(request: RenderRequest, first: View) -> DraftScene:
     """The draft scene of a request: subjects (moving with a scene's blocking), light from
-    the scene (its time of day, its lamps) or else from the prompt, plates, references."""
+    the scene (its time of day, its lamps) or else from the prompt, plates, references. A
+    bridge on a scene draws the scene from its in-between cameras, its first- and last-frame
+    images left to model backends."""
     subjects = request.subjects
     scene = request.scene
     if scene is None:
@@ -100,13 +102,17 @@ def scene_for(request: RenderRequest, first: View) -> DraftScene:
     main = _main(subjects)
     name = main.name if main else ""
     start = float(request.scene_time)
+    rate = 1.0  # scene seconds a clip second: a bridge runs from one shot's time to another's
+    if request.scene_end is not None and request.frame_count > 1:
+        rate = (float(request.scene_end) - start) * float(request.fps) / (request.frame_count - 1)
     at_start = scene.subjects_at(start, name)
     light = _time_of_day(scene)
     lights = scene.location.lights if scene.location else ()
     return DraftScene(
         subjects=at_start, palette=PALETTES[light],
-        plates=_plates(request, first, main), references=_references(request, subjects),
-        mode=request.mode, track=lambda time: scene.subjects_at(start + time, name),
+        plates=() if request.bridge else _plates(request, first, main),
+        references=_references(request, subjects),
+        mode=request.mode, track=lambda time: scene.subjects_at(start + time * rate, name),
         lighting=scene_lighting(light, at_start, lights),
     )
 

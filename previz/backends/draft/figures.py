@@ -166,9 +166,9 @@ def _person(subject: Subject, index: int) -> Figure:
     head = Ball(bones["head"], fig.head_radius * h, skin, index, head=True)
     balls = (head,)
     if hair is not None:
-        back = bones["head"] - _gaze(bones) * 0.22 * fig.head_radius * h
-        balls = (Ball(back, fig.head_radius * h * 0.98, hair, index, face=_gaze(bones)), head)
-        parts.append(_fringe(bones, h, fig.head_radius * h, hair))
+        radius = fig.head_radius * h  # hair: a ball a little behind and above the head's
+        back = bones["head"] - _gaze(bones) * 0.24 * radius + np.array([0.0, 0.1 * radius, 0])
+        balls = (Ball(back, radius, hair, index, face=_gaze(bones)), head)
     limbs = [part for part in parts if isinstance(part, Limb)]
     boxes = _join(_limb_boxes(limbs), _boxes([part for part in parts if isinstance(part, Part)]))
     return Figure(subject, index, boxes, balls,
@@ -204,14 +204,6 @@ def _face(bones: Skeleton, h: float, radius: float, skin: Colour) -> list[Part]:
         parts.append(Part(bones[f"{side}_eye"] + gaze * 0.002 * h, rotation.T,
                           (0.016 * h, 0.008 * h, 0.012 * h), FEATURES))
     return parts
-
-
-def _fringe(bones: Skeleton, h: float, radius: float, hair: Colour) -> Part:
-    """Hair over the forehead, inside the head's outline."""
-    gaze = _gaze(bones)
-    turn = math.atan2(gaze[0], -gaze[2])
-    centre = bones["head"] + gaze * radius * 0.72 + np.array([0.0, radius * 0.55, 0.0])
-    return Part(centre, yaw_matrix(-turn).T, (1.2 * radius, 0.3 * radius, 0.3 * radius), hair)
 
 
 @dataclass(frozen=True)
