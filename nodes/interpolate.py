@@ -80,11 +80,12 @@ def _shared_scene(clip_a: Clip, clip_b: Clip,
     """The scene both clips look into (``None`` unless both are shots of the same one), the
     scene times of the first and last in-between, and its subjects at the first."""
     params = clip_a.provenance.get("scene")
-    if not params or params != clip_b.provenance.get("scene"):
-        return None, (0.0, None), ()
+    if not params or params != clip_b.provenance.get("scene") or clip_b.provenance.get("plate"):
+        return None, (0.0, None), ()  # B opening on a painted plate: dissolve into it
     try:
         scene = scene_from_params(params)
-        after = float(clip_a.provenance["scene_time"][1])
+        after = float(clip_a.provenance["scene_time"][0]) + (clip_a.frame_count - 1) / float(
+            clip_a.fps)  # A's last frame (an extended A runs on past its shot's window)
         before = float(clip_b.provenance["scene_time"][0])
     except (KeyError, IndexError, TypeError, ValueError):
         return None, (0.0, None), ()

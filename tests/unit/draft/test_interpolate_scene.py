@@ -66,3 +66,37 @@ def test_a_bridge_between_shots_of_one_scene_looks_into_the_scene(registry, tmp_
     dissolve = next(iter(dissolve_along_flow(*ends, [(middle + 1) / 25])))
     assert np.abs(seen - dissolve.astype(int)).mean() > 8.0  # not a double exposure
 
+
+
+def test_an_extend_of_a_scene_shot_carries_on_in_the_scene(registry, tmp_path):
+    stop = bus_stop(registry)
+    shot = add_shot(registry, stop, on_cut=False, width=W, height=H, shot_size="wide",
+                    lens=24.0, subject="Ben", scene_in=1.0, duration=0.5)
+    extend = make_node(registry, "previz.extend", added_duration=0.5)
+    stop.project.add_node(extend)
+    stop.project.add_link(link(shot, "clip", extend, "clip"))
+    stop.project.insert_entry(0, entry(extend))
+    store = ClipStore(tmp_path, 1 << 30)
+    plan = plan_of(stop.project, store)
+    executor = Executor(store, BackendSet([DraftBackend()]))
+    try:
+        result = asyncio.run(executor.run(plan, stop.project, []))
+    finally:
+        executor.close()
+    assert result.ok, result.failed
+    made = result.outputs[extend.id]
+    frames = list(store.frames(made))
+    assert len(frames) == 24
+    scene = scene_from_params(made.provenance["scene"])
+    path = CameraPath.from_json(made.camera)
+    last = len(frames) - 1  # Ben walking on, at 1.0 + 23/24 s of the scene
+    time = 1.0 + last / 24
+    direct = RenderRequest(prompt=made.prompt, width=W, height=H, frame_count=1,
+                           fps=made.fps, seed=0,
+                           camera=CameraPath.from_poses([path.pose(last)], W, H, path.sensor),
+                           subjects=scene.subjects_at(time, "Ben"), scene=scene,
+                           scene_time=time)
+    expected = next(DraftBackend().generate(direct, lambda *_: None, CancelToken()))
+    assert np.abs(frames[last].astype(int) - expected.astype(int)).mean() < 3.0
+    frozen = scene.subjects_at(1.0 + 11 / 24, "Ben")[1]
+    assert scene.subjects_at(time, "Ben")[1].x - frozen.x > 0.5  # he walked on
