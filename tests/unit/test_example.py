@@ -96,7 +96,7 @@ def test_render_out_writes_every_timeline_entry(project: Project, tmp_path: Path
                           timeout=600, check=False)
     assert done.returncode == 0, done.stderr[-2000:]
     movies = sorted(out.glob("*.mp4"))
-    assert len(movies) == len(project.timeline) == 7
+    assert len(movies) == len(project.timeline) == 13
     expected = [_frames(project, entry.node) for entry in project.timeline]
     # The cut as the example's notes describe it: a 2 s title, the 4 s wide, the 3 s medium
     # extended by 2 s, the 3 s close-up, a 2 s bridge, the 3 s postcard, 3 s at 16 fps at 24.
