@@ -99,8 +99,10 @@ def test_render_out_writes_every_timeline_entry(project: Project, tmp_path: Path
     assert len(movies) == len(project.timeline) == 13
     expected = [_frames(project, entry.node) for entry in project.timeline]
     # The cut as the example's notes describe it: a 2 s title, the 4 s wide, the 3 s medium
-    # extended by 2 s, the 3 s close-up, a 2 s bridge, the 3 s postcard, 3 s at 16 fps at 24.
-    assert expected == [48, 96, 72 + 48, 72, 48, 72, 72]
+    # extended by 2 s, the 3 s close-up, a 2 s bridge, the 3 s postcard, 3 s at 16 fps at 24;
+    # then the meeting's coverage: a 3 s two-shot, two 2.5 s over-the-shoulders, two 2 s
+    # singles and a 2 s insert.
+    assert expected == [48, 96, 72 + 48, 72, 48, 72, 72, 72, 60, 60, 48, 48, 48]
     for movie, frames in zip(movies, expected, strict=True):
         info = probe(movie)
         assert (info.codec, info.pix_fmt) == ("h264", "yuv420p"), movie.name
