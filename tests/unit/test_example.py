@@ -136,4 +136,4 @@ def _export_reuses_the_renders(project: Project, tmp_path: Path) -> None:
     with open(next(out.glob("*.csv")), encoding="utf-8-sig", newline="") as file:
         rows = list(csv.DictReader(file))
     # One row per shot: the title card is none, the bridge shares the lamp's row.
-    assert [row["Shot"] for row in rows] == ["0010", "0020", "0030", "0040", "0050"]
+    assert [row["Shot"] for row in rows] == [f"{n:04d}" for n in range(10, 120, 10)]
