@@ -13,8 +13,10 @@ from previz.api import (
     Output,
     PortType,
     RenderRequest,
+    SceneValue,
     Snapped,
     interpolate_poses,
+    scene_from_params,
 )
 from previz_nodes.common import duration_param, seed_param, takes_param
 from previz_nodes.rendering import backend_of, frame_count, render_settings, write_clip
@@ -46,7 +48,9 @@ FIRST, LAST = "bridge:first", "bridge:last"
 def execute(ctx: ExecuteContext, clip_a: Clip, clip_b: Clip) -> Clip:
     """In-betweens from A's last frame to B's first, at A's rate and size; the camera glides
     from A's last pose to B's first. A model renders both ends too, so the count snaps to what
-    it renders with them; the bridge keeps every in-between, so it meets B."""
+    it renders with them; the bridge keeps every in-between, so it meets B. Two shots of one
+    scene give the backend the scene too, its time running from A's last frame to B's first:
+    the draft then draws the scene from each in-between camera instead of a dissolve."""
     asked = frame_count(ctx.params["bridge_duration"], clip_a.fps)
     snapped = _snapped(ctx, clip_a, asked)
     frames = snapped.frames
@@ -55,18 +59,42 @@ def execute(ctx: ExecuteContext, clip_a: Clip, clip_b: Clip) -> Clip:
     if (clip_b.width, clip_b.height) != (clip_a.width, clip_a.height):
         last = ctx.media.fit(last, clip_a.width, clip_a.height)
     path = _bridge_path(clip_a, clip_b, frames)
+    scene, times, subjects = _shared_scene(clip_a, clip_b, frames)
     request = RenderRequest(
         prompt=clip_a.prompt, width=clip_a.width, height=clip_a.height, frame_count=frames,
         fps=clip_a.fps, seed=ctx.seed or 0, model=ctx.model, camera=path,
         conditioning=(ConditioningImage(FIRST, "first_frame"),
                       ConditioningImage(LAST, "last_frame")),
         images={FIRST: first, LAST: last}, source_clip=clip_a, bridge=True,
+        scene=scene, scene_time=times[0], scene_end=times[1], subjects=subjects,
         **render_settings(clip_a),
     )
     provenance = {"bridge": [clip_a.key, clip_b.key], "loop": clip_a.key == clip_b.key,
                   "snapped": list(snapped.notes)}
     return write_clip(ctx, request, camera=path.to_json() if path else None,
                       provenance=provenance)
+
+
+def _shared_scene(clip_a: Clip, clip_b: Clip,
+                  frames: int) -> tuple[SceneValue | None, tuple[float, float | None], tuple]:
+    """The scene both clips look into (``None`` unless both are shots of the same one), the
+    scene times of the first and last in-between, and its subjects at the first."""
+    params = clip_a.provenance.get("scene")
+    if not params or params != clip_b.provenance.get("scene") or clip_b.provenance.get("plate"):
+        return None, (0.0, None), ()  # B opening on a painted plate: dissolve into it
+    try:
+        scene = scene_from_params(params)
+        after = float(clip_a.provenance["scene_time"][0]) + (clip_a.frame_count - 1) / float(
+            clip_a.fps)  # A's last frame (an extended A runs on past its shot's window)
+        before = float(clip_b.provenance["scene_time"][0])
+    except (KeyError, IndexError, TypeError, ValueError):
+        return None, (0.0, None), ()
+    step = (before - after) / (frames + 1)
+    main = next((record.get("name", "") for record in clip_a.provenance.get("subjects", [])
+                 if isinstance(record, dict) and record.get("main")), "")
+    main = main if scene.names(main) else ""
+    start = after + step
+    return scene, (start, after + step * frames), scene.subjects_at(start, main)
 
 
 def _snapped(ctx: ExecuteContext, clip: Clip, asked: int) -> Snapped:

@@ -193,6 +193,10 @@ def execute(ctx: ExecuteContext, prompt: PromptValue | None = None,
         "snapped": list(snapped.notes), "slate": list(request.slate),
         "plate": any(item.role in PLATE_ROLES for item in conditioning), **camera_note(words),
     }
+    if scene is not None:  # what an Interpolate needs to look into the scene between shots
+        provenance["scene"] = scene.to_params()
+        provenance["scene_time"] = [params["scene_in"],
+                                    params["scene_in"] + (snapped.frames - 1) / float(fps)]
     note = base_framing(framing).note
     if note:
         provenance["framing_note"] = note

@@ -163,6 +163,25 @@ class Blocking:
     marks: tuple[Mark, ...] = ()
     piece_moves: tuple[PieceMove, ...] = ()
 
+    def to_records(self) -> list[dict[str, Any]]:
+        """The records ``parse_blocking`` reads back to this blocking."""
+        records: list[dict[str, Any]] = []
+        for mark in self.marks:
+            record: dict[str, Any] = {"character": mark.character, "time": mark.time,
+                                      "x": mark.x, "z": mark.z, "pose": mark.pose}
+            for key in ("facing", "speed", "travel"):
+                if getattr(mark, key) is not None:
+                    record[key] = getattr(mark, key)
+            if mark.look_at:
+                record["look_at"] = mark.look_at
+            records.append(record)
+        for move in self.piece_moves:
+            record = {"piece": move.piece, "x": move.x, "z": move.z}
+            if move.rotation is not None:
+                record["rotation"] = move.rotation
+            records.append(record)
+        return records
+
     def marks_of(self, character: str) -> list[Mark]:
         """One character's marks in time order."""
         return sorted((m for m in self.marks if m.character == character), key=lambda m: m.time)

@@ -78,6 +78,15 @@ class SceneValue:
         return self.character(name) is not None or any(
             piece.name == name for piece in self.set_pieces())
 
+    def to_params(self) -> dict[str, Any]:
+        """The resolved params ``scene_from_params`` makes this scene from again (what a clip
+        records, so that an Interpolate between two of its shots can look into it)."""
+        location = {"id": self.location.id, **self.location.to_dict()} if self.location else ""
+        return {"number": self.number, "heading": self.heading, "location": location,
+                "time_of_day": self.time_of_day,
+                "cast": [{"id": c.id, **c.to_dict()} for c in self.cast],
+                "blocking": self.blocking.to_records(), "action": self.action}
+
     def prompt(self) -> str:
         """A prompt from the slug, the location's and characters' descriptions and the action."""
         slug = self.location.slug() if self.location else "A scene"

@@ -127,6 +127,7 @@ class RenderRequest:
     handles: tuple[int, int] = (0, 0)
     scene: Any = None  # the SceneValue a shot on a scene looks into (blocking, cast, light)
     scene_time: float = 0.0  # the scene time of the first frame
+    scene_end: float | None = None  # of the last frame, when it is not the clip's own rate's
 
 
 Progress = Callable[[int, int], None]

@@ -142,7 +142,7 @@ class _Builder:
 
     def shot(self, name: str, prompt: Node, move: dict[str, Any] | None, **params: Any) -> Node:
         self.column += 1
-        shot = self.node(name, "previz.shot", 1, name=name, subject="Keeper", **params)
+        shot = self.node(name, "previz.shot", 1, name=name, **{"subject": "Keeper", **params})
         del shot.params["subjects"]  # the scene says who is where
         self.link(self.scene, "scene", shot, "scene")
         self.link(prompt, "prompt", shot, "prompt")
@@ -183,7 +183,7 @@ def build() -> Project:
     closeup = b.shot("The lamp", close,
                      {"name": "Vertigo", "move": "dolly_zoom", "amount": 1.2, "unit": "m"},
                      scene="010",
-                     shot="0030", scene_in=7.0, duration=3.0, shot_size="close_up", lens=85.0,
+                     shot="0030", scene_in=5.0, duration=3.0, shot_size="close_up", lens=85.0,
                      angle="low")
     postcard = b.shot("Postcard", dusk, {"name": "Drift", "move": "truck", "amount": 1.0,
                                          "unit": "m", "easing": "linear"},
@@ -203,10 +203,39 @@ def build() -> Project:
     retime = b.node("To 24", "previz.retime", 1, mode="rate", target_fps="24",
                     method="optical_flow")
     b.link(gulls, "clip", retime, "clip")
-    for index, node in enumerate((title, wide, extend, closeup, bridge, postcard, retime)):
+    coverage = _meeting(b, dusk)
+    for index, node in enumerate((title, wide, extend, closeup, bridge, postcard, retime,
+                                  *coverage)):
         entry_id = str(uuid.uuid5(NAMESPACE, f"entry {index}"))
         b.project.insert_entry(index, TimelineEntry(entry_id, node.id))
     return b.project
+
+
+def _meeting(b: _Builder, dusk: Node) -> list[Node]:
+    """Coverage of the meeting by the lamp post, all from the sea's side of the line between
+    the two (the -z side, where the master stands): a two-shot, an over-the-shoulder pair, a
+    close single on each (a three-quarter face, each looking across the frame toward the
+    other) and an insert of the lamp, cut in that order."""
+    letter = b.node("Letter prompt", "previz.prompt", 0, text=(
+        "She holds out the letter; he does not take it yet."), style="cinematic")
+    two = b.shot("Two-shot", dusk, None, scene="010", shot="0060", scene_in=12.5,
+                 duration=3.0, shot_size="medium_wide", framing="two_shot", lens=35.0)
+    her_ots = b.shot("Over him onto her", letter, None, scene="010", shot="0070",
+                     scene_in=13.0, duration=2.5, shot_size="medium_close_up",
+                     framing="over_the_shoulder", lens=50.0, subject="Visitor")
+    his_ots = b.shot("Over her onto him", letter, None, scene="010", shot="0080",
+                     scene_in=13.5, duration=2.5, shot_size="medium_close_up",
+                     framing="over_the_shoulder", lens=50.0, subject="Keeper")
+    her_single = b.shot("Her single", letter, None, scene="010", shot="0090",
+                        scene_in=14.0, duration=2.0, shot_size="close_up", lens=85.0,
+                        subject="Visitor", side=-35.0)
+    his_single = b.shot("His single", letter, None, scene="010", shot="0100", scene_in=14.5,
+                        duration=2.0,
+                        shot_size="close_up", lens=85.0, subject="Keeper", side=70.0)
+    insert = b.shot("The lamp lit", dusk, None, scene="010", shot="0110", scene_in=15.0,
+                    duration=2.0, shot_size="medium", lens=50.0, subject="Lamp post",
+                    angle="low")
+    return [two, her_ots, his_ots, her_single, his_single, insert]
 
 
 def main() -> int:

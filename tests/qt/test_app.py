@@ -68,7 +68,7 @@ def test_run_opens_the_project_and_returns_when_the_window_closes(qapp: QApplica
         window.close()
 
     assert app.run([str(EXAMPLE)], on_ready=ready) == 0
-    assert seen == {"title": "lighthouse — Previz", "nodes": 18}
+    assert seen == {"title": "lighthouse — Previz", "nodes": 25}
 
 
 def test_unreadable_settings_fall_back_to_the_defaults(

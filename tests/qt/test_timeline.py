@@ -44,7 +44,7 @@ def test_the_cut_plays_the_right_shot_at_each_time(rendered: QtMainWindow, run: 
                                                    until: Any) -> None:
     window, timeline = rendered, rendered.timeline
     cut, store = timeline.cut, window.session.store
-    assert len(cut.shots) == 7 and all(shot.rendered for shot in cut.shots)
+    assert len(cut.shots) == 13 and all(shot.rendered for shot in cut.shots)
     assert timeline.transport.timecode_label.text() == "00:00:00:00"
 
     async def check(frame: int) -> None:

@@ -96,11 +96,13 @@ def test_render_out_writes_every_timeline_entry(project: Project, tmp_path: Path
                           timeout=600, check=False)
     assert done.returncode == 0, done.stderr[-2000:]
     movies = sorted(out.glob("*.mp4"))
-    assert len(movies) == len(project.timeline) == 7
+    assert len(movies) == len(project.timeline) == 13
     expected = [_frames(project, entry.node) for entry in project.timeline]
     # The cut as the example's notes describe it: a 2 s title, the 4 s wide, the 3 s medium
-    # extended by 2 s, the 3 s close-up, a 2 s bridge, the 3 s postcard, 3 s at 16 fps at 24.
-    assert expected == [48, 96, 72 + 48, 72, 48, 72, 72]
+    # extended by 2 s, the 3 s close-up, a 2 s bridge, the 3 s postcard, 3 s at 16 fps at 24;
+    # then the meeting's coverage: a 3 s two-shot, two 2.5 s over-the-shoulders, two 2 s
+    # singles and a 2 s insert.
+    assert expected == [48, 96, 72 + 48, 72, 48, 72, 72, 72, 60, 60, 48, 48, 48]
     for movie, frames in zip(movies, expected, strict=True):
         info = probe(movie)
         assert (info.codec, info.pix_fmt) == ("h264", "yuv420p"), movie.name
@@ -134,4 +136,4 @@ def _export_reuses_the_renders(project: Project, tmp_path: Path) -> None:
     with open(next(out.glob("*.csv")), encoding="utf-8-sig", newline="") as file:
         rows = list(csv.DictReader(file))
     # One row per shot: the title card is none, the bridge shares the lamp's row.
-    assert [row["Shot"] for row in rows] == ["0010", "0020", "0030", "0040", "0050"]
+    assert [row["Shot"] for row in rows] == [f"{n:04d}" for n in range(10, 120, 10)]

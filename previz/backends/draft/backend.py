@@ -13,7 +13,8 @@ from previz.backends.draft.plates import Plate, plate_on_plane
 from previz.backends.draft.renderer import DraftRenderer, DraftScene
 from previz.backends.draft.sky import PALETTES, time_of_day
 from previz.core.camera import CameraPath
-from previz.core.scene import SceneValue
+from previz.core.errors import ProjectError
+from previz.core.scene import SceneValue, scene_from_params
 from previz.core.subjects import Subject
 from previz.core.values import ConditioningImage
 from previz.engine.backend import (
@@ -52,7 +53,7 @@ class DraftBackend:
     def generate(self, request: RenderRequest, progress: Progress,
                  cancel: CancelToken) -> Iterator[np.ndarray]:
         """Yield the frames of ``request`` one at a time, checking ``cancel`` before each."""
-        if request.bridge:
+        if request.bridge and (request.scene is None or request.camera is None):
             yield from _bridge(request, progress, cancel)
             return
         path = request.camera
@@ -90,9 +91,13 @@ def _bridge(request: RenderRequest, progress: Progress,
 
 def scene_for(request: RenderRequest, first: View) -> DraftScene:
     """The draft scene of a request: subjects (moving with a scene's blocking), light from
-    the scene (its time of day, its lamps) or else from the prompt, plates, references."""
+    the scene (its time of day, its lamps) or else from the prompt, plates, references. A
+    bridge on a scene draws the scene from its in-between cameras, its first- and last-frame
+    images left to model backends."""
     subjects = request.subjects
-    scene = request.scene
+    scene, start = request.scene, float(request.scene_time)
+    if scene is None:
+        scene, start = _scene_of_source(request)
     if scene is None:
         return DraftScene(
             subjects=subjects, palette=PALETTES[time_of_day(request.prompt)],
@@ -101,16 +106,36 @@ def scene_for(request: RenderRequest, first: View) -> DraftScene:
         )
     main = _main(subjects)
     name = main.name if main else ""
-    start = float(request.scene_time)
+    rate = 1.0  # scene seconds a clip second: a bridge runs from one shot's time to another's
+    if request.scene_end is not None and request.frame_count > 1:
+        rate = (float(request.scene_end) - start) * float(request.fps) / (request.frame_count - 1)
     at_start = scene.subjects_at(start, name)
     light = _time_of_day(scene)
     lights = scene.location.lights if scene.location else ()
     return DraftScene(
         subjects=at_start, palette=PALETTES[light],
-        plates=_plates(request, first, main), references=_references(request, subjects),
-        mode=request.mode, track=lambda time: scene.subjects_at(start + time, name),
+        plates=() if request.bridge else _plates(request, first, main),
+        references=_references(request, subjects),
+        mode=request.mode, track=lambda time: scene.subjects_at(start + time * rate, name),
         lighting=scene_lighting(light, at_start, lights),
     )
+
+
+def _scene_of_source(request: RenderRequest) -> tuple[SceneValue | None, float]:
+    """The scene a continuation carries on in: its source clip's (an Extend of a shot on a
+    scene, not one that starts on a plate), from one frame after the source's last."""
+    source = request.source_clip
+    if source is None or request.bridge or not request.subjects or any(
+            item.role == "first_frame" for item in request.conditioning):
+        return None, 0.0
+    params, window = source.provenance.get("scene"), source.provenance.get("scene_time")
+    if not params or not window:
+        return None, 0.0
+    try:
+        return scene_from_params(params), float(window[0]) + source.frame_count / float(
+            source.fps)
+    except (ProjectError, KeyError, IndexError, TypeError, ValueError):
+        return None, 0.0
 
 
 def _time_of_day(scene: SceneValue) -> str:

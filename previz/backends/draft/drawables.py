@@ -80,6 +80,7 @@ class _Faces:
     subjects: list[int]
     colours: list[Colour]
     edges: list[Colour]
+    leads: np.ndarray
 
     @classmethod
     def of(cls, fig: Figure, lighting: Lighting) -> _Faces:
@@ -91,7 +92,8 @@ class _Faces:
         rounded = lit.astype(int).tolist()
         edges = (lit * EDGE).astype(int).tolist()
         return cls(corners, normals, centres, [fig.index] * len(corners),
-                   [tuple(row) for row in rounded], [tuple(row) for row in edges])
+                   [tuple(row) for row in rounded], [tuple(row) for row in edges],
+                   np.repeat(fig.boxes.lead, 6))
 
 
 class _FaceTable:
@@ -105,6 +107,7 @@ class _FaceTable:
         self.subjects = [index for t in tables for index in t.subjects]
         self.colours = [colour for t in tables for colour in t.colours]
         self.edges = [edge for t in tables for edge in t.edges]
+        self.leads = np.concatenate([t.leads for t in tables] or [np.zeros(0)])
 
     def visible(self, view: View) -> list[Drawable]:
         if not len(self.corners):
@@ -115,7 +118,7 @@ class _FaceTable:
         whole = np.flatnonzero(facing & (depth.min(axis=1) >= NEAR))
         projected = camera[whole] @ view.K.T
         points = cv_points(projected[:, :, :2] / projected[:, :, 2:3])
-        means = depth[whole].mean(axis=1)
+        means = depth[whole].mean(axis=1) - self.leads[whole]
         items = [self._drawable(index, float(mean), polygon)
                  for index, mean, polygon in zip(whole, means, points, strict=True)]
         for index in np.flatnonzero(facing & (depth.max(axis=1) > NEAR) & (depth.min(axis=1)

@@ -49,6 +49,7 @@ class Boxes:
     sizes: np.ndarray
     colours: np.ndarray
     glow: np.ndarray
+    lead: np.ndarray
 
     def corners(self) -> np.ndarray:
         """Every box's eight corners, (B, 8, 3)."""
@@ -114,7 +115,8 @@ def figure(subject: Subject, index: int) -> Figure:
     rotation = yaw_matrix(yaw)
     base = np.array([subject.x, 0.0, subject.z])
     boxes = _boxes([Part(base + rotation @ np.array(p.centre, float),
-                         np.asarray(p.axes, float) @ rotation.T, p.size, p.colour, p.glow)
+                         np.asarray(p.axes, float) @ rotation.T, p.size, p.colour, p.glow,
+                         p.lead)
                     for p in parts])
     placed = tuple(Ball(base + rotation @ np.array(centre), radius, colour, index)
                    for centre, radius, colour in balls)
@@ -128,7 +130,8 @@ def _boxes(parts: list[Part]) -> Boxes:
                  np.array([p.axes for p in parts], float).reshape(-1, 3, 3),
                  np.array([p.size for p in parts], float).reshape(-1, 3),
                  np.array([p.colour for p in parts], float).reshape(-1, 3),
-                 np.array([p.glow for p in parts], bool))
+                 np.array([p.glow for p in parts], bool),
+                 np.array([p.lead for p in parts], float))
 
 
 def _person(subject: Subject, index: int) -> Figure:
@@ -147,8 +150,9 @@ def _person(subject: Subject, index: int) -> Figure:
               fig.shoulder_width * h, 0.14 * h * girth, top),
         _limb(bones["pelvis"] + [0, -0.06 * h, 0], bones["pelvis"] + [0, 0.05 * h, 0],
               forward, (fig.hip_width + 0.09) * h, 0.13 * h * girth, legs),
-        _limb(bones["neck"] + [0, -0.02 * h, 0], bones["head"], forward, 0.06 * h, 0.06 * h,
-              skin),
+        _limb(bones["neck"] + [0, -0.02 * h, 0],  # up into the head's underside, not its face
+              bones["head"] - [0, 0.75 * fig.head_radius * h, 0], forward, 0.06 * h, 0.06 * h,
+              skin, lead=-fig.head_radius * h),  # behind the head from any side
     ]
     for side in ("l", "r"):
         hip, knee, ankle = bones[f"{side}_hip"], bones[f"{side}_knee"], bones[f"{side}_ankle"]
@@ -166,9 +170,9 @@ def _person(subject: Subject, index: int) -> Figure:
     head = Ball(bones["head"], fig.head_radius * h, skin, index, head=True)
     balls = (head,)
     if hair is not None:
-        back = bones["head"] - _gaze(bones) * 0.22 * fig.head_radius * h
-        balls = (Ball(back, fig.head_radius * h * 0.98, hair, index, face=_gaze(bones)), head)
-        parts.append(_fringe(bones, h, fig.head_radius * h, hair))
+        radius = fig.head_radius * h  # hair: a ball a little behind and above the head's
+        back = bones["head"] - _gaze(bones) * 0.24 * radius + np.array([0.0, 0.1 * radius, 0])
+        balls = (Ball(back, radius, hair, index, face=_gaze(bones)), head)
     limbs = [part for part in parts if isinstance(part, Limb)]
     boxes = _join(_limb_boxes(limbs), _boxes([part for part in parts if isinstance(part, Part)]))
     return Figure(subject, index, boxes, balls,
@@ -199,19 +203,12 @@ def _face(bones: Skeleton, h: float, radius: float, skin: Colour) -> list[Part]:
     gaze = _gaze(bones)
     turn = math.atan2(gaze[0], -gaze[2])
     rotation = yaw_matrix(-turn)
-    parts = [Part(bones["nose"], rotation.T, (0.018 * h, 0.03 * h, 0.02 * h), skin)]
+    lead = 0.5 * radius  # the head ball sorts at its centre's depth less half its radius
+    parts = [Part(bones["nose"], rotation.T, (0.018 * h, 0.03 * h, 0.02 * h), skin, lead=lead)]
     for side in ("l", "r"):
         parts.append(Part(bones[f"{side}_eye"] + gaze * 0.002 * h, rotation.T,
-                          (0.016 * h, 0.008 * h, 0.012 * h), FEATURES))
+                          (0.016 * h, 0.008 * h, 0.012 * h), FEATURES, lead=lead))
     return parts
-
-
-def _fringe(bones: Skeleton, h: float, radius: float, hair: Colour) -> Part:
-    """Hair over the forehead, inside the head's outline."""
-    gaze = _gaze(bones)
-    turn = math.atan2(gaze[0], -gaze[2])
-    centre = bones["head"] + gaze * radius * 0.72 + np.array([0.0, radius * 0.55, 0.0])
-    return Part(centre, yaw_matrix(-turn).T, (1.2 * radius, 0.3 * radius, 0.3 * radius), hair)
 
 
 @dataclass(frozen=True)
@@ -227,12 +224,14 @@ class Limb:
     depth: float
     colour: Colour
     overlap: float = 0.0
+    lead: float = 0.0  # see ``pieces.Part``
 
 
 def _limb(start: np.ndarray, end: np.ndarray, forward: np.ndarray,  # noqa: PLR0917
-          width: float, depth: float, colour: Colour, overlap: float = 0.0) -> Limb:
+          width: float, depth: float, colour: Colour, overlap: float = 0.0,
+          lead: float = 0.0) -> Limb:
     return Limb(np.asarray(start, float), np.asarray(end, float), forward, width, depth,
-                colour, overlap)
+                colour, overlap, lead)
 
 
 def _limb_boxes(limbs: Sequence[Limb]) -> Boxes:
@@ -255,14 +254,14 @@ def _limb_boxes(limbs: Sequence[Limb]) -> Boxes:
                       [limb.depth for limb in limbs]], axis=1)
     return Boxes((starts + ends) / 2, np.stack([side, axis, front], axis=1), sizes,
                  np.array([limb.colour for limb in limbs], float).reshape(-1, 3),
-                 np.zeros(len(limbs), bool))
+                 np.zeros(len(limbs), bool), np.array([limb.lead for limb in limbs], float))
 
 
 def _join(first: Boxes, second: Boxes) -> Boxes:
     return Boxes(*(np.concatenate([a, b]) for a, b in
                    ((first.centres, second.centres), (first.axes, second.axes),
                     (first.sizes, second.sizes), (first.colours, second.colours),
-                    (first.glow, second.glow))))
+                    (first.glow, second.glow), (first.lead, second.lead))))
 
 
 def _foot(ankle: np.ndarray, toe: np.ndarray, h: float) -> Limb:

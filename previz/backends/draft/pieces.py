@@ -25,13 +25,15 @@ TYRE: Colour = (30, 30, 32)
 @dataclass(frozen=True)
 class Part:
     """A box: centre, axes (rows: its own x, y, z), size (x, y, z), colour, ``glow`` (a lamp,
-    lit by itself)."""
+    lit by itself), ``lead`` (metres it sorts nearer than it is: a face's eyes and nose, drawn
+    over their head whenever they are on its side toward the camera)."""
 
     centre: tuple[float, float, float] | np.ndarray
     axes: np.ndarray
     size: tuple[float, float, float]
     colour: Colour
     glow: bool = False
+    lead: float = 0.0
 
 
 BallSpec = tuple[tuple[float, float, float], float, Colour]

@@ -125,12 +125,18 @@ def test_the_example_renders_and_exports_its_boards(registry, tmp_path, capsys):
         ("0030", "The lamp", "dolly-zoom in 1.2 m"),
         ("0040", "Postcard", "truck right 1 m"),
         ("0050", "Gulls at 16", "static"),
+        ("0060", "Two-shot", "static"),
+        ("0070", "Over him onto her", "static"),
+        ("0080", "Over her onto him", "static"),
+        ("0090", "Her single", "static"),
+        ("0100", "His single", "static"),
+        ("0110", "The lamp lit", "static"),
     ]
     assert {row["Scene"] for row in rows} == {"010"}
     assert rows[0]["INT/EXT"] == "EXT" and rows[0]["DAY/NIGHT"] == "DUSK"
     assert rows[3]["Equipment"] == "slider"  # a truck of up to 1 m
     reader = PdfReader(out / "lighthouse_storyboard.pdf")
-    assert len(reader.pages) == 2
+    assert len(reader.pages) == 3
     text = " ".join(" ".join(page.extract_text().split()) for page in reader.pages)
     for name in ("STILL_01", "010_0010", "010_0020_EXT", "010_0030_BRIDGE", "010_0050_RT"):
         assert name in text
