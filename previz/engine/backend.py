@@ -126,7 +126,7 @@ class RenderRequest:
     # pins its images from there.
     handles: tuple[int, int] = (0, 0)
     scene: Any = None  # the SceneValue a shot on a scene looks into (blocking, cast, light)
-    scene_time: float = 0.0  # the scene time of the first frame
+    scene_time: float = 0.0  # the scene time of the shot's time 0 (frame ``handles[0]``)
     scene_end: float | None = None  # of the last frame, when it is not the clip's own rate's
 
 

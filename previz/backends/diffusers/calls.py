@@ -31,7 +31,8 @@ def control_frames(request: RenderRequest, mode: str,
     control = RenderRequest(prompt=request.prompt, width=request.width, height=request.height,
                             frame_count=path.frame_count, fps=request.fps, seed=0, camera=path,
                             subjects=request.subjects, mode=mode, scene=request.scene,
-                            scene_time=request.scene_time)
+                            scene_time=request.scene_time, scene_end=request.scene_end,
+                            handles=request.handles)
     return tuple(DraftBackend().generate(control, lambda index, total: None, cancel))
 
 
