@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from farm.takes import head_session, render, small_example
+from farm.takes import head_session, render, small_example, take_keys
 
 from previz.engine.runner import LocalRunner, TakeJob
 from previz.farm.job import FarmJob, Resources, job_for, makes_clips
@@ -31,7 +31,8 @@ def test_each_take_of_the_example_is_a_job_that_survives_json_and_compiles_to_it
         project = small_example(head)
         assert render(head, project).ok
         jobs = [job_for(job) for job in runner.jobs if makes_clips(job.planned)]
-    assert len(jobs) == 9
+        expected = set(take_keys(head.compile(project)).values())
+    assert len(jobs) == len(expected) > 9 and {job.key for job in jobs} == expected
     with head_session(tmp_path / "elsewhere") as elsewhere:
         for job in jobs:
             text = job.to_text()
