@@ -37,8 +37,8 @@ from previz.core.commands import (
 from previz.core.continuity import warnings_by_node
 from previz.core.errors import EditRefused, ProjectError
 from previz.core.ids import new_id
+from previz.core.new_node_params import new_node_params
 from previz.core.project import Asset, Node, Project
-from previz.core.project_settings import new_shot_params
 from previz.core.registry import NodeRegistry
 from previz.core.spec import NodeSpec
 from previz.core.values import Clip
@@ -48,7 +48,6 @@ from previz.engine.plan import ExecutionPlan
 
 _FRAME_MARGIN = 40.0
 _IMAGE_TYPE = "previz.image"
-_SHOT_TYPE = "previz.shot"
 
 
 class QtNodeEditor(QtGraphView):
@@ -294,8 +293,7 @@ class QtNodeEditor(QtGraphView):
         node_type = self.registry.get(type_id)
         if node_type is None:
             raise KeyError(f"no node type {type_id!r} is installed")
-        if type_id == _SHOT_TYPE:  # what the project says new shots render with
-            params = {**new_shot_params(self.project.settings), **params}
+        params = {**new_node_params(self.project, node_type.spec), **params}
         node = Node(new_id(), node_type.spec.id, {**node_type.spec.defaults(), **params},
                     (round(scene_pos.x()), round(scene_pos.y())), version=node_type.spec.version)
         add = AddNodes([node])
@@ -364,7 +362,8 @@ class QtNodeEditor(QtGraphView):
 
     def _add_linked(self, spec: NodeSpec, port: QtPortItem) -> None:
         """Add a node where a link was dropped, joined to the port the link came from."""
-        add, connect = linked_node(self.registry, spec, port, self._palette_at)
+        add, connect = linked_node(self.registry, spec, port, self._palette_at,
+                                   new_node_params(self.project, spec))
         self._push_and_select(Macro([add, connect], add.text), add)
 
     def _drag_out(self) -> None:
