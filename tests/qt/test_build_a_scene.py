@@ -172,18 +172,16 @@ def build_location_and_cast(window: QtMainWindow, act: Actions) -> None:
     act.click(bar, "the Locations tab", at)
     places = window.location_panel
     act.click(places.new_button, "New location")
-    act.click(places.name_edit, "the location's name")
-    places.name_edit.selectAll()
-    act.type(places.name_edit, "Bus stop", "as its name")
+    assert QApplication.focusWidget() is places.name_edit  # New puts the cursor in the name
+    act.type(places.name_edit, "Bus stop", "as its name", follow_focus=True)
     act.choose(places.piece_kind, "bus", "set piece")
     act.click(places.add_piece_button, "Add (set piece)")
     bar, at = tab(window, "Cast")
     act.click(bar, "the Cast tab", at)
     cast = window.cast_panel
     act.click(cast.new_button, "New character")
-    act.click(cast.name_edit, "the character's name")
-    cast.name_edit.selectAll()
-    act.type(cast.name_edit, "Ada", "as her name")
+    assert QApplication.focusWidget() is cast.name_edit
+    act.type(cast.name_edit, "Ada", "as her name", follow_focus=True)
 
 
 def build_scene_and_shots(window: QtMainWindow, act: Actions) -> str:
