@@ -224,15 +224,14 @@ def frame_the_shots(window: QtMainWindow, act: Actions) -> None:
             "Enter: add the Camera Move linked to it")
 
 
-def cut_the_shots(window: QtMainWindow, act: Actions) -> None:
-    """Each shot dragged out of the editor onto the timeline, in order."""
+def cut_the_scene(window: QtMainWindow, act: Actions, scene_id: str) -> None:
+    """The Scene dragged out of the editor onto the timeline: its shots go on in order."""
     bar, at = tab(window, "Timeline")
     act.click(bar, "the Timeline tab", at)
     viewport = window.editor.viewport()
-    for shot_id in shots_in_order(window):
-        start = node_point(window, shot_id)
-        act.drag(viewport, start, QPoint(start.x(), viewport.height() + 40),
-                 "the shot out of the editor onto the timeline")
+    start = node_point(window, scene_id)
+    act.drag(viewport, start, QPoint(start.x(), viewport.height() + 40),
+             "the Scene out of the editor onto the timeline")
 
 
 def test_the_bus_stop_scene_is_built_in_under_40_actions(
@@ -245,7 +244,7 @@ def test_the_bus_stop_scene_is_built_in_under_40_actions(
     build_location_and_cast(window, act)
     scene_id = build_scene_and_shots(window, act)
     frame_the_shots(window, act)
-    cut_the_shots(window, act)
+    cut_the_scene(window, act, scene_id)
     print(f"\n{len(act.log)} actions:")
     for number, what in enumerate(act.log, 1):
         print(f"{number:3d}. {what}")
