@@ -47,6 +47,7 @@ from previz.engine.events import RenderEvent
 from previz.engine.plan import ExecutionPlan
 
 _FRAME_MARGIN = 40.0
+_DUPLICATE_GAP = 24.0  # scene px between a duplicated node and the one above it
 _IMAGE_TYPE = "previz.image"
 
 
@@ -144,8 +145,28 @@ class QtNodeEditor(QtGraphView):
         command = clipboard.paste_command(
             data, self.project, keep_inputs_from=self.project if with_inputs else None)
         clipboard.next_shot_numbers(command.nodes, self.project)
+        self._place_below(nodes, command.nodes)
         text = "Duplicate with Inputs" if with_inputs else "Duplicate"
         self._push_and_select(Macro([command], text), command)
+
+    def _place_below(self, originals: list[str], copies: list[Node]) -> None:
+        """Put ``copies`` in the first free place under ``originals``, keeping their layout:
+        duplicated shots stack into a column that reads like a shot list."""
+        boxes = [self.graph_scene.node_item(node_id).sceneBoundingRect() for node_id in originals]
+        box = boxes[0]
+        for other in boxes[1:]:
+            box = box.united(other)
+        taken = [item.sceneBoundingRect() for item in self.graph_scene.node_items()]
+        step = box.height() + _DUPLICATE_GAP
+        down = step
+        while any(b.translated(0, down).intersects(t) for b in boxes for t in taken):
+            down += step
+        dx = min(c.position[0] for c in copies) - min(self.project.nodes[o].position[0]
+                                                       for o in originals)
+        dy = min(c.position[1] for c in copies) - min(self.project.nodes[o].position[1]
+                                                      for o in originals)
+        for copy in copies:
+            copy.position = (round(copy.position[0] - dx), round(copy.position[1] - dy + down))
 
     def duplicate_with_inputs(self) -> None:
         """Duplicate the selected nodes keeping the links that feed them (a shot keeps its
