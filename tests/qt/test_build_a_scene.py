@@ -89,11 +89,18 @@ class Actions:
         QApplication.processEvents()
 
 
+def click_tab(window: QtMainWindow, act: Actions, title: str, dock: str) -> None:
+    """Click a dock's tab; the dock's panel is then in view."""
+    bar, at = tab(window, title)
+    act.click(bar, f"the {title} tab", at)
+    assert not window.docks[dock].widget().visibleRegion().isEmpty(), f"{title} is hidden"
+
+
 def tab(window: QtMainWindow, title: str) -> tuple[QTabBar, QPoint]:
     """The dock tab bar showing ``title`` and the middle of that tab."""
     for bar in window.findChildren(QTabBar):
         for index in range(bar.count()):
-            if bar.tabText(index) == title and bar.isVisible():
+            if bar.tabText(index) == title and not bar.visibleRegion().isEmpty():
                 return bar, bar.tabRect(index).center()
     raise AssertionError(f"no {title!r} tab")
 
@@ -168,16 +175,14 @@ def set_cell(window: QtMainWindow, act: Actions, shot_id: str, column: str, text
 
 def build_location_and_cast(window: QtMainWindow, act: Actions) -> None:
     """A bus stop (an exterior) with a bus shelter, and a character."""
-    bar, at = tab(window, "Locations")
-    act.click(bar, "the Locations tab", at)
+    click_tab(window, act, "Locations", "locations")
     places = window.location_panel
     act.click(places.new_button, "New location")
     assert QApplication.focusWidget() is places.name_edit  # New puts the cursor in the name
     act.type(places.name_edit, "Bus stop", "as its name", follow_focus=True)
     act.choose(places.piece_kind, "bus", "set piece")
     act.click(places.add_piece_button, "Add (set piece)")
-    bar, at = tab(window, "Cast")
-    act.click(bar, "the Cast tab", at)
+    click_tab(window, act, "Cast", "cast")
     cast = window.cast_panel
     act.click(cast.new_button, "New character")
     assert QApplication.focusWidget() is cast.name_edit
@@ -187,8 +192,7 @@ def build_location_and_cast(window: QtMainWindow, act: Actions) -> None:
 def build_scene_and_shots(window: QtMainWindow, act: Actions) -> str:
     """A Scene at night and three Shots on it; the Scene's id."""
     editor, viewport = window.editor, window.editor.viewport()
-    bar, at = tab(window, "Inspector")
-    act.click(bar, "the Inspector tab", at)
+    click_tab(window, act, "Inspector", "inspector")
     act.double_click(viewport, "the empty canvas", QPoint(120, 120))
     act.type(editor.palette_popup.search, "scene", "in the add-node search", enter=False)
     act.key(editor.palette_popup.search, Qt.Key.Key_Return, "Enter: add the Scene")
@@ -208,8 +212,7 @@ def build_scene_and_shots(window: QtMainWindow, act: Actions) -> str:
 def frame_the_shots(window: QtMainWindow, act: Actions) -> None:
     """Sizes and lenses in the Shot Table, a push-in on the wide."""
     wide, medium, close = shots_in_order(window)
-    bar, at = tab(window, "Shot Table")
-    act.click(bar, "the Shot Table tab", at)
+    click_tab(window, act, "Shot Table", "shotTable")
     set_cell(window, act, wide, "Size", "wide")
     set_cell(window, act, wide, "Lens", "24")
     set_cell(window, act, medium, "Lens", "50")
@@ -217,7 +220,7 @@ def frame_the_shots(window: QtMainWindow, act: Actions) -> None:
     set_cell(window, act, close, "Lens", "85")
     viewport = window.editor.viewport()
     start = port_point(window, wide, "camera", output=False)
-    act.drag(viewport, start, empty_point(window, start, QPoint(-30, 0)),
+    act.drag(viewport, start, empty_point(window, start + QPoint(-240, 0), QPoint(-30, 0)),
              "a link from the wide's Camera move input to empty canvas")
     assert window.editor.palette_popup.names()[0] == "Camera Move"
     act.key(window.editor.palette_popup.search, Qt.Key.Key_Return,
@@ -226,8 +229,7 @@ def frame_the_shots(window: QtMainWindow, act: Actions) -> None:
 
 def cut_the_scene(window: QtMainWindow, act: Actions, scene_id: str) -> None:
     """The Scene dragged out of the editor onto the timeline: its shots go on in order."""
-    bar, at = tab(window, "Timeline")
-    act.click(bar, "the Timeline tab", at)
+    click_tab(window, act, "Timeline", "timeline")
     viewport = window.editor.viewport()
     start = node_point(window, scene_id)
     act.drag(viewport, start, QPoint(start.x(), viewport.height() + 40),
