@@ -8,7 +8,7 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QImage, QUndoStack
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QMessageBox
+from PySide6.QtWidgets import QApplication, QMessageBox
 from scene_builders import BusStop, bus_stop
 
 from previz._qt.panels.qt_cast_panel import QtCastPanel
@@ -64,6 +64,17 @@ def test_new_then_rename_by_typing_each_one_undo_step(panel: QtCastPanel,
     assert "New character" in [c.name for c in stop.project.cast.values()]
     panel.undo_stack.undo()
     assert names(panel) == ["Ada", "Ben"]
+
+
+def test_new_puts_the_cursor_in_the_name_so_typing_names_it(panel: QtCastPanel,
+                                                             stop: BusStop) -> None:
+    QTest.mouseClick(panel.new_button, Qt.MouseButton.LeftButton)
+    typing_into = QApplication.focusWidget()
+    assert typing_into is panel.name_edit and panel.name_edit.selectedText() == "New character"
+    QTest.keyClicks(typing_into, "Cleo")
+    QTest.keyClick(typing_into, Qt.Key.Key_Return)
+    assert sorted(c.name for c in stop.project.cast.values()) == ["Ada", "Ben", "Cleo"]
+    assert panel.undo_stack.count() == 2  # New, then the name
 
 
 def test_a_refused_edit_is_said_and_the_field_put_back(panel: QtCastPanel,

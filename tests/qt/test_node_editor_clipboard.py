@@ -222,3 +222,19 @@ def test_an_edit_clears_the_render_badges_it_makes_stale(editor: QtNodeEditor, g
     editor.project.set_param(shot.id, "lens", 85.0)
     status = {node.id: editor.graph_scene.node_item(node.id).badges.status for node in graph}
     assert status == {prompt.id: "done", shot.id: "", extend.id: ""}
+
+
+def test_duplicates_stack_under_the_original_on_free_canvas(editor: QtNodeEditor,
+                                                             graph) -> None:
+    shot = graph[1]
+    editor.selection.set_nodes([shot.id])
+    for _ in range(2):
+        key(editor, Qt.Key.Key_D, CTRL | Qt.KeyboardModifier.AltModifier)
+    shots = sorted((node for node in editor.project.nodes.values()
+                    if node.type == "previz.shot"), key=lambda node: node.params["shot"])
+    assert len(shots) == 3
+    assert {node.position[0] for node in shots} == {shot.position[0]}  # one column
+    assert shots[0].position[1] < shots[1].position[1] < shots[2].position[1]  # in slate order
+    boxes = [editor.graph_scene.node_item(node_id).sceneBoundingRect()
+             for node_id in editor.project.nodes]
+    assert not any(a.intersects(b) for i, a in enumerate(boxes) for b in boxes[i + 1:])

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from PySide6.QtCore import QPointF
 from PySide6.QtWidgets import QGraphicsScene
@@ -95,10 +96,12 @@ def fits(port: QtPortItem) -> Callable[[NodeSpec], bool]:
     return accepts
 
 
-def linked_node(registry: NodeRegistry, spec: NodeSpec, port: QtPortItem,
-                at: QPointF) -> tuple[AddNodes, Connect]:
-    """A new node of ``spec`` at ``at``, and the link joining it to ``port``."""
-    node = Node(new_id(), spec.id, spec.defaults(), (round(at.x()), round(at.y())),
+def linked_node(registry: NodeRegistry, spec: NodeSpec, port: QtPortItem, at: QPointF,
+                params: dict[str, Any] | None = None) -> tuple[AddNodes, Connect]:
+    """A new node of ``spec`` at ``at`` (its defaults, then ``params``), and the link joining
+    it to ``port``."""
+    node = Node(new_id(), spec.id, {**spec.defaults(), **(params or {})},
+                (round(at.x()), round(at.y())),
                 version=spec.version)
     ports = spec.inputs if port.is_output else spec.outputs
     other = next(p for p in ports if can_connect(*_types(port, p)))

@@ -37,8 +37,8 @@ from previz.core.commands import (
 from previz.core.continuity import warnings_by_node
 from previz.core.errors import EditRefused, ProjectError
 from previz.core.ids import new_id
+from previz.core.new_node_params import new_node_params
 from previz.core.project import Asset, Node, Project
-from previz.core.project_settings import new_shot_params
 from previz.core.registry import NodeRegistry
 from previz.core.spec import NodeSpec
 from previz.core.values import Clip
@@ -47,8 +47,8 @@ from previz.engine.events import RenderEvent
 from previz.engine.plan import ExecutionPlan
 
 _FRAME_MARGIN = 40.0
+_DUPLICATE_GAP = 24.0  # scene px between a duplicated node and the one above it
 _IMAGE_TYPE = "previz.image"
-_SHOT_TYPE = "previz.shot"
 
 
 class QtNodeEditor(QtGraphView):
@@ -145,8 +145,28 @@ class QtNodeEditor(QtGraphView):
         command = clipboard.paste_command(
             data, self.project, keep_inputs_from=self.project if with_inputs else None)
         clipboard.next_shot_numbers(command.nodes, self.project)
+        self._place_below(nodes, command.nodes)
         text = "Duplicate with Inputs" if with_inputs else "Duplicate"
         self._push_and_select(Macro([command], text), command)
+
+    def _place_below(self, originals: list[str], copies: list[Node]) -> None:
+        """Put ``copies`` in the first free place under ``originals``, keeping their layout:
+        duplicated shots stack into a column that reads like a shot list."""
+        boxes = [self.graph_scene.node_item(node_id).sceneBoundingRect() for node_id in originals]
+        box = boxes[0]
+        for other in boxes[1:]:
+            box = box.united(other)
+        taken = [item.sceneBoundingRect() for item in self.graph_scene.node_items()]
+        step = box.height() + _DUPLICATE_GAP
+        down = step
+        while any(b.translated(0, down).intersects(t) for b in boxes for t in taken):
+            down += step
+        dx = min(c.position[0] for c in copies) - min(self.project.nodes[o].position[0]
+                                                       for o in originals)
+        dy = min(c.position[1] for c in copies) - min(self.project.nodes[o].position[1]
+                                                      for o in originals)
+        for copy in copies:
+            copy.position = (round(copy.position[0] - dx), round(copy.position[1] - dy + down))
 
     def duplicate_with_inputs(self) -> None:
         """Duplicate the selected nodes keeping the links that feed them (a shot keeps its
@@ -294,8 +314,7 @@ class QtNodeEditor(QtGraphView):
         node_type = self.registry.get(type_id)
         if node_type is None:
             raise KeyError(f"no node type {type_id!r} is installed")
-        if type_id == _SHOT_TYPE:  # what the project says new shots render with
-            params = {**new_shot_params(self.project.settings), **params}
+        params = {**new_node_params(self.project, node_type.spec), **params}
         node = Node(new_id(), node_type.spec.id, {**node_type.spec.defaults(), **params},
                     (round(scene_pos.x()), round(scene_pos.y())), version=node_type.spec.version)
         add = AddNodes([node])
@@ -364,7 +383,8 @@ class QtNodeEditor(QtGraphView):
 
     def _add_linked(self, spec: NodeSpec, port: QtPortItem) -> None:
         """Add a node where a link was dropped, joined to the port the link came from."""
-        add, connect = linked_node(self.registry, spec, port, self._palette_at)
+        add, connect = linked_node(self.registry, spec, port, self._palette_at,
+                                   new_node_params(self.project, spec))
         self._push_and_select(Macro([add, connect], add.text), add)
 
     def _drag_out(self) -> None:

@@ -148,9 +148,19 @@ class QtLibraryPanel(QWidget):
                 return
 
     def create(self) -> str | None:
-        """Add a new item with a free name and choose it."""
+        """Add a new item with a free name and choose it; the name is selected for typing."""
         record = self.new_record(self._free_name(f"New {self.noun}"))
-        return record.id if self.push(self.add_command(record), choose=record.id) else None
+        if not self.push(self.add_command(record), choose=record.id):
+            return None
+        self.name_for_typing()
+        return record.id
+
+    def name_for_typing(self) -> None:
+        """Put the cursor in the name field with the name selected: what is typed replaces it."""
+        name_edit = getattr(self, "name_edit", None)
+        if name_edit is not None:
+            name_edit.setFocus(Qt.FocusReason.OtherFocusReason)
+            name_edit.selectAll()
 
     def duplicate(self) -> str | None:
         """Add a copy of the chosen item (``… copy``) and choose it."""

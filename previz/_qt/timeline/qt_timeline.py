@@ -24,6 +24,7 @@ from previz._qt.viewer.qt_player import QtPlayer, QtTransport
 from previz._qt.viewer.qt_thumbnails import QtThumbnails
 from previz.app.cut import Cut, CutShot, build_cut
 from previz.app.frame_feed import AHEAD, FramePool
+from previz.app.scene_shots import clips_for_cut
 from previz.app.takes import is_clip_node
 from previz.core.commands import (
     Command,
@@ -101,12 +102,11 @@ class QtTimeline(QWidget):
 
     def add_nodes(self, node_ids: list[str], index: int | None = None) -> None:
         """Put the clip nodes among ``node_ids`` on the cut at ``index`` (dropped from the node
-        editor), in one undo step."""
+        editor), a Scene as its shots in slate order, in one undo step."""
         project, registry = self.document.project, self.document.registry
-        clips = [node for node in node_ids if node in project.nodes
-                 and is_clip_node(project, registry, node)]
+        clips = clips_for_cut(project, registry, node_ids)
         if not clips:
-            log.info("only nodes with a clip output go on the timeline")
+            log.info("only nodes with a clip output (or a Scene with shots) go on the timeline")
             return
         at = len(project.timeline) if index is None else index
         inserts: list[Command] = [TimelineInsert(TimelineEntry(new_id(), node), at + offset)
