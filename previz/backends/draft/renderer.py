@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import cv2
 import numpy as np
@@ -200,10 +201,14 @@ def _fill_coarse(target: np.ndarray, item: Drawable, value: int) -> None:
         cv2.circle(target, item.circle[0], item.circle[1], value, -1, cv2.LINE_8, shift)
 
 
+@lru_cache(maxsize=4)
 def _sky_strip(palette: Palette, width: int, height: int) -> np.ndarray:
-    """Sky three frames tall with the horizon two frames down: any frame's sky is a slice."""
+    """Sky three frames tall with the horizon two frames down: any frame's sky is a slice.
+    Shared by every renderer of that palette and size (8 MB at 1280x720), so read-only."""
     rows = sky_rows(palette, 3 * height, 2.0 * height)
-    return np.repeat(rows[:, None, :], width, axis=1)
+    strip = np.repeat(rows[:, None, :], width, axis=1)
+    strip.flags.writeable = False
+    return strip
 
 
 def _horizon_row(view: View) -> float:
