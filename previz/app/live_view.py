@@ -8,7 +8,7 @@ and thrown away, so dragging on the floor plan never writes anything.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from fractions import Fraction
 from typing import Any
 
@@ -113,8 +113,9 @@ def live_request(scene: SceneValue, setup: ShotSetup, time: float) -> RenderRequ
 
 
 class LiveFrames:
-    """Draws live frames with a draft renderer of its own (one per viewer), kept while what it
-    shows stays the same (a camera swung or moved, a scrub of a still scene)."""
+    """Draws live frames with a draft renderer of its own (one per viewer), kept while the
+    scene's light, plates and references stay the same: a camera swung or moved, a scrub, or
+    someone dragged (the renderer rebuilds only the subjects that changed)."""
 
     def __init__(self) -> None:
         self._renderer: DraftRenderer | None = None
@@ -127,15 +128,20 @@ class LiveFrames:
         scene = scene_for(request, view)
         renderer = self._renderer
         if renderer is None or (renderer.width, renderer.height) != (
-                request.width, request.height) or not self._same(scene):
+                request.width, request.height) or not self._same_light(scene):
             renderer = DraftRenderer(scene, request.width, request.height)
-            self._renderer, self._scene = renderer, scene
+        elif scene.subjects != self._scene.subjects:
+            renderer.recast(scene.subjects)
+        self._renderer, self._scene = renderer, scene
         return renderer.render(view, 0.0, 0.0)
 
-    def _same(self, scene: DraftScene) -> bool:
+    def _same_light(self, scene: DraftScene) -> bool:
+        """Whether ``scene`` differs from the last one in its subjects at most."""
+        if self._scene is None or scene.track is not None or scene.plates:
+            return False
         try:
-            return bool(scene == self._scene)
-        except ValueError:  # pictures (plates, references) compare as arrays: draw afresh
+            return bool(replace(scene, subjects=()) == replace(self._scene, subjects=()))
+        except ValueError:  # pictures (references) compare as arrays: draw afresh
             return False
 
 

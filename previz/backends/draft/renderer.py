@@ -67,10 +67,25 @@ class DraftRenderer:
         self._subjects: tuple[Subject, ...] = ()
         self._set_subjects(tuple(scene.subjects))
         self.text_size = max(int(height * 0.028), 10)
-        self._labels = {f.index: self._label(f) for f in self.figures}
-        self._thumbnails = {f.index: image_sprite(scene.references[f.subject.name])
-                            for f in self.figures if f.subject.name in scene.references}
+        self._name_figures()
         self._sky = _sky_strip(scene.palette, width, height)
+
+    def recast(self, subjects: Sequence[Subject]) -> None:
+        """Show ``subjects`` from now on, in this scene's light (someone dragged on a floor
+        plan): only the subjects that changed are built again, and the frames are those of a
+        renderer made afresh for them."""
+        subjects = tuple(subjects)
+        if _still(subjects) != _still(self._subjects):
+            self._splits.clear()  # the planes between set pieces hold for pieces that stayed
+        self._set_subjects(subjects)
+        self._name_figures()
+
+    def _name_figures(self) -> None:
+        """Each figure's label and reference thumbnail (labels are shaped once per name)."""
+        references = self.scene.references
+        self._labels = {f.index: self._label(f) for f in self.figures}
+        self._thumbnails = {f.index: image_sprite(references[f.subject.name])
+                            for f in self.figures if f.subject.name in references}
 
     def render(self, view: View, time: float, end: float) -> np.ndarray:
         """The frame at ``time`` seconds seen by ``view``, in a shot whose last frame is at
@@ -189,6 +204,11 @@ class DraftRenderer:
         if name in self.scene.references:
             name += " (ref)"
         return label_sprite(name, self.text_size)
+
+
+def _still(subjects: Sequence[Subject]) -> dict[int, Subject]:
+    """The subjects that are not people (set pieces), by index."""
+    return {i: subject for i, subject in enumerate(subjects) if subject.kind != "person"}
 
 
 def _fill_coarse(target: np.ndarray, item: Drawable, value: int) -> None:

@@ -79,8 +79,14 @@ def test_a_live_frame_is_the_draft_backends_frame_and_its_renderer_is_kept(regis
     frames.frame(request)
     assert frames._renderer is renderer  # nothing moved: the same renderer draws
     later = live_request(shots.scene, shots.shot(shot.id), 2.0)  # Ben walks on
-    assert not np.array_equal(frames.frame(later), live)
-    assert frames._renderer is not renderer
+    walked = frames.frame(later)
+    assert not np.array_equal(walked, live)
+    assert frames._renderer is renderer  # recast: only Ben is built again
+    assert np.array_equal(walked, _drawn(later))
+
+
+def _drawn(request) -> np.ndarray:
+    return next(iter(DraftBackend().generate(request, lambda *_: None, CancelToken())))
 
 
 def test_a_live_frame_is_a_moment_of_the_shot(registry):
