@@ -70,13 +70,15 @@ class DraftRenderer:
         self._name_figures()
         self._sky = _sky_strip(scene.palette, width, height)
 
-    def recast(self, subjects: Sequence[Subject]) -> None:
-        """Show ``subjects`` from now on, in this scene's light (someone dragged on a floor
-        plan): only the subjects that changed are built again, and the frames are those of a
-        renderer made afresh for them."""
-        subjects = tuple(subjects)
+    def recast(self, scene: DraftScene) -> None:
+        """Draw ``scene`` from now on: this scene in the same light, plates and references,
+        with its subjects where they are now (someone dragged on a floor plan). Only the
+        subjects that changed are built again; the frames are those of a renderer made afresh
+        for ``scene``."""
+        subjects = tuple(scene.subjects)
         if _still(subjects) != _still(self._subjects):
             self._splits.clear()  # the planes between set pieces hold for pieces that stayed
+        self.scene = scene
         self._set_subjects(subjects)
         self._name_figures()
 

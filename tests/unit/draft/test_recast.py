@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 from unit.draft.pictures import person, prop, shoot
 
@@ -17,10 +19,10 @@ def _kept_and_new(before, after) -> tuple[np.ndarray, np.ndarray]:
     path = first.request.camera
     view = View(path.K[0], path.world_to_camera[0], first.request.width,
                 first.request.height)
-    renderer = DraftRenderer(scene_for(first.request, view), first.request.width,
-                             first.request.height)
+    scene = scene_for(first.request, view)
+    renderer = DraftRenderer(scene, first.request.width, first.request.height)
     assert np.array_equal(renderer.render(view, 0.0, 0.0), first.frames[0])
-    renderer.recast(after)
+    renderer.recast(replace(scene, subjects=tuple(after)))
     return renderer.render(view, 0.0, 0.0), first.again(subjects=tuple(after)).frames[0]
 
 
