@@ -76,8 +76,10 @@ class Wedges:
               selected: bool) -> CameraWedge:
         """``camera_wedge(scene, setup, time, selected)``, kept or found afresh."""
         subject = str(setup.params.get("subject") or "")
-        key = (dict(setup.params), setup.moves, not subject or scene.names(subject),
-               scene.subjects_at(setup.scene_in, subject), time, selected)
+        framed = tuple(replace(item, look=None, walked=0.0, speed=0.0, colours=())
+                       for item in scene.subjects_at(setup.scene_in, subject))  # what framing reads
+        key = (dict(setup.params), setup.moves, not subject or scene.names(subject), framed,
+               time, selected)
         kept = self.kept.get(setup.node_id)
         if kept is not None and kept[0] == key:
             return kept[1]
