@@ -69,6 +69,7 @@ class DraftRenderer:
         self.text_size = max(int(height * 0.028), 10)
         self._name_figures()
         self._sky = _sky_strip(scene.palette, width, height)
+        self._backdrop: tuple[tuple[bytes, bytes, bool], np.ndarray] | None = None
 
     def recast(self, scene: DraftScene) -> None:
         """Draw ``scene`` from now on: this scene in the same light, plates and references,
@@ -135,6 +136,16 @@ class DraftRenderer:
         return depth
 
     def _background(self, frame: np.ndarray, view: View, layout: bool) -> None:
+        """Sky, ground, lamp pools and grid: kept for the last camera (a still camera's frames,
+        a live frame of someone dragged in front of it) and copied while it stays put."""
+        key = (view.K.tobytes(), view.world_to_camera.tobytes(), layout)
+        if self._backdrop is not None and self._backdrop[0] == key:
+            np.copyto(frame, self._backdrop[1])
+            return
+        self._draw_background(frame, view, layout)
+        self._backdrop = (key, frame.copy())
+
+    def _draw_background(self, frame: np.ndarray, view: View, layout: bool) -> None:
         palette = self.scene.palette
         if layout:
             frame[:] = 0

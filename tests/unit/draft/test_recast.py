@@ -50,3 +50,21 @@ def test_a_recast_renderer_labels_a_renamed_person() -> None:
     after = [before[0], person("Robert", 1.0, 3.0)]
     kept, new = _kept_and_new(before, after)
     assert np.array_equal(kept, new)
+
+
+def test_the_kept_background_is_only_that_of_the_same_camera() -> None:
+    take = shoot([person("Ann", 0.0, 0.0, main=True), prop("Crate", -1.0, 2.0)],
+                 mode="preview")
+    path, request = take.request.camera, take.request
+    here = View(path.K[0], path.world_to_camera[0], request.width, request.height)
+    moved = path.world_to_camera[0].copy()
+    moved[:3, 3] += (0.4, 0.3, 0.0)  # the camera steps left and up
+    there = View(path.K[0], moved, request.width, request.height)
+    scene = scene_for(request, here)
+    kept = DraftRenderer(scene, request.width, request.height)
+    first = kept.render(here, 0.0, 0.0)
+    assert np.array_equal(kept.render(here, 0.0, 0.0), first)
+    fresh = DraftRenderer(scene, request.width, request.height).render(there, 0.0, 0.0)
+    assert not np.array_equal(fresh, first)
+    assert np.array_equal(kept.render(there, 0.0, 0.0), fresh)
+    assert np.array_equal(kept.render(here, 0.0, 0.0), first)
