@@ -100,6 +100,12 @@ class QtFloorPlan(QWidget):
         self.view.show_plan(self.plan, cast)
         self._show_title()
 
+    def scene_shots(self, scene_id: str) -> SceneShots | None:
+        """Scene ``scene_id`` as the plan last read it, if no edit came since (else None)."""
+        if self.shots is None or self.scene_id != scene_id or self._refresh_due:
+            return None
+        return self.shots
+
     def set_time(self, time: float) -> None:
         """Move the scene time (everyone along their paths, every camera along its move)."""
         self.scrubber.setValue(round(time * TICKS))

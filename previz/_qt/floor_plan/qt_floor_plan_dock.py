@@ -47,7 +47,7 @@ def install_floor_plan(window: QtMainWindow) -> QtFloorPlan:
     """Add the Floor Plan dock (tabbed with the node editor) and the live view to ``window``."""
     plan = QtFloorPlan(window.document, window.selection)
     live = QtLiveView(window.viewer, window.document, window.selection, lambda: plan.time,
-                      window)
+                      window, read=plan.scene_shots)
     renders = QtSceneRenders(window.queue, window)
     plan.live.connect(live.request)
     plan.drag_finished.connect(lambda _scene_id, shot_ids: renders.render(shot_ids))
