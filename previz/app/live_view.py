@@ -8,7 +8,7 @@ and thrown away, so dragging on the floor plan never writes anything.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field, fields, is_dataclass, replace
 from fractions import Fraction
 from typing import Any
 
@@ -18,7 +18,7 @@ from previz.backends.draft.backend import scene_for
 from previz.backends.draft.geometry import View
 from previz.backends.draft.renderer import DraftRenderer, DraftScene
 from previz.core.camera import CameraPath
-from previz.core.floor_plan import FloorPlan, floor_plan
+from previz.core.floor_plan import CameraWedge, FloorPlan, camera_wedge, floor_plan
 from previz.core.project import PortRef, Project
 from previz.core.registry import NodeRegistry
 from previz.core.scene import SceneValue, scene_from_params
@@ -43,9 +43,18 @@ class SceneShots:
         """The shot of this scene with node id ``node_id``."""
         return next((setup for setup in self.shots if setup.node_id == node_id), None)
 
-    def plan(self, time: float, selected: str = "") -> FloorPlan:
-        """The floor plan at scene ``time``."""
-        return floor_plan(self.scene, self.shots, time, selected)
+    def plan(self, time: float, selected: str = "", wedges: Wedges | None = None) -> FloorPlan:
+        """The floor plan at scene ``time``; ``wedges`` keeps the cameras between redraws."""
+        if wedges is None:
+            return floor_plan(self.scene, self.shots, time, selected)
+        cameras, problems = [], []
+        for setup in self.shots:  # as floor_plan draws them, each kept while it stays put
+            try:
+                cameras.append(wedges.wedge(self.scene, setup, time, setup.node_id == selected))
+            except ValueError as error:
+                problems.append(f"shot {setup.number}: {error}")
+        drawn = floor_plan(self.scene, (), time, selected)
+        return replace(drawn, cameras=tuple(cameras), problems=(*drawn.problems, *problems))
 
     @property
     def end(self) -> float:
@@ -53,6 +62,30 @@ class SceneShots:
         ends = [setup.scene_in + float(setup.params["duration"]) for setup in self.shots]
         ends += [mark.time for mark in self.scene.blocking.marks]
         return max([*ends, 1.0])
+
+
+@dataclass
+class Wedges:
+    """Shots' cameras on the floor plan kept between redraws (a drag redraws the plan on every
+    mouse move): a camera is found again only when what places it changed: the shot's params
+    and moves, the subjects at its in point (whom it frames) or the time."""
+
+    kept: dict[str, tuple[tuple[Any, ...], CameraWedge]] = field(default_factory=dict)
+
+    def wedge(self, scene: SceneValue, setup: ShotSetup, time: float,
+              selected: bool) -> CameraWedge:
+        """``camera_wedge(scene, setup, time, selected)``, kept or found afresh."""
+        subject = str(setup.params.get("subject") or "")
+        framed = tuple(replace(item, look=None, walked=0.0, speed=0.0, colours=())
+                       for item in scene.subjects_at(setup.scene_in, subject))  # what framing reads
+        key = (dict(setup.params), setup.moves, not subject or scene.names(subject), framed,
+               time, selected)
+        kept = self.kept.get(setup.node_id)
+        if kept is not None and kept[0] == key:
+            return kept[1]
+        found = camera_wedge(scene, setup, time, selected)
+        self.kept[setup.node_id] = (key, found)
+        return found
 
 
 def scene_of(project: Project, node_id: str | None) -> str | None:
@@ -109,12 +142,14 @@ def live_request(scene: SceneValue, setup: ShotSetup, time: float) -> RenderRequ
     fps: Fraction = parse_fraction(params["fps"])
     return RenderRequest(prompt=scene.prompt(), width=width, height=height, frame_count=1,
                          fps=fps, seed=int(params.get("seed") or 0), camera=one,
-                         subjects=scene.subjects_at(time, subject))
+                         subjects=scene.subjects_at(time, subject), scene=scene,
+                         scene_time=time)
 
 
 class LiveFrames:
-    """Draws live frames with a draft renderer of its own (one per viewer), kept while what it
-    shows stays the same (a camera swung or moved, a scrub of a still scene)."""
+    """Draws live frames with a draft renderer of its own (one per viewer), kept while the
+    scene's light, plates and references stay the same: a camera swung or moved, a scrub, or
+    someone dragged (the renderer rebuilds only the subjects that changed)."""
 
     def __init__(self) -> None:
         self._renderer: DraftRenderer | None = None
@@ -127,16 +162,34 @@ class LiveFrames:
         scene = scene_for(request, view)
         renderer = self._renderer
         if renderer is None or (renderer.width, renderer.height) != (
-                request.width, request.height) or not self._same(scene):
+                request.width, request.height) or not self._same_light(scene):
             renderer = DraftRenderer(scene, request.width, request.height)
-            self._renderer, self._scene = renderer, scene
+        else:
+            renderer.recast(scene)
+        self._renderer, self._scene = renderer, scene
         return renderer.render(view, 0.0, 0.0)
 
-    def _same(self, scene: DraftScene) -> bool:
-        try:
-            return bool(scene == self._scene)
-        except ValueError:  # pictures (plates, references) compare as arrays: draw afresh
+    def _same_light(self, scene: DraftScene) -> bool:
+        """Whether ``scene`` differs from the last one in its subjects (and the scene they
+        move in) at most: the same palette, mode and light, no plates or references."""
+        last = self._scene
+        if last is None or scene.plates or last.plates or scene.references or last.references:
             return False
+        return (scene.palette == last.palette and scene.mode == last.mode
+                and (scene.track is None) == (last.track is None)
+                and _same_value(scene.lighting, last.lighting))
+
+
+def _same_value(a: object, b: object) -> bool:
+    """``a == b`` for values holding arrays (a scene's lighting): field by field."""
+    if isinstance(a, np.ndarray) or isinstance(b, np.ndarray):
+        return isinstance(a, np.ndarray) and isinstance(b, np.ndarray) and np.array_equal(a, b)
+    if is_dataclass(a) and not isinstance(a, type):
+        return type(a) is type(b) and all(
+            _same_value(getattr(a, item.name), getattr(b, item.name)) for item in fields(a))
+    if isinstance(a, tuple) and isinstance(b, tuple):
+        return len(a) == len(b) and all(map(_same_value, a, b))
+    return bool(a == b)
 
 
 def _live_size(width: int, height: int) -> tuple[int, int]:

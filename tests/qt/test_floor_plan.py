@@ -11,6 +11,8 @@ from PySide6.QtCore import Qt
 from scene_builders import add_shot, bus_stop
 
 from previz._qt.floor_plan.qt_plan_items import PlanTarget
+from previz._qt.timeline import qt_timeline
+from previz.app.cut import build_cut
 from previz.core.camera import CameraPath
 from previz.core.floor_plan import PlanPoint
 from previz.core.values import Clip
@@ -165,3 +167,23 @@ def test_marks_and_set_pieces_drag_for_this_scene_and_the_plan_zooms_and_pans(
     plan.view.pan_by(100, 0)  # the content follows the hand to the right
     after = plan.view.ground_at(plan.view.viewport().rect().center().toPointF())
     assert after.x < before.x
+
+
+def test_the_timeline_compiles_the_cut_once_when_a_drag_ends_not_on_every_move(
+        window, qtbot, registry, monkeypatch):
+    stop = bus_stop(registry)
+    close = add_shot(registry, stop, name="Ada", subject="Ada", lens=85.0)
+    plan = show_plan_of(window, qtbot, stop.project, close.id)
+    window.queue.render = lambda *args, **kwargs: None  # the drag's render is not the point
+    builds: list[bool] = []  # for each compile of the cut: whether a drag was going on
+
+    def counted(*args, **kwargs):
+        builds.append(plan.drag is not None)
+        return build_cut(*args, **kwargs)
+
+    monkeypatch.setattr(qt_timeline, "build_cut", counted)
+    drag(plan, PlanTarget("figure", stop.ada.id), PlanPoint(2.0, -1.0), steps=6, qtbot=qtbot)
+    qtbot.wait(20)
+    assert window.document.undo_stack.count() == 1  # the drag edited the project
+    assert builds and not any(builds)  # none while dragging, then the cut caught up
+    assert len(builds) == 1

@@ -10,6 +10,8 @@ from scene_builders import add_shot, bus_stop
 
 from previz._qt.floor_plan.qt_plan_items import PlanTarget
 from previz._qt.undo import push_command
+from previz._qt.viewer import qt_live_view
+from previz.app.live_view import LiveFrames, live_request, scene_now
 from previz.core.commands import SetParam
 from previz.core.floor_plan import PlanPoint
 from previz.engine.store import ClipStore
@@ -97,3 +99,26 @@ def test_playing_leaves_the_live_frame(window, qtbot, registry, run):
     assert not window.viewer.live
     assert window.viewer.title.text().startswith("Shot 010_0010")
     window.viewer.player.pause()
+
+
+def test_a_drag_draws_live_frames_from_the_plans_reading_of_the_scene_as_a_new_view_would(
+        window, qtbot, registry, monkeypatch):
+    stop = bus_stop(registry)
+    shot = add_shot(registry, stop, width=320, height=180, subject="Ada", shot_size="medium")
+    plan = show_plan_of(window, qtbot, stop.project, shot.id)
+    monkeypatch.setattr(window.queue, "render", lambda *args, **kwargs: None)
+    reads: list[str] = []
+
+    def counted(project, node_registry, scene_id):
+        reads.append(scene_id)
+        return scene_now(project, node_registry, scene_id)
+
+    monkeypatch.setattr(qt_live_view, "scene_now", counted)
+    drawn = window.live_view.drawn
+    drag(plan, PlanTarget("figure", stop.ben.id), PlanPoint(-1.0, 1.5), steps=5, qtbot=qtbot)
+    qtbot.wait(20)
+    assert window.live_view.drawn > drawn and not reads  # the plan had read it: once a move
+    # The last live frame is what a live view made afresh draws for the scene as it is now.
+    shots = scene_now(window.document.project, registry, stop.scene.id)
+    request = live_request(shots.scene, shots.shot(shot.id), plan.time)
+    assert np.array_equal(window.viewer.view.frame, LiveFrames().frame(request))

@@ -20,7 +20,7 @@ from previz._qt.floor_plan.qt_plan_drag import PlanDrag
 from previz._qt.floor_plan.qt_plan_items import PlanTarget
 from previz._qt.floor_plan.qt_plan_view import QtPlanView
 from previz._qt.selection import QtSelection
-from previz.app.live_view import SceneShots, scene_now, scene_of
+from previz.app.live_view import SceneShots, Wedges, scene_now, scene_of
 from previz.core.errors import EditRefused, ProjectError
 from previz.core.floor_plan import FloorPlan, PlanPoint
 from previz.core.project import Project
@@ -62,6 +62,7 @@ class QtFloorPlan(QWidget):
         self.view.setToolTip("Drag to move · round handles turn · Shift while dragging: no"
                              " snapping · wheel: zoom · middle or space drag: pan")
         self._refresh_due = False
+        self._wedges = Wedges()
         self._project: Project | None = None
         self._layout()
         self.scrubber.valueChanged.connect(self._scrubbed)
@@ -94,10 +95,16 @@ class QtFloorPlan(QWidget):
         self.scrubber.setRange(0, round(self.shots.end * TICKS))
         self.scrubber.setValue(round(self.time * TICKS))
         self.scrubber.blockSignals(False)
-        self.plan = self.shots.plan(self.time, self.shot_id)
+        self.plan = self.shots.plan(self.time, self.shot_id, self._wedges)
         cast = {character.id: character for character in self.shots.scene.cast}
         self.view.show_plan(self.plan, cast)
         self._show_title()
+
+    def scene_shots(self, scene_id: str) -> SceneShots | None:
+        """Scene ``scene_id`` as the plan last read it, if no edit came since (else None)."""
+        if self.shots is None or self.scene_id != scene_id or self._refresh_due:
+            return None
+        return self.shots
 
     def set_time(self, time: float) -> None:
         """Move the scene time (everyone along their paths, every camera along its move)."""
@@ -129,7 +136,7 @@ class QtFloorPlan(QWidget):
         self.time = value / TICKS
         self.time_label.setText(f"{self.time:.2f} s")
         if self.shots is not None:
-            self.plan = self.shots.plan(self.time, self.shot_id)
+            self.plan = self.shots.plan(self.time, self.shot_id, self._wedges)
             cast = {character.id: character for character in self.shots.scene.cast}
             self.view.show_plan(self.plan, cast)
             if self.live_shot():

@@ -47,10 +47,13 @@ def install_floor_plan(window: QtMainWindow) -> QtFloorPlan:
     """Add the Floor Plan dock (tabbed with the node editor) and the live view to ``window``."""
     plan = QtFloorPlan(window.document, window.selection)
     live = QtLiveView(window.viewer, window.document, window.selection, lambda: plan.time,
-                      window)
+                      window, read=plan.scene_shots)
     renders = QtSceneRenders(window.queue, window)
     plan.live.connect(live.request)
     plan.drag_finished.connect(lambda _scene_id, shot_ids: renders.render(shot_ids))
+    # A drag edits the project on every mouse move: the timeline catches up when it ends.
+    plan.view.drag_started.connect(lambda *_: window.timeline.hold_rebuilds(True))
+    plan.view.drag_ended.connect(lambda *_: window.timeline.hold_rebuilds(False))
     window.add_panel("floorPlan", "Floor Plan", plan, Qt.DockWidgetArea.LeftDockWidgetArea,
                      tab_with="nodeEditor")
     window.floor_plan, window.live_view, window.scene_renders = plan, live, renders

@@ -65,6 +65,7 @@ class QtTimeline(QWidget):
         self.toolbar = self._make_toolbar()
         self._project: Project | None = None
         self._rebuild_due = False
+        self._held = False
         self._layout()
         self.transport.bind_keys(self)
         for key in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace):
@@ -262,7 +263,14 @@ class QtTimeline(QWidget):
             QTimer.singleShot(0, self, self._rebuild_if_due)
 
     def _rebuild_if_due(self) -> None:
-        if self._rebuild_due:
+        if self._rebuild_due and not self._held:
+            self.rebuild()
+
+    def hold_rebuilds(self, held: bool) -> None:
+        """While ``held`` (a drag on the floor plan: an edit every mouse move) the cut is not
+        compiled again on each edit; letting go rebuilds it once if anything changed."""
+        self._held = held
+        if not held and self._rebuild_due:
             self.rebuild()
 
     def _render_finished(self, _result: object) -> None:

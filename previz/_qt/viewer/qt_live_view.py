@@ -17,7 +17,7 @@ from PySide6.QtCore import QObject, QTimer, Signal
 from previz._qt.document import QtDocument
 from previz._qt.selection import QtSelection
 from previz._qt.viewer.qt_viewer import QtViewer
-from previz.app.live_view import LiveFrames, live_request, scene_now, scene_of
+from previz.app.live_view import LiveFrames, SceneShots, live_request, scene_now, scene_of
 from previz.core.errors import ProjectError
 from previz.core.project import ParamChanged, Project
 from previz.core.shot_camera import SHOT_TYPE
@@ -33,10 +33,13 @@ class QtLiveView(QObject):
 
     def __init__(self, viewer: QtViewer, document: QtDocument, selection: QtSelection,
                  scene_time: Callable[[], float] = lambda: 0.0,
-                 parent: QObject | None = None) -> None:
+                 parent: QObject | None = None, *,
+                 read: Callable[[str], SceneShots | None] = lambda _scene_id: None) -> None:
+        """``read(scene_id)`` gives the scene as the floor plan has just read it, when it is
+        up to date (a drag: the plan reads it on every move), so it is not read twice."""
         super().__init__(parent)
         self.viewer, self.document, self.selection = viewer, document, selection
-        self.scene_time = scene_time
+        self.scene_time, self._read = scene_time, read
         self.frames = LiveFrames()
         self.drawn = 0
         self._wanted: tuple[str, float] | None = None
@@ -63,7 +66,8 @@ class QtLiveView(QObject):
             return False
         started = time.perf_counter()
         try:
-            shots = scene_now(project, self.document.registry, scene_id)
+            shots = self._read(scene_id) or scene_now(project, self.document.registry,
+                                                      scene_id)
             setup = shots.shot(shot_id)
             if setup is None:
                 return False

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import cv2
 import numpy as np
@@ -66,10 +67,28 @@ class DraftRenderer:
         self._subjects: tuple[Subject, ...] = ()
         self._set_subjects(tuple(scene.subjects))
         self.text_size = max(int(height * 0.028), 10)
-        self._labels = {f.index: self._label(f) for f in self.figures}
-        self._thumbnails = {f.index: image_sprite(scene.references[f.subject.name])
-                            for f in self.figures if f.subject.name in scene.references}
+        self._name_figures()
         self._sky = _sky_strip(scene.palette, width, height)
+        self._backdrop: tuple[tuple[bytes, bytes, bool], np.ndarray] | None = None
+
+    def recast(self, scene: DraftScene) -> None:
+        """Draw ``scene`` from now on: this scene in the same light, plates and references,
+        with its subjects where they are now (someone dragged on a floor plan). Only the
+        subjects that changed are built again; the frames are those of a renderer made afresh
+        for ``scene``."""
+        subjects = tuple(scene.subjects)
+        if _still(subjects) != _still(self._subjects):
+            self._splits.clear()  # the planes between set pieces hold for pieces that stayed
+        self.scene = scene
+        self._set_subjects(subjects)
+        self._name_figures()
+
+    def _name_figures(self) -> None:
+        """Each figure's label and reference thumbnail (labels are shaped once per name)."""
+        references = self.scene.references
+        self._labels = {f.index: self._label(f) for f in self.figures}
+        self._thumbnails = {f.index: image_sprite(references[f.subject.name])
+                            for f in self.figures if f.subject.name in references}
 
     def render(self, view: View, time: float, end: float) -> np.ndarray:
         """The frame at ``time`` seconds seen by ``view``, in a shot whose last frame is at
@@ -117,6 +136,16 @@ class DraftRenderer:
         return depth
 
     def _background(self, frame: np.ndarray, view: View, layout: bool) -> None:
+        """Sky, ground, lamp pools and grid: kept for the last camera (a still camera's frames,
+        a live frame of someone dragged in front of it) and copied while it stays put."""
+        key = (view.K.tobytes(), view.world_to_camera.tobytes(), layout)
+        if self._backdrop is not None and self._backdrop[0] == key:
+            np.copyto(frame, self._backdrop[1])
+            return
+        self._draw_background(frame, view, layout)
+        self._backdrop = (key, frame.copy())
+
+    def _draw_background(self, frame: np.ndarray, view: View, layout: bool) -> None:
         palette = self.scene.palette
         if layout:
             frame[:] = 0
@@ -190,6 +219,11 @@ class DraftRenderer:
         return label_sprite(name, self.text_size)
 
 
+def _still(subjects: Sequence[Subject]) -> dict[int, Subject]:
+    """The subjects that are not people (set pieces), by index."""
+    return {i: subject for i, subject in enumerate(subjects) if subject.kind != "person"}
+
+
 def _fill_coarse(target: np.ndarray, item: Drawable, value: int) -> None:
     """``item`` drawn into a grid ``OWNERS`` times coarser than the frame (the same fixed-point
     coordinates read with ``OWNERS_SHIFT`` more fractional bits)."""
@@ -200,10 +234,14 @@ def _fill_coarse(target: np.ndarray, item: Drawable, value: int) -> None:
         cv2.circle(target, item.circle[0], item.circle[1], value, -1, cv2.LINE_8, shift)
 
 
+@lru_cache(maxsize=4)
 def _sky_strip(palette: Palette, width: int, height: int) -> np.ndarray:
-    """Sky three frames tall with the horizon two frames down: any frame's sky is a slice."""
+    """Sky three frames tall with the horizon two frames down: any frame's sky is a slice.
+    Shared by every renderer of that palette and size (8 MB at 1280x720), so read-only."""
     rows = sky_rows(palette, 3 * height, 2.0 * height)
-    return np.repeat(rows[:, None, :], width, axis=1)
+    strip = np.repeat(rows[:, None, :], width, axis=1)
+    strip.flags.writeable = False
+    return strip
 
 
 def _horizon_row(view: View) -> float:

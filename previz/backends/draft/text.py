@@ -56,14 +56,15 @@ def caption_sprite(lines: tuple[str, ...], width: int, size: int) -> Sprite:
     return _sprite(image)
 
 
+@lru_cache(maxsize=256)
 def label_sprite(text: str, size: int) -> Sprite:
-    """A subject's name on a dark tab."""
+    """A subject's name on a dark tab; shaped once per text and size (read-only, shared)."""
     face = painter(size)
     pad = max(size // 4, 2)
     width = int(face.width(text)) + 2 * pad
     image = Image.new("RGBA", (width, size + 2 * pad), (20, 20, 24, 190))
     face.draw(ImageDraw.Draw(image), (pad, pad // 2), text, (255, 255, 255, 255))
-    return _sprite(image)
+    return _sprite(image, shared=True)
 
 
 def image_sprite(image: np.ndarray) -> Sprite:
@@ -85,9 +86,11 @@ def blend(frame: np.ndarray, sprite: Sprite, left: int, top: int) -> None:
     cv2.add(under, sprite.rgb[src], dst=region)
 
 
-def _sprite(image: Image.Image) -> Sprite:
+def _sprite(image: Image.Image, shared: bool = False) -> Sprite:
     rgba = np.asarray(image, dtype=np.uint16)
     alpha = rgba[:, :, 3:4]
-    rgb = (rgba[:, :, :3] * alpha + 127) // 255
-    through = np.repeat(255 - alpha, 3, axis=2)
-    return Sprite(rgb.astype(np.uint8), through.astype(np.uint8))
+    rgb = ((rgba[:, :, :3] * alpha + 127) // 255).astype(np.uint8)
+    through = np.repeat(255 - alpha, 3, axis=2).astype(np.uint8)
+    if shared:  # a cached sprite is blended onto many frames: nobody may paint on it
+        rgb.flags.writeable = through.flags.writeable = False
+    return Sprite(rgb, through)

@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 from scene_builders import add_shot, bus_stop
 
-from previz.app.live_view import LiveFrames, live_request, scene_now
+from previz.app.live_view import LiveFrames, Wedges, live_request, scene_now
 from previz.backends.draft.backend import DraftBackend
 from previz.core.blocking import parse_blocking
 from previz.core.commands import History
@@ -79,8 +79,14 @@ def test_a_live_frame_is_the_draft_backends_frame_and_its_renderer_is_kept(regis
     frames.frame(request)
     assert frames._renderer is renderer  # nothing moved: the same renderer draws
     later = live_request(shots.scene, shots.shot(shot.id), 2.0)  # Ben walks on
-    assert not np.array_equal(frames.frame(later), live)
-    assert frames._renderer is not renderer
+    walked = frames.frame(later)
+    assert not np.array_equal(walked, live)
+    assert frames._renderer is renderer  # recast: only Ben is built again
+    assert np.array_equal(walked, _drawn(later))
+
+
+def _drawn(request) -> np.ndarray:
+    return next(iter(DraftBackend().generate(request, lambda *_: None, CancelToken())))
 
 
 def test_a_live_frame_is_a_moment_of_the_shot(registry):
@@ -93,3 +99,29 @@ def test_a_live_frame_is_a_moment_of_the_shot(registry):
     assert late.subjects != live_request(shots.scene, setup, 1.5).subjects  # Ben walks
     assert np.array_equal(late.camera.position, live_request(shots.scene, setup, 2.0)
                           .camera.position)
+
+
+def test_kept_camera_wedges_are_those_the_floor_plan_finds(registry):
+    stop = bus_stop(registry)
+    on_ada = add_shot(registry, stop, name="Ada", subject="Ada", lens=85.0, scene_in=0.5)
+    on_ben = add_shot(registry, stop, name="Ben", shot="0020", subject="Ben", scene_in=0.5)
+    wedges = Wedges()
+
+    def planned(time: float = 1.0):
+        shots = scene_now(stop.project, registry, stop.scene.id)
+        plan = shots.plan(time, on_ada.id, wedges)
+        assert plan == shots.plan(time, on_ada.id)  # what the floor plan finds
+        return plan, dict(wedges.kept)
+
+    first, kept = planned()
+    stop.project.set_param(on_ben.id, "side", 60.0)  # Ben's camera swung: only it moves
+    swung, now = planned()
+    assert now[on_ada.id] is kept[on_ada.id] and now[on_ben.id] is not kept[on_ben.id]
+    assert swung.cameras[0] == first.cameras[0] and swung.cameras[1] != first.cameras[1]
+    records = stop.project.nodes[stop.scene.id].params["blocking"]
+    stop.project.set_param(stop.scene.id, "blocking", with_character_at(
+        records, stop.ben.id, 0.0, -4.0, 2.0))  # Ben moved: both frames hold him
+    moved, after = planned()
+    assert all(after[key] is not now[key] for key in (on_ada.id, on_ben.id))
+    assert moved.cameras[1] != swung.cameras[1]  # Ben's camera followed him
+    planned(2.0)
