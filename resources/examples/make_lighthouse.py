@@ -114,6 +114,7 @@ class _Builder:
         self.registry = default_registry()
         self.project = Project(Settings(width=1280, height=720))
         self.column = 0
+        self.band = 0  # rows below the first band: the meeting's coverage sits under the walk
         self.taken: set[tuple[int, int]] = set()
         self.project.put_character(KEEPER)
         self.project.put_character(VISITOR)
@@ -127,6 +128,7 @@ class _Builder:
     def node(self, key: str, type_id: str, row: int, **params: Any) -> Node:
         spec = self.registry.get(type_id)
         assert spec is not None
+        row += self.band
         while (self.column, row) in self.taken:
             row += 1
         self.taken.add((self.column, row))
@@ -215,7 +217,9 @@ def _meeting(b: _Builder, dusk: Node) -> list[Node]:
     """Coverage of the meeting by the lamp post, all from the sea's side of the line between
     the two (the -z side, where the master stands): a two-shot, an over-the-shoulder pair, a
     close single on each (a three-quarter face, each looking across the frame toward the
-    other) and an insert of the lamp, cut in that order."""
+    other) and an insert of the lamp, cut in that order. They sit in a band of their own under
+    the walk's shots, so the whole graph frames at a readable size."""
+    b.column, b.band = 0, 4
     letter = b.node("Letter prompt", "previz.prompt", 0, text=(
         "She holds out the letter; he does not take it yet."), style="cinematic")
     two = b.shot("Two-shot", dusk, None, scene="010", shot="0060", scene_in=12.5,

@@ -13,15 +13,16 @@ from previz.core.spec import Param
 SECTIONS: tuple[tuple[str, frozenset[str]], ...] = (
     ("Slate", frozenset({"number", "heading", "scene", "shot", "name", "duration",
                          "added_duration", "bridge_duration", "fps", "image", "role", "time"})),
-    ("Camera", frozenset({"shot_size", "angle", "lens", "framing", "side", "subject", "move",
-                          "amount", "unit", "start", "end", "easing"})),
+    ("Camera", frozenset({"shot_size", "angle", "lens", "framing", "side", "over", "subject",
+                          "move", "amount", "unit", "start", "end", "easing", "placed",
+                          "camera_x", "camera_z", "camera_height", "pan", "tilt", "roll"})),
     ("Scene", frozenset({"location", "time_of_day", "cast", "blocking", "action", "subjects",
                          "scene_in"})),
     ("Prompt", frozenset({"text", "negative", "style"})),
     ("Frame", frozenset({"width", "height", "sensor", "turn_camera"})),
     ("Render", frozenset({"backend", "model", "steps", "guidance", "seed", "takes",
-                          "context_frames"})),
-    ("Notes", frozenset({"notes", "dialogue"})),
+                          "context_frames", "handles"})),
+    ("Notes", frozenset({"notes", "dialogue", "script"})),
 )
 MORE = "More"
 collapsed: set[str] = set()  # sections the user closed, kept closed from node to node
