@@ -171,9 +171,11 @@ def execute(ctx: ExecuteContext, prompt: PromptValue | None = None,
     except ValueError as error:
         raise NodeError(f"the camera move cannot be made: {error}") from error
     handles = handle_frames(backend.constraints(ctx.model), snapped, params["handles"], fps)
-    if "handles" not in backend.capabilities(ctx.model) and any(
-            item.role != "reference" for item in conditioning):
-        handles = 0  # its images are pinned to frames this backend counts from the handles
+    if "handles" not in backend.capabilities(ctx.model):
+        # A model's frame budget (81 frames for Wan) and its GPU time go to the shot itself,
+        # and its images would be pinned to frames it counts from the handles: the export
+        # holds the ends for an editor instead, and its report says so.
+        handles = 0
     text = _prompt(prompt, scene)
     words = camera_words(backend, ctx.model, camera)
     identities = scene_identities(scene, params["subject"]) if scene is not None else ()
