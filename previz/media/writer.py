@@ -15,12 +15,13 @@ for. On 96 frames of a 1280x720 draft clip, decoded to rgb24 on one thread (load
     utvideo / magicyuv              6 ms,         408 kB
     huffyuv / ffvhuff            13-15 ms,        730-760 kB
 
-and one ffmpeg decoding the file and encoding H.264 crf 18 medium took the same CPU time from
-this format as from raw frames (FFV1 Golomb-Rice: 1.5 times as much). An export from the store
-ran at 0.63x the speed of a pipe from memory with FFV1; x264 medium costs ~30-40 ms a frame, so
-a decode of 7 ms instead of 23 is most of the gap. The price: 20 % more bytes than FFV1 with
-the Golomb-Rice coder (a store of a given size holds a sixth fewer clips), 80 % more than with
-the range coder. Clips written as FFV1 still read: ffmpeg finds a file's codec in it.
+and one ffmpeg decoding the file and encoding H.264 crf 18 medium took 0-20 % more CPU time
+from this format than from raw frames (FFV1 Golomb-Rice: 1.5 times as much). An export from
+the store ran at 0.63x the speed of a pipe from memory with FFV1; x264 medium costs ~30-40 ms
+a frame, so a decode of 7 ms instead of 23 is most of the gap. The price: 20 % more bytes
+than FFV1 with the Golomb-Rice coder (16 % on the export benchmark's three draft shots; a store
+of a given size holds a sixth fewer clips), 80 % more than with the range coder. Clips
+written as FFV1 still read: ffmpeg finds a file's codec in it.
 
 Matroska keeps time in whole milliseconds, so the exact rate goes into the container as
 the `previz_fps` tag ("24000/1001"), which `open_reader` prefers. MP4 keeps it exactly in its
