@@ -34,6 +34,7 @@ from previz.export.cut import (
     editorial_frames,
     movie_frames,
 )
+from previz.export.direct import DirectCutMovie, direct_runs
 from previz.export.editors import write_fcp7
 from previz.export.edl import write_edl
 from previz.export.incremental import ExportManifest, cut_inputs, digest, entry_inputs
@@ -167,7 +168,8 @@ def export_project(project: Project, plan: ExecutionPlan, store: ClipStore, out:
                                             recipes.items()}, _movie(options))
     shots.fresh = {entry.entry_id for entry in cut.entries
                    if manifest.fresh(shots.path(entry), "shot", entry_inputs(entry))}
-    sinks = _sinks(cut, out, options, shots, manifest, recipes=recipes, cut_recipe=cut_recipe)
+    sinks = _sinks(cut, out, options, shots, manifest, recipes=recipes, cut_recipe=cut_recipe,
+                   store=store, cancel=cancel)
     files = deliver(cut, store, sinks, progress, cancel) if sinks else []
     if shots in sinks and cut.held_note:
         notes.append(cut.held_note)
@@ -312,15 +314,21 @@ class Kept:
 
 
 def _sinks(cut: Cut, out: Path, options: ExportOptions, shots: ShotMovies, outputs: Outputs,
-           *, recipes: dict[str, Recipe], cut_recipe: Recipe) -> list[FrameSink]:
+           *, recipes: dict[str, Recipe], cut_recipe: Recipe, store: ClipStore,
+           cancel: CancelToken | None) -> list[FrameSink]:
     formats = options.formats
     sinks: list[FrameSink] = []
     if "shots" in formats or formats & EDITORIAL:
         sinks.append(shots)
     if "cut" in formats:
         path = out / f"{cut.title}_cut.mp4"
+        runs = direct_runs(cut, store, _movie(options))
         if outputs.fresh(path, "cut", cut_inputs(cut)):
             sinks.append(Kept(path))
+        elif runs is not None:  # no frame needs Python: one ffmpeg reads the store's files
+            sinks.append(DirectCutMovie(cut, path, runs, recipe=cut_recipe.to_text(),
+                                        settings=_movie(options),
+                                        poll=cancel.check if cancel is not None else None))
         else:
             sinks.append(CutMovie(cut, path, cut_recipe.to_text(), _movie(options)))
     if "png" in formats:

@@ -1,26 +1,27 @@
 """Stream RGB frames into ffmpeg: the lossless clip-store format, or H.264 MP4 for delivery.
 
-Lossless is FFV1 (level 3, Golomb-Rice coder, slice CRCs, every frame a keyframe) on gbrp in
-Matroska: RGB survives bit for bit, any width and height work, any frame decodes without its
-neighbours (for `read_frame` and scrubbing), and a damaged slice is detected. Everything that
-plays or exports a clip decodes it, and FFV1's range coder (`-coder 1`) costs as much CPU to
-decode as x264 medium does to encode the same 1280x720 frame (35 against 41 ms; 48 draft
-frames of a dolly, one core busy elsewhere, load 15), so an export from the store ran at about
-half the speed of a pipe from memory and playback used most of a core. The Golomb-Rice coder
-decodes in half the time (17.5 ms) for 31 % more bytes (60 kB a frame against 45 kB on those
-frames): a store of a given size holds about a quarter fewer clips. Clips written with the
-range coder still read. Earlier, with the range coder, on 96 frames of 1280x720 gradients,
-shapes and text, piped from Python, 2 encoder threads on a 2-core machine (ranges over
-repeated runs on a shared machine):
+Lossless is H.264 in RGB at qp 0 (libx264rgb, High 4:4:4 Predictive; ultrafast, so CAVLC;
+every frame a keyframe) in Matroska: RGB survives bit for bit, any width and height work, any
+frame decodes without its neighbours (for `read_frame` and scrubbing). Damage is caught by
+the store's SHA-256 seal of the whole file (engine/sidecar.py), not by the codec.
 
-    FFV1, range coder               86-110 frames/s written, ~80 read,   80 kB a frame
-    libx264rgb qp 0, ultrafast     180-230 frames/s written, 120-145 read, 256 kB a frame
-    libx264rgb qp 0, veryfast       45-90  frames/s written, 43-52 read,  185 kB a frame
-    H.264 crf 18 yuv420p, medium    ~59 frames/s; fast 58-70 (for comparison)
+Everything that plays or exports a clip decodes it, so decoding is what the format is chosen
+for. On 96 frames of a 1280x720 draft clip, decoded to rgb24 on one thread (load 3-5, 2 cores):
 
-libx264rgb ultrafast writes twice as fast but takes 3.2 times the space, with 250-frame
-GOPs; FFV1 keeps three times as many clips in the same store and still writes at about four
-times real time at 24 fps. Every frame a keyframe costs FFV1 about 1.5 % in size.
+    FFV1 level 3, range coder      42 ms a frame,  70 kB a frame
+    FFV1 level 3, Golomb-Rice      23 ms,         105 kB   (the store's format until now)
+    libx264rgb qp 0, superfast     14 ms,          80 kB   (CABAC)
+    libx264rgb qp 0, ultrafast      7 ms,         126 kB   (this format)
+    utvideo / magicyuv              6 ms,         408 kB
+    huffyuv / ffvhuff            13-15 ms,        730-760 kB
+
+and one ffmpeg decoding the file and encoding H.264 crf 18 medium took 0-20 % more CPU time
+from this format than from raw frames (FFV1 Golomb-Rice: 1.5 times as much). An export from
+the store ran at 0.63x the speed of a pipe from memory with FFV1; x264 medium costs ~30-40 ms
+a frame, so a decode of 7 ms instead of 23 is most of the gap. The price: 20 % more bytes
+than FFV1 with the Golomb-Rice coder (16 % on the export benchmark's three draft shots; a store
+of a given size holds a sixth fewer clips), 80 % more than with the range coder. Clips
+written as FFV1 still read: ffmpeg finds a file's codec in it.
 
 Matroska keeps time in whole milliseconds, so the exact rate goes into the container as
 the `previz_fps` tag ("24000/1001"), which `open_reader` prefers. MP4 keeps it exactly in its
@@ -54,12 +55,12 @@ X264_PRESETS = (
 SILENT_AUDIO = "anullsrc=channel_layout=stereo:sample_rate=48000"
 _SUFFIX: dict[str, str] = {"lossless": ".mkv", "h264": ".mp4"}
 _LOSSLESS_ARGS = [
-    "-c:v", "ffv1", "-level", "3", "-coder", "0", "-context", "0", "-g", "1",
-    "-slicecrc", "1", "-pix_fmt", "gbrp", "-f", "matroska",
+    "-c:v", "libx264rgb", "-qp", "0", "-preset", "ultrafast", "-g", "1",
+    "-pix_fmt", "rgb24", "-f", "matroska",
 ]  # fmt: skip
 # Tag and convert as Rec.709 limited range; setparams also tags primaries and transfer,
 # which scale alone leaves unset.
-_REC709_FILTER = (
+REC709_FILTER = (
     "scale=out_color_matrix=bt709:out_range=tv,"
     "setparams=range=tv:colorspace=bt709:color_primaries=bt709:color_trc=bt709,setsar=1"
 )
@@ -80,15 +81,15 @@ def open_writer(
 ) -> FrameWriter:
     """Start writing a video of `width` x `height` RGB frames at `fps` to `path`.
 
-    `codec` "lossless" writes FFV1 Matroska (`.mkv`), "h264" writes H.264 yuv420p MP4
-    (`.mp4`, Rec.709, +faststart; even sizes only). `crf` and `preset` apply to "h264".
+    `codec` "lossless" writes RGB H.264 at qp 0 in Matroska (`.mkv`), "h264" writes H.264
+    yuv420p MP4 (`.mp4`, Rec.709, +faststart; even sizes only). `crf` and `preset` apply to "h264".
     `metadata` keys must be lower-case identifiers; values may be any text. `timecode`
     ("01:00:00:00", or "01:00:00;00" for drop-frame) gives an MP4 a timecode track starting
     there; `silent_audio` adds a silent 48 kHz stereo AAC track as long as the picture.
     """
     target = Path(path)
-    rate = _check_rate(fps)
-    _check_request(target, width=width, height=height, codec=codec, crf=crf, preset=preset)
+    rate = check_rate(fps)
+    check_request(target, width=width, height=height, codec=codec, crf=crf, preset=preset)
     tags = {**(metadata or {})}
     check_metadata(tags)
     if FPS_TAG in tags:
@@ -103,15 +104,18 @@ def open_writer(
         tags=tags,
         crf=crf,
         preset=preset,
-        extras=_extra_args(codec, timecode, silent_audio),
+        extras=extra_args(codec, timecode, silent_audio),
     )
 
 
-def _extra_args(codec: str, timecode: str | None, silent_audio: bool) -> ExtraArgs:
+def extra_args(codec: str, timecode: str | None, silent_audio: bool, *,
+               audio_input: int = 2) -> ExtraArgs:
+    """The inputs and output options for a timecode track and silent audio; the audio is
+    input number ``audio_input`` (after the picture and the tags)."""
     if codec != "h264" and (timecode or silent_audio):
         raise ValueError("timecode tracks and silent audio are for H.264 movies")
     inputs = ["-f", "lavfi", "-i", SILENT_AUDIO] if silent_audio else []
-    output = (["-map", "2:a:0", "-c:a", "aac", "-b:a", "96k", "-shortest"]
+    output = (["-map", f"{audio_input}:a:0", "-c:a", "aac", "-b:a", "96k", "-shortest"]
               if silent_audio else [])
     if timecode:
         output += ["-timecode", timecode]
@@ -154,10 +158,10 @@ class FrameWriter:
         self.codec = codec
         self.frames_written = 0
         self._temp_path = path.with_name(f".{path.name}.{uuid.uuid4().hex[:12]}.partial")
-        self._tags_path = _write_tags_file(tags)
+        self._tags_path = write_tags_file(tags)
         args = [
             *_input_args(width, height, fps, self._tags_path, extras.inputs),
-            *(_lossless_args(width, height) if codec == "lossless" else _h264_args(crf, preset)),
+            *(_LOSSLESS_ARGS if codec == "lossless" else _h264_args(crf, preset)),
             *extras.output,
             "-threads", ENCODER_THREADS, "-y", str(self._temp_path),
         ]  # fmt: skip
@@ -243,22 +247,23 @@ def _input_args(width: int, height: int, fps: Fraction, tags_path: Path,
     ]  # fmt: skip
 
 
-def _lossless_args(width: int, height: int) -> list[str]:
-    # Slices encode in parallel, but FFV1 refuses more slices than a tiny frame can split into.
-    slices = "4" if min(width, height) >= 32 else "1"
-    return [*_LOSSLESS_ARGS, "-slices", slices]
-
-
 def _h264_args(crf: int, preset: str) -> list[str]:
+    return ["-vf", REC709_FILTER, *h264_codec_args(crf, preset)]
+
+
+def h264_codec_args(crf: int, preset: str) -> list[str]:
+    """The delivery H.264's encoder and container options (its picture goes through
+    ``REC709_FILTER`` first)."""
     return [
-        "-vf", _REC709_FILTER, "-c:v", "libx264", "-preset", preset, "-crf", str(crf),
+        "-c:v", "libx264", "-preset", preset, "-crf", str(crf),
         "-pix_fmt", "yuv420p", "-color_range", "tv", "-colorspace", "bt709",
         "-color_primaries", "bt709", "-color_trc", "bt709",
         "-movflags", "+faststart+use_metadata_tags", "-f", "mp4",
     ]  # fmt: skip
 
 
-def _check_rate(fps: Fraction | int) -> Fraction:
+def check_rate(fps: Fraction | int) -> Fraction:
+    """``fps`` as a positive Fraction; TypeError for a float, ValueError for zero or less."""
     if isinstance(fps, float) or not isinstance(fps, (Fraction, int)):
         raise TypeError(f"fps must be a Fraction or int, got {fps!r}")
     rate = Fraction(fps)
@@ -267,9 +272,10 @@ def _check_rate(fps: Fraction | int) -> Fraction:
     return rate
 
 
-def _check_request(
+def check_request(
     path: Path, *, width: int, height: int, codec: str, crf: int, preset: str
 ) -> None:
+    """ValueError naming ``path`` unless the codec, name, size, crf and preset can be written."""
     if codec not in _SUFFIX:
         raise ValueError(f"codec must be one of {sorted(_SUFFIX)}, got {codec!r}")
     if path.suffix.lower() != _SUFFIX[codec]:
@@ -285,7 +291,8 @@ def _check_request(
         raise ValueError(f"preset must be one of {X264_PRESETS}, got {preset!r}")
 
 
-def _write_tags_file(tags: Mapping[str, str]) -> Path:
+def write_tags_file(tags: Mapping[str, str]) -> Path:
+    """A temporary ffmetadata file holding ``tags``; the caller removes it."""
     # A file, not -metadata arguments: a provenance tag may outgrow the command-line limits.
     handle, name = tempfile.mkstemp(prefix="previz-tags-", suffix=".txt")
     with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as file:

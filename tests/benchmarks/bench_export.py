@@ -5,7 +5,9 @@ shots of 2 s at 1280x720 and 24 fps are rendered first (not timed). The direct p
 the cut's frames, already decoded in memory, through ``open_writer`` with the export's
 settings (x264 crf 18, preset medium, yuv420p, Rec.709, the same recipe tag). The export is
 timed twice: cold, decoding the lossless store entries as it goes, and warm, with the
-frames in the clip store's memory cache (as after playing the cut in the app).
+frames in the clip store's memory cache (as after playing the cut in the app). A cut with no
+burn-in, retime or resizing (this one) is encoded by one ffmpeg reading the store's files
+(export/direct.py), so both read the files and the warm round shows the spread of the cold.
 """
 
 from __future__ import annotations

@@ -11,6 +11,7 @@ import numpy as np
 import pytest
 
 from previz.media import open_reader, open_writer, probe, read_frame
+from previz.media.ffmpeg import run_ffmpeg
 
 NoiseMaker = Callable[..., Iterator[np.ndarray]]
 
@@ -55,11 +56,31 @@ def test_round_trip_at_1280x720(tmp_path: Path) -> None:
         assert np.array_equal(read_frame(path, index), frame)
 
 
-def test_store_format_is_ffv1_in_matroska(make_clip: Callable[..., Path]) -> None:
+def test_store_format_is_lossless_rgb_h264_in_matroska(make_clip: Callable[..., Path]) -> None:
     info = probe(make_clip("clip.mkv", 5, width=161, height=91))
-    assert info.codec == "ffv1"
+    assert info.codec == "h264"
     assert (info.width, info.height, info.frame_count) == (161, 91, 5)
     assert Path(info.path).read_bytes()[:4] == b"\x1a\x45\xdf\xa3"  # EBML magic
+
+
+def test_clips_of_the_earlier_ffv1_store_format_still_read(tmp_path: Path) -> None:
+    """Stores written before the switch to RGB H.264 hold FFV1 (Golomb-Rice and range coder);
+    a reader finds the codec in the file and gives back the very frames written."""
+    frames = [rendered_frame(index)[:91, :161] for index in range(4)]
+    raw = tmp_path / "frames.rgb"
+    raw.write_bytes(b"".join(np.ascontiguousarray(frame).tobytes() for frame in frames))
+    for coder in ("0", "1"):
+        path = tmp_path / f"ffv1_coder{coder}.mkv"
+        run_ffmpeg(["-f", "rawvideo", "-pix_fmt", "rgb24", "-s", "161x91", "-framerate", "24",
+                    "-i", str(raw), "-c:v", "ffv1", "-level", "3", "-coder", coder,
+                    "-context", "0", "-g", "1", "-slicecrc", "1", "-pix_fmt", "gbrp",
+                    "-f", "matroska", str(path)], path=path, what="writing FFV1")
+        assert probe(path).codec == "ffv1"
+        with open_reader(path) as reader:
+            back = list(reader)
+        assert len(back) == len(frames)
+        assert all(np.array_equal(a, b) for a, b in zip(frames, back, strict=True))
+        assert np.array_equal(read_frame(path, 2), frames[2])
 
 
 def test_exact_rate_comes_back_through_the_fps_tag(make_clip: Callable[..., Path]) -> None:
