@@ -4,6 +4,7 @@ tests fail at import: the farm extra is part of the set-up, not optional here.""
 
 from __future__ import annotations
 
+import importlib
 import os
 import sys
 from collections.abc import Iterator
@@ -21,10 +22,21 @@ GPU_WORKER = 0  # declares a GPU and has model m1 only; worker 1 has no GPU and 
 
 @pytest.fixture(scope="session")
 def plugins(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The paced backend, installed-looking, on this process's path and the workers'."""
-    folder = paced_plugin(tmp_path_factory.mktemp("plugins"))
-    sys.path.insert(0, str(folder))
-    return folder
+    """The folder of the paced backend, installed-looking: on the workers' path, and on this
+    process's path during each farm test (``paced_on_path``)."""
+    return paced_plugin(tmp_path_factory.mktemp("plugins"))
+
+
+@pytest.fixture(autouse=True)
+def paced_on_path(plugins: Path) -> Iterator[None]:
+    """The paced backend importable here for one farm test, then gone again: tests after the
+    farm's count the installed backends and must not find it."""
+    sys.path.insert(0, str(plugins))
+    importlib.invalidate_caches()
+    yield
+    sys.path.remove(str(plugins))
+    sys.modules.pop("paced_backend", None)
+    importlib.invalidate_caches()
 
 
 @pytest.fixture(scope="session")
