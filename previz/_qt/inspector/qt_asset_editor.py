@@ -62,15 +62,23 @@ class QtAssetEditor(QtParamEditor):
         path = self.choose_file()
         if not path:
             return
-        file = Path(path)
-        ext = file.suffix.lower().lstrip(".")
         try:
-            data = file.read_bytes()
-        except OSError as error:
-            self.problem.emit(f"cannot read {file.name}: {error.strerror}")
+            asset = image_asset(Path(path))
+        except ValueError as error:
+            self.problem.emit(str(error))
             return
-        if ext not in ASSET_EXTENSIONS or QImage.fromData(data).isNull():
-            self.problem.emit(f"{file.name} is not an image Previz can store"
-                              f" ({', '.join(ASSET_EXTENSIONS)})")
-            return
-        self.edited.emit(Asset.from_bytes(data, file.name, ext), "")
+        self.edited.emit(asset, "")
+
+
+def image_asset(file: Path) -> Asset:
+    """The image at ``file`` as an asset; ``ValueError`` saying why when it cannot be read or
+    is not an image Previz stores."""
+    ext = file.suffix.lower().lstrip(".")
+    try:
+        data = file.read_bytes()
+    except OSError as error:
+        raise ValueError(f"cannot read {file.name}: {error.strerror}") from error
+    if ext not in ASSET_EXTENSIONS or QImage.fromData(data).isNull():
+        raise ValueError(f"{file.name} is not an image Previz can store"
+                         f" ({', '.join(ASSET_EXTENSIONS)})")
+    return Asset.from_bytes(data, file.name, ext)

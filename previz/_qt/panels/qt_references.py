@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import QSize, Qt, Signal
-from PySide6.QtGui import QIcon, QImage, QPixmap
+from PySide6.QtGui import QIcon, QPixmap
 from PySide6.QtWidgets import (
     QFileDialog,
     QHBoxLayout,
@@ -17,7 +17,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from previz.core.project import Asset, Project
+from previz._qt.inspector.qt_asset_editor import image_asset
+from previz.core.project import Project
 from previz.core.project_json import ASSET_EXTENSIONS
 
 THUMB = QSize(96, 72)
@@ -86,18 +87,12 @@ class QtReferenceStrip(QWidget):
         path = self.choose_file()
         if not path:
             return
-        file = Path(path)
-        ext = file.suffix.lower().lstrip(".")
         try:
-            data = file.read_bytes()
-        except OSError as error:
-            self.problem.emit(f"cannot read {file.name}: {error.strerror}")
+            asset = image_asset(Path(path))
+        except ValueError as error:
+            self.problem.emit(str(error))
             return
-        if ext not in ASSET_EXTENSIONS or QImage.fromData(data).isNull():
-            self.problem.emit(f"{file.name} is not an image Previz can store"
-                              f" ({', '.join(ASSET_EXTENSIONS)})")
-            return
-        self.added.emit(Asset.from_bytes(data, file.name, ext))
+        self.added.emit(asset)
 
     def _remove(self) -> None:
         item = self.list.currentItem() or self.list.item(self.list.count() - 1)
