@@ -4,9 +4,12 @@ subject's parts by depth)."""
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import chain
+from typing import NamedTuple
 
 import numpy as np
 
@@ -19,10 +22,10 @@ EDGE = 0.55  # outlines are the fill colour this much darker
 OUTLINE_POINTS = 48  # points around a head's outline
 
 
-@dataclass(frozen=True)
-class Drawable:
+class Drawable(NamedTuple):
     """One face or head (a convex polygon, or a circle) as a frame sees it, ``depth`` metres
-    away; ``points`` and ``circle`` are in OpenCV coordinates with ``SHIFT`` fractional bits."""
+    away; ``points`` and ``circle`` are in OpenCV coordinates with ``SHIFT`` fractional bits.
+    (A named tuple: a frame makes hundreds.)"""
 
     depth: float
     points: np.ndarray | None
@@ -33,26 +36,50 @@ class Drawable:
     head: bool = False
 
 
+class FaceCache:
+    """What a renderer keeps of its solids between frames: each figure's lit faces and ball
+    colours (by subject index, while the figure is the same object) and the set pieces' faces
+    as one table (while they are the same)."""
+
+    def __init__(self) -> None:
+        self.figures: dict[int, tuple[Figure, _Faces, list[Colour]]] = {}
+        self.still: tuple[list[_Faces], _FaceTable] | None = None
+
+    def lit(self, fig: Figure, lighting: Lighting) -> tuple[Figure, _Faces, list[Colour]]:
+        """``fig``'s lit faces and ball colours, found again only for a new figure."""
+        known = self.figures.get(fig.index)
+        if known is None or known[0] is not fig:
+            known = (fig, _Faces.of(fig, lighting),
+                     [lighting.ball(ball.colour, ball.centre) for ball in fig.balls])
+            self.figures[fig.index] = known
+        return known
+
+    def table(self, still: list[_Faces], moving: list[_Faces]) -> _FaceTable:
+        """One table of every face: the still ones' joined once, the moving ones' each time."""
+        kept = self.still
+        if kept is None or len(kept[0]) != len(still) or any(
+                a is not b for a, b in zip(kept[0], still, strict=True)):
+            kept = self.still = (still, _FaceTable(still))
+        return _FaceTable([kept[1], *moving]) if moving else kept[1]
+
+
 class Solids:
     """The subjects' solids, ready to be seen from any camera."""
 
     def __init__(self, figures: Sequence[Figure], lighting: Lighting | None = None,
-                 order: OcclusionOrder | None = None,
-                 cache: dict[int, tuple[Figure, _Faces]] | None = None) -> None:
-        """``cache`` (by subject index) keeps the lit faces of figures that did not change
-        since the last frame (set pieces, people standing still)."""
+                 order: OcclusionOrder | None = None, cache: FaceCache | None = None) -> None:
+        """``cache`` keeps the lit faces of figures that did not change since the last frame
+        (set pieces, people standing still)."""
         lighting = lighting or Lighting.plain()
-        tables = []
+        cache = cache or FaceCache()
+        still: list[_Faces] = []
+        moving: list[_Faces] = []
+        self._balls = []
         for fig in figures:
-            known = cache.get(fig.index) if cache is not None else None
-            if known is None or known[0] is not fig:
-                known = (fig, _Faces.of(fig, lighting))
-                if cache is not None:
-                    cache[fig.index] = known
-            tables.append(known[1])
-        self._faces = _FaceTable(tables)
-        self._balls = [(ball, lighting.ball(ball.colour, ball.centre))
-                       for fig in figures for ball in fig.balls]
+            _, faces, colours = cache.lit(fig, lighting)
+            (moving if fig.subject.kind == "person" else still).append(faces)
+            self._balls += zip(fig.balls, colours, strict=True)
+        self._faces = cache.table(still, moving)
         self._order = order or OcclusionOrder([footprint(fig.corners()) for fig in figures])
 
     def seen_by(self, view: View) -> list[Drawable]:
@@ -100,13 +127,13 @@ class _FaceTable:
     """Every box face of the scene as arrays, so each frame culls and projects them all at
     once."""
 
-    def __init__(self, tables: Sequence[_Faces]) -> None:
+    def __init__(self, tables: Sequence[_Faces | _FaceTable]) -> None:
         self.corners = np.concatenate([t.corners for t in tables] or [np.zeros((0, 4, 3))])
         self.normals = np.concatenate([t.normals for t in tables] or [np.zeros((0, 3))])
         self.centres = np.concatenate([t.centres for t in tables] or [np.zeros((0, 3))])
-        self.subjects = [index for t in tables for index in t.subjects]
-        self.colours = [colour for t in tables for colour in t.colours]
-        self.edges = [edge for t in tables for edge in t.edges]
+        self.subjects = list(chain.from_iterable(t.subjects for t in tables))
+        self.colours = list(chain.from_iterable(t.colours for t in tables))
+        self.edges = list(chain.from_iterable(t.edges for t in tables))
         self.leads = np.concatenate([t.leads for t in tables] or [np.zeros(0)])
 
     def visible(self, view: View) -> list[Drawable]:
@@ -119,8 +146,10 @@ class _FaceTable:
         projected = camera[whole] @ view.K.T
         points = cv_points(projected[:, :, :2] / projected[:, :, 2:3])
         means = depth[whole].mean(axis=1) - self.leads[whole]
-        items = [self._drawable(index, float(mean), polygon)
-                 for index, mean, polygon in zip(whole, means, points, strict=True)]
+        colours, edges, subjects = self.colours, self.edges, self.subjects
+        items = [Drawable(mean, polygon, None, colours[index], edges[index], subjects[index])
+                 for index, mean, polygon in zip(whole.tolist(), means.tolist(), points,
+                                                 strict=True)]
         for index in np.flatnonzero(facing & (depth.max(axis=1) > NEAR) & (depth.min(axis=1)
                                                                            < NEAR)):
             polygon = clip_near(camera[index])
@@ -154,17 +183,36 @@ def sphere_outline(centre: np.ndarray, radius: float, k: np.ndarray,
                    count: int = OUTLINE_POINTS) -> np.ndarray:
     """``count`` pixels around the outline of a ball (camera-space ``centre``, wholly in front
     of the lens) under the pinhole ``k``: the conic d·(c cᵀ - (|c|² - r²) I)·d = 0 of the rays
-    d that graze it, taken to pixels through K⁻¹."""
-    inverse = np.linalg.inv(k)
+    d that graze it, taken to pixels through K⁻¹. The 2x2 algebra is written out: numpy's
+    solvers cost more than the arithmetic for one small ellipse, and a frame has dozens."""
+    inverse = _inverse(k)
     cone = np.outer(centre, centre) - (centre @ centre - radius**2) * np.eye(3)
     conic = -(inverse.T @ cone @ inverse)  # positive definite inside the outline
-    a, b, c = conic[:2, :2], conic[:2, 2], conic[2, 2]
-    middle = -np.linalg.solve(a, b)
-    level = middle @ a @ middle - c
-    values, vectors = np.linalg.eigh(a)
-    axes = np.sqrt(level / values)
-    ring = _circle(count) * axes
-    return middle + ring @ vectors.T
+    (a00, a01, b0), (_, a11, b1), (_, _, c) = conic.tolist()
+    det = a00 * a11 - a01 * a01
+    mx, my = (a01 * b1 - a11 * b0) / det, (a01 * b0 - a00 * b1) / det  # -A⁻¹b
+    level = a00 * mx * mx + 2 * a01 * mx * my + a11 * my * my - c
+    half, spread = (a00 + a11) / 2, math.hypot((a00 - a11) / 2, a01)
+    angle = 0.5 * math.atan2(2 * a01, a00 - a11)  # the axis of the larger eigenvalue
+    cos, sin = math.cos(angle), math.sin(angle)
+    short, long = math.sqrt(level / (half + spread)), math.sqrt(level / (half - spread))
+    ring = _circle(count)
+    return np.array([mx, my]) + (ring[:, :1] * short) * np.array([cos, sin]) + (
+        ring[:, 1:] * long) * np.array([-sin, cos])
+
+
+_INVERSES: dict[bytes, np.ndarray] = {}
+
+
+def _inverse(k: np.ndarray) -> np.ndarray:
+    """K⁻¹, kept for the last few pinholes (every ball of a frame shares one)."""
+    key = k.tobytes()
+    found = _INVERSES.get(key)
+    if found is None:
+        if len(_INVERSES) > 8:
+            _INVERSES.clear()
+        found = _INVERSES[key] = np.linalg.inv(k)
+    return found
 
 
 @lru_cache(maxsize=4)

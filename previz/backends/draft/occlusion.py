@@ -9,8 +9,7 @@ are ordered that way; faces within one subject still sort by depth.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Collection, Sequence
 
 import cv2
 import numpy as np
@@ -22,37 +21,31 @@ def footprint(corners: np.ndarray) -> np.ndarray:
     return cv2.convexHull(points).reshape(-1, 2).astype(float)
 
 
-@dataclass(frozen=True)
-class _Split:
-    """A vertical plane between two footprints: ``axis·p = middle``, ``low`` on the side
-    where ``axis·p`` is smaller, ``high`` on the other."""
-
-    axis: np.ndarray
-    middle: float
-    low: int
-    high: int
-
-
 class OcclusionOrder:
     """The planes between the subjects' footprints, found once; each frame only asks which
-    side of each the camera is on."""
+    side of each the camera is on. A plane is ``axis·p = middle`` with subject ``low`` on the
+    side where ``axis·p`` is smaller and ``high`` on the other."""
 
     def __init__(self, footprints: Sequence[np.ndarray],
-                 cache: dict[tuple[int, int], _Split | None] | None = None,
+                 cache: dict[tuple[int, int], tuple | None] | None = None,
                  still: Collection[int] = ()) -> None:
         """``cache`` keeps the planes between pairs of subjects that are both ``still`` (set
         pieces), so a frame in which only people moved finds only their planes again."""
-        self._splits = []
-        for i in range(len(footprints)):
-            for j in range(i + 1, len(footprints)):
-                if cache is not None and i in still and j in still:
-                    if (i, j) not in cache:
-                        cache[(i, j)] = _split(footprints[i], footprints[j], i, j)
-                    split = cache[(i, j)]
-                else:
-                    split = _split(footprints[i], footprints[j], i, j)
-                if split is not None:
-                    self._splits.append(split)
+        pairs = [(i, j) for i in range(len(footprints)) for j in range(i + 1, len(footprints))]
+        kept = {}
+        if cache is not None:
+            kept = {pair: cache[pair] for pair in pairs
+                    if pair[0] in still and pair[1] in still and pair in cache}
+        found = _splits(footprints, [pair for pair in pairs if pair not in kept])
+        if cache is not None:
+            cache.update((pair, split) for pair, split in found.items()
+                         if pair[0] in still and pair[1] in still)
+        splits = [split for pair in pairs
+                  if (split := kept[pair] if pair in kept else found[pair]) is not None]
+        self._axes = np.array([split[0] for split in splits], float).reshape(-1, 2)
+        self._middles = np.array([split[1] for split in splits], float)
+        self._lows = [split[2] for split in splits]
+        self._highs = [split[3] for split in splits]
 
     def back_to_front(self, shown: Sequence[int], camera: np.ndarray,
                       depths: Sequence[float]) -> list[int]:
@@ -61,12 +54,13 @@ class OcclusionOrder:
         plane splits (overlapping footprints) and where the order would go round."""
         depth = dict(zip(shown, depths, strict=True))
         hides: dict[int, set[int]] = {index: set() for index in shown}
-        for split in self._splits:
-            if split.low in depth and split.high in depth:
-                low_in_front = float(camera @ split.axis) < split.middle
-                front, back = (split.low, split.high) if low_in_front else (split.high,
-                                                                             split.low)
-                hides[front].add(back)
+        low_in_front = (self._axes @ np.asarray(camera, float) < self._middles).tolist()
+        for low, high, in_front in zip(self._lows, self._highs, low_in_front, strict=True):
+            if low in depth and high in depth:
+                if in_front:
+                    hides[low].add(high)
+                else:
+                    hides[high].add(low)
         order: list[int] = []
         left = set(shown)
         while left:
@@ -77,20 +71,46 @@ class OcclusionOrder:
         return order
 
 
-def _split(a: np.ndarray, b: np.ndarray, i: int, j: int) -> _Split | None:
-    """A plane between footprints ``a`` (subject ``i``) and ``b`` (``j``), if they are apart:
-    the first edge normal of either hull along which they do not overlap."""
-    axes = np.concatenate([_normals(a), _normals(b)])
-    on_a, on_b = a @ axes.T, b @ axes.T
-    a_low, a_high = on_a.min(axis=0), on_a.max(axis=0)
-    b_low, b_high = on_b.min(axis=0), on_b.max(axis=0)
-    apart = np.flatnonzero((a_high < b_low) | (b_high < a_low))
-    if not len(apart):
-        return None
-    k = int(apart[0])
-    if a_high[k] < b_low[k]:
-        return _Split(axes[k], float(a_high[k] + b_low[k]) / 2, i, j)
-    return _Split(axes[k], float(b_high[k] + a_low[k]) / 2, j, i)
+def _splits(footprints: Sequence[np.ndarray],
+            pairs: Sequence[tuple[int, int]]) -> dict[tuple[int, int], tuple | None]:
+    """A plane between the footprints of each pair ``(i, j)``, if they are apart: the first
+    edge normal of either hull (``i``'s, then ``j``'s) along which they do not overlap, as
+    ``(axis, middle, low, high)``; all pairs at once."""
+    if not pairs:
+        return {}
+    normals = [_normals(hull) for hull in footprints]
+    points = _padded(footprints, lambda row: row[0])
+    axes = _padded(normals, lambda row: np.nan)  # never apart along a padding axis
+    first, second = np.array(pairs).T
+    both = np.concatenate([axes[first], axes[second]], axis=1)  # (P, 2A, 2)
+    on_a = np.einsum("pmd,pkd->pmk", points[first], both)
+    on_b = np.einsum("pmd,pkd->pmk", points[second], both)
+    a_low, a_high = on_a.min(axis=1), on_a.max(axis=1)
+    b_low, b_high = on_b.min(axis=1), on_b.max(axis=1)
+    a_before = a_high < b_low
+    apart = a_before | (b_high < a_low)
+    found: dict[tuple[int, int], tuple | None] = {}
+    for row, (i, j) in enumerate(pairs):
+        where = np.flatnonzero(apart[row])
+        if not len(where):
+            found[(i, j)] = None
+            continue
+        k = int(where[0])
+        if a_before[row, k]:
+            found[(i, j)] = (both[row, k], float(a_high[row, k] + b_low[row, k]) / 2, i, j)
+        else:
+            found[(i, j)] = (both[row, k], float(b_high[row, k] + a_low[row, k]) / 2, j, i)
+    return found
+
+
+def _padded(rows: Sequence[np.ndarray], pad: Callable[[np.ndarray], object]) -> np.ndarray:
+    """Arrays (K_i, 2) as one (N, max K, 2), each row's tail filled with ``pad(row)``."""
+    width = max([len(row) for row in rows] + [1])
+    padded = np.empty((len(rows), width, 2))
+    for index, row in enumerate(rows):
+        padded[index, : len(row)] = row
+        padded[index, len(row):] = pad(row)
+    return padded
 
 
 def _normals(hull: np.ndarray) -> np.ndarray:
