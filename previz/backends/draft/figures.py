@@ -53,13 +53,12 @@ class Boxes:
 
     def corners(self) -> np.ndarray:
         """Every box's eight corners, (B, 8, 3)."""
-        return self.centres[:, None, :] + np.einsum("kj,bj,bjd->bkd", CORNERS, self.sizes,
-                                                    self.axes)
+        return self.centres[:, None, :] + (CORNERS * self.sizes[:, None, :]) @ self.axes
 
     def faces(self) -> tuple[np.ndarray, np.ndarray]:
         """The faces' corners (B·6, 4, 3) and outward normals (B·6, 3)."""
         corners = self.corners()[:, np.array(FACES)]
-        normals = np.einsum("fj,bjd->bfd", NORMALS, self.axes)
+        normals = NORMALS @ self.axes
         return corners.reshape(-1, 4, 3), normals.reshape(-1, 3)
 
 

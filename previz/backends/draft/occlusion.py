@@ -9,16 +9,27 @@ are ordered that way; faces within one subject still sort by depth.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Sequence
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass
 
 import cv2
 import numpy as np
 
 
-def footprint(corners: np.ndarray) -> np.ndarray:
-    """The convex hull (K, 2) on the ground (x, z) of a subject's solid corners (M, 3)."""
+@dataclass(frozen=True)
+class Footprint:
+    """A subject's ground footprint: its convex hull (K, 2) on the ground (x, z) and the hull's
+    outward edge normals (the axes a plane between two footprints may lie along)."""
+
+    hull: np.ndarray
+    normals: np.ndarray
+
+
+def footprint(corners: np.ndarray) -> Footprint:
+    """The footprint of a subject's solid corners (M, 3)."""
     points = np.ascontiguousarray(corners[:, [0, 2]], dtype=np.float32)
-    return cv2.convexHull(points).reshape(-1, 2).astype(float)
+    hull = cv2.convexHull(points).reshape(-1, 2).astype(float)
+    return Footprint(hull, _normals(hull))
 
 
 class OcclusionOrder:
@@ -26,7 +37,7 @@ class OcclusionOrder:
     side of each the camera is on. A plane is ``axis·p = middle`` with subject ``low`` on the
     side where ``axis·p`` is smaller and ``high`` on the other."""
 
-    def __init__(self, footprints: Sequence[np.ndarray],
+    def __init__(self, footprints: Sequence[Footprint],
                  cache: dict[tuple[int, int], tuple | None] | None = None,
                  still: Collection[int] = ()) -> None:
         """``cache`` keeps the planes between pairs of subjects that are both ``still`` (set
@@ -71,46 +82,43 @@ class OcclusionOrder:
         return order
 
 
-def _splits(footprints: Sequence[np.ndarray],
+def _splits(footprints: Sequence[Footprint],
             pairs: Sequence[tuple[int, int]]) -> dict[tuple[int, int], tuple | None]:
     """A plane between the footprints of each pair ``(i, j)``, if they are apart: the first
     edge normal of either hull (``i``'s, then ``j``'s) along which they do not overlap, as
-    ``(axis, middle, low, high)``; all pairs at once."""
+    ``(axis, middle, low, high)``. Every hull is projected once onto every normal, and each
+    pair reads its own normals' extents from that."""
     if not pairs:
         return {}
-    normals = [_normals(hull) for hull in footprints]
-    points = _padded(footprints, lambda row: row[0])
-    axes = _padded(normals, lambda row: np.nan)  # never apart along a padding axis
+    axes = np.concatenate([f.normals for f in footprints] + [np.zeros((1, 2))])
+    points = np.zeros((len(footprints), max(len(f.hull) for f in footprints), 2))
+    owned = np.full((len(footprints), max(len(f.normals) for f in footprints) or 1),
+                    len(axes) - 1)  # a hull's normals' rows in ``axes``; padding: the zero row
+    start = 0
+    for index, f in enumerate(footprints):
+        points[index, : len(f.hull)] = f.hull
+        points[index, len(f.hull):] = f.hull[0]  # a copy changes no extent
+        owned[index, : len(f.normals)] = np.arange(start, start + len(f.normals))
+        start += len(f.normals)
+    projected = points @ axes.T  # (N, M, T)
+    low, high = projected.min(axis=1), projected.max(axis=1)
     first, second = np.array(pairs).T
-    both = np.concatenate([axes[first], axes[second]], axis=1)  # (P, 2A, 2)
-    on_a = np.einsum("pmd,pkd->pmk", points[first], both)
-    on_b = np.einsum("pmd,pkd->pmk", points[second], both)
-    a_low, a_high = on_a.min(axis=1), on_a.max(axis=1)
-    b_low, b_high = on_b.min(axis=1), on_b.max(axis=1)
-    a_before = a_high < b_low
+    tried = np.concatenate([owned[first], owned[second]], axis=1)  # (P, 2A)
+    a_low, a_high = low[first[:, None], tried], high[first[:, None], tried]
+    b_low, b_high = low[second[:, None], tried], high[second[:, None], tried]
+    a_before = a_high < b_low  # never along the zero row: both extents are 0 there
     apart = a_before | (b_high < a_low)
+    rows = np.arange(len(pairs))
+    k = apart.argmax(axis=1)
+    low_first = a_before[rows, k]
+    middles = np.where(low_first, a_high[rows, k] + b_low[rows, k],
+                       b_high[rows, k] + a_low[rows, k]) / 2
     found: dict[tuple[int, int], tuple | None] = {}
-    for row, (i, j) in enumerate(pairs):
-        where = np.flatnonzero(apart[row])
-        if not len(where):
-            found[(i, j)] = None
-            continue
-        k = int(where[0])
-        if a_before[row, k]:
-            found[(i, j)] = (both[row, k], float(a_high[row, k] + b_low[row, k]) / 2, i, j)
-        else:
-            found[(i, j)] = (both[row, k], float(b_high[row, k] + a_low[row, k]) / 2, j, i)
+    for (i, j), split, axis, middle, ordered in zip(
+            pairs, apart.any(axis=1).tolist(), axes[tried[rows, k]], middles.tolist(),
+            low_first.tolist(), strict=True):
+        found[(i, j)] = None if not split else (axis, middle, *((i, j) if ordered else (j, i)))
     return found
-
-
-def _padded(rows: Sequence[np.ndarray], pad: Callable[[np.ndarray], object]) -> np.ndarray:
-    """Arrays (K_i, 2) as one (N, max K, 2), each row's tail filled with ``pad(row)``."""
-    width = max([len(row) for row in rows] + [1])
-    padded = np.empty((len(rows), width, 2))
-    for index, row in enumerate(rows):
-        padded[index, : len(row)] = row
-        padded[index, len(row):] = pad(row)
-    return padded
 
 
 def _normals(hull: np.ndarray) -> np.ndarray:

@@ -26,7 +26,7 @@ from previz.backends.draft.geometry import SHIFT, View, cv_points
 from previz.backends.draft.ground import draw_grid, ground_depth
 from previz.backends.draft.labels import place_labels
 from previz.backends.draft.lighting import Lighting
-from previz.backends.draft.occlusion import OcclusionOrder, footprint
+from previz.backends.draft.occlusion import Footprint, OcclusionOrder, footprint
 from previz.backends.draft.plates import Plate, draw_plate
 from previz.backends.draft.pose import render_pose
 from previz.backends.draft.sky import Palette, sky_rows
@@ -64,7 +64,7 @@ class DraftRenderer:
         self.lighting = scene.lighting or Lighting.plain()
         self._splits: dict = {}
         self._faces = FaceCache()
-        self._footprints: dict[int, tuple[Figure, np.ndarray]] = {}
+        self._footprints: dict[int, tuple[Figure, Footprint]] = {}
         self._subjects: tuple[Subject, ...] = ()
         self._set_subjects(tuple(scene.subjects))
         self.text_size = max(int(height * 0.028), 10)
@@ -130,7 +130,7 @@ class DraftRenderer:
         self._solids = Solids(self.figures, self.lighting, order, self._faces)
         self._subjects = subjects
 
-    def _footprint(self, fig: Figure) -> np.ndarray:
+    def _footprint(self, fig: Figure) -> Footprint:
         """A figure's footprint, found again only when the figure was built again."""
         known = self._footprints.get(fig.index)
         if known is None or known[0] is not fig:
