@@ -4,7 +4,6 @@ subject's parts by depth)."""
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -13,7 +12,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from previz.backends.draft.figures import Ball, Colour, Figure
+from previz.backends.draft.figures import Colour, Figure
 from previz.backends.draft.geometry import NEAR, View, clip_near, cv_points
 from previz.backends.draft.lighting import Lighting
 from previz.backends.draft.occlusion import OcclusionOrder, footprint
@@ -81,12 +80,14 @@ class Solids:
             self._balls += zip(fig.balls, colours, strict=True)
         self._faces = cache.table(still, moving)
         self._order = order or OcclusionOrder([footprint(fig.corners()) for fig in figures])
+        self._centres = np.array([ball.centre for ball, _ in self._balls]).reshape(-1, 3)
+        self._radii = np.array([ball.radius for ball, _ in self._balls])
+        self._edges = [_colour(np.array(colour) * EDGE) for _, colour in self._balls]
 
     def seen_by(self, view: View) -> list[Drawable]:
         """Everything ``view`` sees of the subjects, in drawing order."""
         items = self._faces.visible(view)
-        items += [item for ball, colour in self._balls
-                  if (item := _ball(ball, colour, view)) is not None]
+        items += self._balls_seen(view)
         parts: dict[int, list[Drawable]] = {}
         for item in sorted(items, key=lambda item: -item.depth):
             parts.setdefault(item.subject, []).append(item)
@@ -95,6 +96,26 @@ class Solids:
                   for index in shown]
         order = self._order.back_to_front(shown, view.position[[0, 2]], depths)
         return [item for index in order for item in parts[index]]
+
+    def _balls_seen(self, view: View) -> list[Drawable]:
+        """The balls wholly in front of the lens, as the pinhole sees them: the ellipse where
+        the cone of rays grazing each meets the image (a circle only on the optical axis)."""
+        if not self._balls:
+            return []
+        centres = view.to_camera(self._centres)
+        front = np.flatnonzero(centres[:, 2] > self._radii + NEAR)
+        outlines = cv_points(sphere_outlines(centres[front], self._radii[front], view.K))
+        items = []
+        for index, outline in zip(front.tolist(), outlines, strict=True):
+            ball, colour = self._balls[index]
+            depth = float(centres[index, 2] - ball.radius * 0.5)
+            if ball.face is not None:  # hair: behind the face unless the camera is behind it
+                toward = view.position - ball.centre
+                behind = float(ball.face @ toward) < -0.3 * float(np.linalg.norm(toward))
+                depth += -ball.radius if behind else ball.radius
+            items.append(Drawable(depth, outline, None, colour, self._edges[index],
+                                  ball.subject, head=ball.head))
+        return items
 
 
 @dataclass(frozen=True)
@@ -163,42 +184,38 @@ class _FaceTable:
                         self.subjects[index])
 
 
-def _ball(ball: Ball, colour: Colour, view: View) -> Drawable | None:
-    """A ball as the pinhole sees it: the ellipse where the cone of rays grazing it meets the
-    image (a circle only on the optical axis)."""
-    centre = view.to_camera(ball.centre[None])[0]
-    if centre[2] <= ball.radius + NEAR:
-        return None
-    outline = sphere_outline(centre, ball.radius, view.K)
-    depth = float(centre[2] - ball.radius * 0.5)
-    if ball.face is not None:  # hair: behind the face unless the camera is behind the head
-        toward = view.position - ball.centre
-        behind = float(ball.face @ toward) < -0.3 * float(np.linalg.norm(toward))
-        depth += -ball.radius if behind else ball.radius
-    return Drawable(depth, cv_points(outline), None,
-                    colour, _colour(np.array(colour) * EDGE), ball.subject, head=ball.head)
-
-
 def sphere_outline(centre: np.ndarray, radius: float, k: np.ndarray,
                    count: int = OUTLINE_POINTS) -> np.ndarray:
     """``count`` pixels around the outline of a ball (camera-space ``centre``, wholly in front
-    of the lens) under the pinhole ``k``: the conic d·(c cᵀ - (|c|² - r²) I)·d = 0 of the rays
-    d that graze it, taken to pixels through K⁻¹. The 2x2 algebra is written out: numpy's
-    solvers cost more than the arithmetic for one small ellipse, and a frame has dozens."""
+    of the lens) under the pinhole ``k``."""
+    return sphere_outlines(centre[None], np.array([radius]), k, count)[0]
+
+
+def sphere_outlines(centres: np.ndarray, radii: np.ndarray, k: np.ndarray,
+                    count: int = OUTLINE_POINTS) -> np.ndarray:
+    """``count`` pixels around the outline of each ball (camera-space ``centres`` (B, 3),
+    wholly in front of the lens, ``radii`` (B,)) under the pinhole ``k``, (B, count, 2): the
+    conic d·(c cᵀ - (|c|² - r²) I)·d = 0 of the rays d that graze it, taken to pixels through
+    K⁻¹, an ellipse whose 2x2 algebra is written out for all balls at once."""
     inverse = _inverse(k)
-    cone = np.outer(centre, centre) - (centre @ centre - radius**2) * np.eye(3)
-    conic = -(inverse.T @ cone @ inverse)  # positive definite inside the outline
-    (a00, a01, b0), (_, a11, b1), (_, _, c) = conic.tolist()
+    cones = centres[:, :, None] * centres[:, None, :]
+    cones -= ((centres * centres).sum(axis=1) - radii**2)[:, None, None] * np.eye(3)
+    conics = -(inverse.T @ cones @ inverse)  # positive definite inside the outline
+    a00, a01, a11 = conics[:, 0, 0], conics[:, 0, 1], conics[:, 1, 1]
+    b0, b1, c = conics[:, 0, 2], conics[:, 1, 2], conics[:, 2, 2]
     det = a00 * a11 - a01 * a01
     mx, my = (a01 * b1 - a11 * b0) / det, (a01 * b0 - a00 * b1) / det  # -A⁻¹b
     level = a00 * mx * mx + 2 * a01 * mx * my + a11 * my * my - c
-    half, spread = (a00 + a11) / 2, math.hypot((a00 - a11) / 2, a01)
-    angle = 0.5 * math.atan2(2 * a01, a00 - a11)  # the axis of the larger eigenvalue
-    cos, sin = math.cos(angle), math.sin(angle)
-    short, long = math.sqrt(level / (half + spread)), math.sqrt(level / (half - spread))
+    half, spread = (a00 + a11) / 2, np.hypot((a00 - a11) / 2, a01)
+    angle = 0.5 * np.arctan2(2 * a01, a00 - a11)  # the axis of the larger eigenvalue
+    cos, sin = np.cos(angle), np.sin(angle)
+    short, long = np.sqrt(level / (half + spread)), np.sqrt(level / (half - spread))
     ring = _circle(count)
-    return np.array([mx, my]) + (ring[:, :1] * short) * np.array([cos, sin]) + (
-        ring[:, 1:] * long) * np.array([-sin, cos])
+    along = ring[None, :, :1] * short[:, None, None]  # (B, count, 1)
+    across = ring[None, :, 1:] * long[:, None, None]
+    return (np.stack([mx, my], axis=1)[:, None, :]
+            + along * np.stack([cos, sin], axis=1)[:, None, :]
+            + across * np.stack([-sin, cos], axis=1)[:, None, :])
 
 
 _INVERSES: dict[bytes, np.ndarray] = {}
