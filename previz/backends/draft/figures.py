@@ -16,7 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from previz.backends.draft.pieces import Part, colour_of, parts_of
-from previz.backends.draft.skeleton import FOOT, HEEL, Skeleton, body_axes, skeleton
+from previz.backends.draft.skeleton import FOOT, HEEL, INDEX, JOINTS, Skeleton, body_axes, skeleton
 from previz.core.subjects import Subject
 
 Colour = tuple[int, int, int]
@@ -159,60 +159,74 @@ def _person(subject: Subject, index: int) -> Figure:
                   np.array([subject.x, fig.top * h + 0.12 * h / 1.75, subject.z]), bones)
 
 
-# A person's trunk, in drawing order: from a joint and its rise to a joint and its rise,
-# width, depth, colour. Rises, widths and depths are fractions of the height; the torso's and
-# pelvis's depth scale with ``girth``, their widths are the shoulders' and the hips'. The neck
-# rises into the head's underside (``None``: three quarters of a head radius below its
-# centre), not into its face, and sorts behind the head from any side (lead: minus a radius).
+# A person's limbs in drawing order (the trunk, then each side's, left first): from a joint
+# and its rise to a joint and its rise, width, depth, colour and the overlap past each end (so
+# that bent joints show no gap). Rises, widths, depths and overlaps are fractions of the
+# height; the torso's and pelvis's widths are the shoulders' and the hips' and their depths
+# scale with ``girth``. The neck rises into the head's underside (three quarters of a head
+# radius below its centre), not into its face, and sorts behind the head from any side (lead:
+# minus a radius). Arms start beside their shoulder (``_arm_roots``); shoes run from the heel
+# to the toe (``_shoes``), their soles level whichever way the foot points.
 _TRUNK = (
-    ("pelvis", -0.02, "neck", -0.01, "shoulders", 0.14, "top"),
-    ("pelvis", -0.06, "pelvis", 0.05, "hips", 0.13, "legs"),
-    ("neck", -0.02, "head", None, 0.06, 0.06, "skin"),
+    ("pelvis", -0.02, "neck", -0.01, "shoulders", 0.14, "top", 0.0),
+    ("pelvis", -0.06, "pelvis", 0.05, "hips", 0.13, "legs", 0.0),
+    ("neck", -0.02, "head", "under", 0.06, 0.06, "skin", 0.0),
 )
-# Each side's limbs, after the trunk, left side first: from, to, width, depth, colour and the
-# overlap past each end (so that bent joints show no gap). Arms start beside their shoulder
-# (``_arm_roots``); shoes run from the heel to the toe (``_shoes``).
 _SIDE = (
-    ("hip", "knee", 0.09, 0.1, "legs", 0.02),
-    ("knee", "ankle", 0.065, 0.07, "legs", 0.02),
-    ("heel", "toe", 0.05, FOOT, "shoes", 0.0),
-    ("root", "elbow", 0.06, 0.065, "top", 0.02),
-    ("elbow", "wrist", 0.05, 0.055, "top", 0.02),
-    ("wrist", "hand", 0.04, 0.025, "skin", 0.0),
+    ("hip", 0.0, "knee", 0.0, 0.09, 0.1, "legs", 0.02),
+    ("knee", 0.0, "ankle", 0.0, 0.065, 0.07, "legs", 0.02),
+    ("heel", 0.0, "toe", 0.0, 0.05, FOOT, "shoes", 0.0),
+    ("root", 0.0, "elbow", 0.0, 0.06, 0.065, "top", 0.02),
+    ("elbow", 0.0, "wrist", 0.0, 0.05, 0.055, "top", 0.02),
+    ("wrist", 0.0, "hand", 0.0, 0.04, 0.025, "skin", 0.0),
 )
 _UP = np.array([0.0, 1.0, 0.0])
+_TINTS = ("top", "legs", "skin", "shoes")
+
+
+def _limb_table() -> dict[str, np.ndarray]:
+    """The limbs above as index and number arrays over a skeleton's joints followed by the
+    arm roots and heels (left, right)."""
+    extra = {"l_root": len(JOINTS), "r_root": len(JOINTS) + 1,
+             "l_heel": len(JOINTS) + 2, "r_heel": len(JOINTS) + 3}
+    rows = list(_TRUNK) + [(f"{side}_{start}", rise, f"{side}_{end}", *rest)
+                           for side in ("l", "r") for start, rise, end, *rest in _SIDE]
+    where = {**INDEX, **extra}
+    return {
+        "start": np.array([where[row[0]] for row in rows]),
+        "end": np.array([where[row[2]] for row in rows]),
+        "rise": np.array([row[1] for row in rows], float),
+        "end_rise": np.array([0.0 if row[3] == "under" else row[3] for row in rows], float),
+        "under": np.array([row[3] == "under" for row in rows]),
+        "width": np.array([0.0 if isinstance(row[4], str) else row[4] for row in rows]),
+        "depth": np.array([row[5] for row in rows], float),
+        "tint": np.array([_TINTS.index(row[6]) for row in rows]),
+        "overlap": np.array([row[7] for row in rows], float),
+        "shoes": np.array([row[0].endswith("heel") for row in rows]),
+    }
+
+
+_LIMBS = _limb_table()
 
 
 def _body(bones: Skeleton, forward: np.ndarray, colours: dict[str, Colour]) -> Boxes:
-    """The limbs' boxes of a posed skeleton, in the tables' order, all at once."""
+    """The limbs' boxes of a posed skeleton, in the table's order, all at once."""
     h, fig = bones.height, bones.proportions
     radius = fig.head_radius * h
-    widths = {"shoulders": fig.shoulder_width * h, "hips": (fig.hip_width + 0.09) * h}
-    starts, ends, sizes, tints, overlaps, leads = [], [], [], [], [], []
-    for start, rise, end, end_rise, width, depth, colour in _TRUNK:
-        starts.append(bones[start] + _UP * (rise * h))
-        ends.append(bones[end] + _UP * (-0.75 * radius if end_rise is None else end_rise * h))
-        trunk = isinstance(width, str)
-        sizes.append((widths[width] if trunk else width * h,
-                      depth * h * fig.girth if trunk else depth * h))
-        tints.append(colours[colour])
-        overlaps.append(0.0)
-        leads.append(-radius if end == "head" else 0.0)
-    roots, heels = _arm_roots(bones), _shoes(bones)
-    for number, side in enumerate(("l", "r")):
-        own = {"root": roots[number], "heel": heels[number]}
-        for start, end, width, depth, colour, overlap in _SIDE:
-            starts.append(own[start] if start in own else bones[f"{side}_{start}"])
-            ends.append(bones[f"{side}_{end}"])
-            sizes.append((width * h, depth * h))
-            tints.append(colours[colour])
-            overlaps.append(overlap * h)
-            leads.append(0.0)
-    references = np.repeat(forward[None], len(starts), axis=0)
-    shoes = [len(_TRUNK) + 2, len(_TRUNK) + len(_SIDE) + 2]
-    references[shoes] = _UP  # a shoe's sole lies flat whichever way the foot points
-    return _limb_boxes(np.array(starts), np.array(ends), references, np.array(sizes),
-                       np.array(tints, float), np.array(overlaps), np.array(leads))
+    table = _LIMBS
+    joints = np.concatenate([bones.joints, _arm_roots(bones), _shoes(bones)])
+    starts, ends = joints[table["start"]], joints[table["end"]]
+    starts[:, 1] += table["rise"] * h
+    ends[:, 1] += np.where(table["under"], -0.75 * radius, table["end_rise"] * h)
+    widths = table["width"] * h
+    widths[:2] = fig.shoulder_width * h, (fig.hip_width + 0.09) * h
+    depths = table["depth"] * h
+    depths[:2] *= fig.girth
+    references = np.where(table["shoes"][:, None], _UP, forward)
+    leads = np.where(table["under"], -radius, 0.0)
+    tints = np.array([colours[name] for name in _TINTS], float)[table["tint"]]
+    return _limb_boxes(starts, ends, references, np.stack([widths, depths], axis=1), tints,
+                       table["overlap"] * h, leads)
 
 
 def _arm_roots(bones: Skeleton) -> np.ndarray:
