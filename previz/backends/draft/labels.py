@@ -100,14 +100,15 @@ def _spot(head: np.ndarray, width: int, height: int, obstacles: np.ndarray,
     """The first place beside ``head`` (left, top, right, bottom) for a label ``width`` by
     ``height`` inside the frame that overlaps none of ``obstacles`` (rows of the same)."""
     head_left, head_top, head_right, head_bottom = head.tolist()
+    rows = obstacles.tolist()  # a handful: plain comparisons beat array calls
     # Level with the head's middle, kept inside the frame: beside the head it cannot cover it.
     level = min(max((head_top + head_bottom - height) / 2, MARGIN),
                 view.height - MARGIN - height)
     for left, top in ((head_right + GAP, level), (head_left - GAP - width, level),
                       ((head_left + head_right - width) / 2, head_top - GAP - height)):
         box = Area(round(left), round(top), round(left) + width, round(top) + height)
-        if box.inside(view.width, view.height) and not np.any(
-                (box.left < obstacles[:, 2]) & (obstacles[:, 0] < box.right)
-                & (box.top < obstacles[:, 3]) & (obstacles[:, 1] < box.bottom)):
+        if box.inside(view.width, view.height) and not any(
+                box.left < right and other_left < box.right and box.top < bottom
+                and other_top < box.bottom for other_left, other_top, right, bottom in rows):
             return box
     return None
