@@ -7,10 +7,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import chain
+from typing import NamedTuple
 
 import numpy as np
 
-from previz.backends.draft.figures import Ball, Colour, Figure
+from previz.backends.draft.figures import Colour, Figure
 from previz.backends.draft.geometry import NEAR, View, clip_near, cv_points
 from previz.backends.draft.lighting import Lighting
 from previz.backends.draft.occlusion import OcclusionOrder, footprint
@@ -19,10 +21,10 @@ EDGE = 0.55  # outlines are the fill colour this much darker
 OUTLINE_POINTS = 48  # points around a head's outline
 
 
-@dataclass(frozen=True)
-class Drawable:
+class Drawable(NamedTuple):
     """One face or head (a convex polygon, or a circle) as a frame sees it, ``depth`` metres
-    away; ``points`` and ``circle`` are in OpenCV coordinates with ``SHIFT`` fractional bits."""
+    away; ``points`` and ``circle`` are in OpenCV coordinates with ``SHIFT`` fractional bits.
+    (A named tuple: a frame makes hundreds.)"""
 
     depth: float
     points: np.ndarray | None
@@ -33,33 +35,59 @@ class Drawable:
     head: bool = False
 
 
+class FaceCache:
+    """What a renderer keeps of its solids between frames: each figure's lit faces and ball
+    colours (by subject index, while the figure is the same object) and the set pieces' faces
+    as one table (while they are the same)."""
+
+    def __init__(self) -> None:
+        self.figures: dict[int, tuple[Figure, _Faces, list[Colour]]] = {}
+        self.still: tuple[list[_Faces], _FaceTable] | None = None
+
+    def lit(self, fig: Figure, lighting: Lighting) -> tuple[Figure, _Faces, list[Colour]]:
+        """``fig``'s lit faces and ball colours, found again only for a new figure."""
+        known = self.figures.get(fig.index)
+        if known is None or known[0] is not fig:
+            known = (fig, _Faces.of(fig, lighting),
+                     [lighting.ball(ball.colour, ball.centre) for ball in fig.balls])
+            self.figures[fig.index] = known
+        return known
+
+    def table(self, still: list[_Faces], moving: list[_Faces]) -> _FaceTable:
+        """One table of every face: the still ones' joined once, the moving ones' each time."""
+        kept = self.still
+        if kept is None or len(kept[0]) != len(still) or any(
+                a is not b for a, b in zip(kept[0], still, strict=True)):
+            kept = self.still = (still, _FaceTable(still))
+        return _FaceTable([kept[1], *moving]) if moving else kept[1]
+
+
 class Solids:
     """The subjects' solids, ready to be seen from any camera."""
 
     def __init__(self, figures: Sequence[Figure], lighting: Lighting | None = None,
-                 order: OcclusionOrder | None = None,
-                 cache: dict[int, tuple[Figure, _Faces]] | None = None) -> None:
-        """``cache`` (by subject index) keeps the lit faces of figures that did not change
-        since the last frame (set pieces, people standing still)."""
+                 order: OcclusionOrder | None = None, cache: FaceCache | None = None) -> None:
+        """``cache`` keeps the lit faces of figures that did not change since the last frame
+        (set pieces, people standing still)."""
         lighting = lighting or Lighting.plain()
-        tables = []
+        cache = cache or FaceCache()
+        still: list[_Faces] = []
+        moving: list[_Faces] = []
+        self._balls = []
         for fig in figures:
-            known = cache.get(fig.index) if cache is not None else None
-            if known is None or known[0] is not fig:
-                known = (fig, _Faces.of(fig, lighting))
-                if cache is not None:
-                    cache[fig.index] = known
-            tables.append(known[1])
-        self._faces = _FaceTable(tables)
-        self._balls = [(ball, lighting.ball(ball.colour, ball.centre))
-                       for fig in figures for ball in fig.balls]
+            _, faces, colours = cache.lit(fig, lighting)
+            (moving if fig.subject.kind == "person" else still).append(faces)
+            self._balls += zip(fig.balls, colours, strict=True)
+        self._faces = cache.table(still, moving)
         self._order = order or OcclusionOrder([footprint(fig.corners()) for fig in figures])
+        self._centres = np.array([ball.centre for ball, _ in self._balls]).reshape(-1, 3)
+        self._radii = np.array([ball.radius for ball, _ in self._balls])
+        self._edges = [_colour(np.array(colour) * EDGE) for _, colour in self._balls]
 
     def seen_by(self, view: View) -> list[Drawable]:
         """Everything ``view`` sees of the subjects, in drawing order."""
         items = self._faces.visible(view)
-        items += [item for ball, colour in self._balls
-                  if (item := _ball(ball, colour, view)) is not None]
+        items += self._balls_seen(view)
         parts: dict[int, list[Drawable]] = {}
         for item in sorted(items, key=lambda item: -item.depth):
             parts.setdefault(item.subject, []).append(item)
@@ -68,6 +96,26 @@ class Solids:
                   for index in shown]
         order = self._order.back_to_front(shown, view.position[[0, 2]], depths)
         return [item for index in order for item in parts[index]]
+
+    def _balls_seen(self, view: View) -> list[Drawable]:
+        """The balls wholly in front of the lens, as the pinhole sees them: the ellipse where
+        the cone of rays grazing each meets the image (a circle only on the optical axis)."""
+        if not self._balls:
+            return []
+        centres = view.to_camera(self._centres)
+        front = np.flatnonzero(centres[:, 2] > self._radii + NEAR)
+        outlines = cv_points(sphere_outlines(centres[front], self._radii[front], view.K))
+        items = []
+        for index, outline in zip(front.tolist(), outlines, strict=True):
+            ball, colour = self._balls[index]
+            depth = float(centres[index, 2] - ball.radius * 0.5)
+            if ball.face is not None:  # hair: behind the face unless the camera is behind it
+                toward = view.position - ball.centre
+                behind = float(ball.face @ toward) < -0.3 * float(np.linalg.norm(toward))
+                depth += -ball.radius if behind else ball.radius
+            items.append(Drawable(depth, outline, None, colour, self._edges[index],
+                                  ball.subject, head=ball.head))
+        return items
 
 
 @dataclass(frozen=True)
@@ -100,13 +148,13 @@ class _FaceTable:
     """Every box face of the scene as arrays, so each frame culls and projects them all at
     once."""
 
-    def __init__(self, tables: Sequence[_Faces]) -> None:
+    def __init__(self, tables: Sequence[_Faces | _FaceTable]) -> None:
         self.corners = np.concatenate([t.corners for t in tables] or [np.zeros((0, 4, 3))])
         self.normals = np.concatenate([t.normals for t in tables] or [np.zeros((0, 3))])
         self.centres = np.concatenate([t.centres for t in tables] or [np.zeros((0, 3))])
-        self.subjects = [index for t in tables for index in t.subjects]
-        self.colours = [colour for t in tables for colour in t.colours]
-        self.edges = [edge for t in tables for edge in t.edges]
+        self.subjects = list(chain.from_iterable(t.subjects for t in tables))
+        self.colours = list(chain.from_iterable(t.colours for t in tables))
+        self.edges = list(chain.from_iterable(t.edges for t in tables))
         self.leads = np.concatenate([t.leads for t in tables] or [np.zeros(0)])
 
     def visible(self, view: View) -> list[Drawable]:
@@ -119,8 +167,10 @@ class _FaceTable:
         projected = camera[whole] @ view.K.T
         points = cv_points(projected[:, :, :2] / projected[:, :, 2:3])
         means = depth[whole].mean(axis=1) - self.leads[whole]
-        items = [self._drawable(index, float(mean), polygon)
-                 for index, mean, polygon in zip(whole, means, points, strict=True)]
+        colours, edges, subjects = self.colours, self.edges, self.subjects
+        items = [Drawable(mean, polygon, None, colours[index], edges[index], subjects[index])
+                 for index, mean, polygon in zip(whole.tolist(), means.tolist(), points,
+                                                 strict=True)]
         for index in np.flatnonzero(facing & (depth.max(axis=1) > NEAR) & (depth.min(axis=1)
                                                                            < NEAR)):
             polygon = clip_near(camera[index])
@@ -134,37 +184,52 @@ class _FaceTable:
                         self.subjects[index])
 
 
-def _ball(ball: Ball, colour: Colour, view: View) -> Drawable | None:
-    """A ball as the pinhole sees it: the ellipse where the cone of rays grazing it meets the
-    image (a circle only on the optical axis)."""
-    centre = view.to_camera(ball.centre[None])[0]
-    if centre[2] <= ball.radius + NEAR:
-        return None
-    outline = sphere_outline(centre, ball.radius, view.K)
-    depth = float(centre[2] - ball.radius * 0.5)
-    if ball.face is not None:  # hair: behind the face unless the camera is behind the head
-        toward = view.position - ball.centre
-        behind = float(ball.face @ toward) < -0.3 * float(np.linalg.norm(toward))
-        depth += -ball.radius if behind else ball.radius
-    return Drawable(depth, cv_points(outline), None,
-                    colour, _colour(np.array(colour) * EDGE), ball.subject, head=ball.head)
-
-
 def sphere_outline(centre: np.ndarray, radius: float, k: np.ndarray,
                    count: int = OUTLINE_POINTS) -> np.ndarray:
     """``count`` pixels around the outline of a ball (camera-space ``centre``, wholly in front
-    of the lens) under the pinhole ``k``: the conic d·(c cᵀ - (|c|² - r²) I)·d = 0 of the rays
-    d that graze it, taken to pixels through K⁻¹."""
-    inverse = np.linalg.inv(k)
-    cone = np.outer(centre, centre) - (centre @ centre - radius**2) * np.eye(3)
-    conic = -(inverse.T @ cone @ inverse)  # positive definite inside the outline
-    a, b, c = conic[:2, :2], conic[:2, 2], conic[2, 2]
-    middle = -np.linalg.solve(a, b)
-    level = middle @ a @ middle - c
-    values, vectors = np.linalg.eigh(a)
-    axes = np.sqrt(level / values)
-    ring = _circle(count) * axes
-    return middle + ring @ vectors.T
+    of the lens) under the pinhole ``k``."""
+    return sphere_outlines(centre[None], np.array([radius]), k, count)[0]
+
+
+def sphere_outlines(centres: np.ndarray, radii: np.ndarray, k: np.ndarray,
+                    count: int = OUTLINE_POINTS) -> np.ndarray:
+    """``count`` pixels around the outline of each ball (camera-space ``centres`` (B, 3),
+    wholly in front of the lens, ``radii`` (B,)) under the pinhole ``k``, (B, count, 2): the
+    conic d·(c cᵀ - (|c|² - r²) I)·d = 0 of the rays d that graze it, taken to pixels through
+    K⁻¹, an ellipse whose 2x2 algebra is written out for all balls at once."""
+    inverse = _inverse(k)
+    cones = centres[:, :, None] * centres[:, None, :]
+    cones -= ((centres * centres).sum(axis=1) - radii**2)[:, None, None] * np.eye(3)
+    conics = -(inverse.T @ cones @ inverse)  # positive definite inside the outline
+    a00, a01, a11 = conics[:, 0, 0], conics[:, 0, 1], conics[:, 1, 1]
+    b0, b1, c = conics[:, 0, 2], conics[:, 1, 2], conics[:, 2, 2]
+    det = a00 * a11 - a01 * a01
+    mx, my = (a01 * b1 - a11 * b0) / det, (a01 * b0 - a00 * b1) / det  # -A⁻¹b
+    level = a00 * mx * mx + 2 * a01 * mx * my + a11 * my * my - c
+    half, spread = (a00 + a11) / 2, np.hypot((a00 - a11) / 2, a01)
+    angle = 0.5 * np.arctan2(2 * a01, a00 - a11)  # the axis of the larger eigenvalue
+    cos, sin = np.cos(angle), np.sin(angle)
+    short, long = np.sqrt(level / (half + spread)), np.sqrt(level / (half - spread))
+    ring = _circle(count)
+    along = ring[None, :, :1] * short[:, None, None]  # (B, count, 1)
+    across = ring[None, :, 1:] * long[:, None, None]
+    return (np.stack([mx, my], axis=1)[:, None, :]
+            + along * np.stack([cos, sin], axis=1)[:, None, :]
+            + across * np.stack([-sin, cos], axis=1)[:, None, :])
+
+
+_INVERSES: dict[bytes, np.ndarray] = {}
+
+
+def _inverse(k: np.ndarray) -> np.ndarray:
+    """K⁻¹, kept for the last few pinholes (every ball of a frame shares one)."""
+    key = k.tobytes()
+    found = _INVERSES.get(key)
+    if found is None:
+        if len(_INVERSES) > 8:
+            _INVERSES.clear()
+        found = _INVERSES[key] = np.linalg.inv(k)
+    return found
 
 
 @lru_cache(maxsize=4)

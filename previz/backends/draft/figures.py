@@ -11,13 +11,12 @@ left, so 90° faces +x, as ``previz.core.camera.facing_direction`` has it.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
 
 from previz.backends.draft.pieces import Part, colour_of, parts_of
-from previz.backends.draft.skeleton import FOOT, HEEL, Skeleton, body_axes, skeleton
+from previz.backends.draft.skeleton import FOOT, HEEL, INDEX, JOINTS, Skeleton, body_axes, skeleton
 from previz.core.subjects import Subject
 
 Colour = tuple[int, int, int]
@@ -37,6 +36,7 @@ CORNERS = np.array([[sx, sy, sz] for sx in (-1, 1) for sy in (-1, 1) for sz in (
                    float) / 2
 FACES = ((0, 1, 3, 2), (4, 6, 7, 5), (0, 4, 5, 1), (2, 3, 7, 6), (0, 2, 6, 4), (1, 5, 7, 3))
 NORMALS = np.array([(-1, 0, 0), (1, 0, 0), (0, -1, 0), (0, 1, 0), (0, 0, -1), (0, 0, 1)], float)
+_SQUARE = np.array([[sx, 0.0, sz] for sx in (-1, 1) for sz in (-1, 1)], float)
 
 
 @dataclass(frozen=True)
@@ -53,13 +53,12 @@ class Boxes:
 
     def corners(self) -> np.ndarray:
         """Every box's eight corners, (B, 8, 3)."""
-        return self.centres[:, None, :] + np.einsum("kj,bj,bjd->bkd", CORNERS, self.sizes,
-                                                    self.axes)
+        return self.centres[:, None, :] + (CORNERS * self.sizes[:, None, :]) @ self.axes
 
     def faces(self) -> tuple[np.ndarray, np.ndarray]:
         """The faces' corners (B·6, 4, 3) and outward normals (B·6, 3)."""
         corners = self.corners()[:, np.array(FACES)]
-        normals = np.einsum("fj,bjd->bfd", NORMALS, self.axes)
+        normals = NORMALS @ self.axes
         return corners.reshape(-1, 4, 3), normals.reshape(-1, 3)
 
 
@@ -92,12 +91,16 @@ class Figure:
         return tuple(ball for ball in self.balls if ball.head)
 
     def corners(self) -> np.ndarray:
-        """Every corner of the solids, balls as their bounding squares, (M, 3)."""
-        points = [self.boxes.corners().reshape(-1, 3)]
-        points += [ball.centre + ball.radius * np.array([[sx, 0.0, sz] for sx in (-1, 1)
-                                                         for sz in (-1, 1)])
-                   for ball in self.balls]
-        return np.concatenate(points)
+        """Every corner of the solids, balls as their bounding squares, (M, 3); found once
+        (read-only: the footprint and the label's room read it every frame)."""
+        found = self.__dict__.get("_corners")
+        if found is None:
+            points = [self.boxes.corners().reshape(-1, 3)]
+            points += [ball.centre + ball.radius * _SQUARE for ball in self.balls]
+            found = np.concatenate(points)
+            found.flags.writeable = False
+            object.__setattr__(self, "_corners", found)
+        return found
 
 
 def yaw_matrix(yaw: float) -> np.ndarray:
@@ -144,50 +147,111 @@ def _person(subject: Subject, index: int) -> Figure:
         PALETTE[index % len(PALETTE)]
     legs = colour_of(colours[3], _darker(top)) if len(colours) > 3 else _darker(top)
     forward, _ = body_axes(subject.facing)
-    girth = fig.girth
-    parts = [
-        _limb(bones["pelvis"] + [0, -0.02 * h, 0], bones["neck"] + [0, -0.01 * h, 0], forward,
-              fig.shoulder_width * h, 0.14 * h * girth, top),
-        _limb(bones["pelvis"] + [0, -0.06 * h, 0], bones["pelvis"] + [0, 0.05 * h, 0],
-              forward, (fig.hip_width + 0.09) * h, 0.13 * h * girth, legs),
-        _limb(bones["neck"] + [0, -0.02 * h, 0],  # up into the head's underside, not its face
-              bones["head"] - [0, 0.75 * fig.head_radius * h, 0], forward, 0.06 * h, 0.06 * h,
-              skin, lead=-fig.head_radius * h),  # behind the head from any side
-    ]
-    for side in ("l", "r"):
-        hip, knee, ankle = bones[f"{side}_hip"], bones[f"{side}_knee"], bones[f"{side}_ankle"]
-        shoulder, elbow = _arm_root(bones, side, fig, h), bones[f"{side}_elbow"]
-        wrist, hand = bones[f"{side}_wrist"], bones[f"{side}_hand"]
-        parts += [
-            _limb(hip, knee, forward, 0.09 * h, 0.1 * h, legs, overlap=0.02 * h),
-            _limb(knee, ankle, forward, 0.065 * h, 0.07 * h, legs, overlap=0.02 * h),
-            _foot(ankle, bones[f"{side}_toe"], h),
-            _limb(shoulder, elbow, forward, 0.06 * h, 0.065 * h, top, overlap=0.02 * h),
-            _limb(elbow, wrist, forward, 0.05 * h, 0.055 * h, top, overlap=0.02 * h),
-            _limb(wrist, hand, forward, 0.04 * h, 0.025 * h, skin),
-        ]
-    parts += _face(bones, h, fig.head_radius * h, skin)
-    head = Ball(bones["head"], fig.head_radius * h, skin, index, head=True)
+    limbs = _body(bones, forward, {"top": top, "legs": legs, "skin": skin, "shoes": SHOES})
+    radius = fig.head_radius * h
+    head = Ball(bones["head"], radius, skin, index, head=True)
     balls = (head,)
-    if hair is not None:
-        radius = fig.head_radius * h  # hair: a ball a little behind and above the head's
+    if hair is not None:  # hair: a ball a little behind and above the head's
         back = bones["head"] - _gaze(bones) * 0.24 * radius + np.array([0.0, 0.1 * radius, 0])
         balls = (Ball(back, radius, hair, index, face=_gaze(bones)), head)
-    limbs = [part for part in parts if isinstance(part, Limb)]
-    boxes = _join(_limb_boxes(limbs), _boxes([part for part in parts if isinstance(part, Part)]))
+    boxes = _join(limbs, _boxes(_face(bones, h, radius, skin)))
     return Figure(subject, index, boxes, balls,
                   np.array([subject.x, fig.top * h + 0.12 * h / 1.75, subject.z]), bones)
 
 
-def _arm_root(bones: Skeleton, side: str, fig, h: float) -> np.ndarray:
-    """Where the upper arm's box starts: beside the shoulder keypoint, so that the arms'
-    outer edges reach ``half_width``."""
-    shoulder = bones[f"{side}_shoulder"]
-    outward = shoulder - bones["neck"]
-    length = float(np.linalg.norm(outward))
-    if length < 1e-9:
-        return shoulder
-    return shoulder + outward / length * 0.03 * h
+# A person's limbs in drawing order (the trunk, then each side's, left first): from a joint
+# and its rise to a joint and its rise, width, depth, colour and the overlap past each end (so
+# that bent joints show no gap). Rises, widths, depths and overlaps are fractions of the
+# height; the torso's and pelvis's widths are the shoulders' and the hips' and their depths
+# scale with ``girth``. The neck rises into the head's underside (three quarters of a head
+# radius below its centre), not into its face, and sorts behind the head from any side (lead:
+# minus a radius). Arms start beside their shoulder (``_arm_roots``); shoes run from the heel
+# to the toe (``_shoes``), their soles level whichever way the foot points.
+_TRUNK = (
+    ("pelvis", -0.02, "neck", -0.01, "shoulders", 0.14, "top", 0.0),
+    ("pelvis", -0.06, "pelvis", 0.05, "hips", 0.13, "legs", 0.0),
+    ("neck", -0.02, "head", "under", 0.06, 0.06, "skin", 0.0),
+)
+_SIDE = (
+    ("hip", 0.0, "knee", 0.0, 0.09, 0.1, "legs", 0.02),
+    ("knee", 0.0, "ankle", 0.0, 0.065, 0.07, "legs", 0.02),
+    ("heel", 0.0, "toe", 0.0, 0.05, FOOT, "shoes", 0.0),
+    ("root", 0.0, "elbow", 0.0, 0.06, 0.065, "top", 0.02),
+    ("elbow", 0.0, "wrist", 0.0, 0.05, 0.055, "top", 0.02),
+    ("wrist", 0.0, "hand", 0.0, 0.04, 0.025, "skin", 0.0),
+)
+_UP = np.array([0.0, 1.0, 0.0])
+_TINTS = ("top", "legs", "skin", "shoes")
+
+
+def _limb_table() -> dict[str, np.ndarray]:
+    """The limbs above as index and number arrays over a skeleton's joints followed by the
+    arm roots and heels (left, right)."""
+    extra = {"l_root": len(JOINTS), "r_root": len(JOINTS) + 1,
+             "l_heel": len(JOINTS) + 2, "r_heel": len(JOINTS) + 3}
+    rows = list(_TRUNK) + [(f"{side}_{start}", rise, f"{side}_{end}", *rest)
+                           for side in ("l", "r") for start, rise, end, *rest in _SIDE]
+    where = {**INDEX, **extra}
+    return {
+        "start": np.array([where[row[0]] for row in rows]),
+        "end": np.array([where[row[2]] for row in rows]),
+        "rise": np.array([row[1] for row in rows], float),
+        "end_rise": np.array([0.0 if row[3] == "under" else row[3] for row in rows], float),
+        "under": np.array([row[3] == "under" for row in rows]),
+        "width": np.array([0.0 if isinstance(row[4], str) else row[4] for row in rows]),
+        "depth": np.array([row[5] for row in rows], float),
+        "tint": np.array([_TINTS.index(row[6]) for row in rows]),
+        "overlap": np.array([row[7] for row in rows], float),
+        "shoes": np.array([row[0].endswith("heel") for row in rows]),
+    }
+
+
+_LIMBS = _limb_table()
+
+
+def _body(bones: Skeleton, forward: np.ndarray, colours: dict[str, Colour]) -> Boxes:
+    """The limbs' boxes of a posed skeleton, in the table's order, all at once."""
+    h, fig = bones.height, bones.proportions
+    radius = fig.head_radius * h
+    table = _LIMBS
+    joints = np.concatenate([bones.joints, _arm_roots(bones), _shoes(bones)])
+    starts, ends = joints[table["start"]], joints[table["end"]]
+    starts[:, 1] += table["rise"] * h
+    ends[:, 1] += np.where(table["under"], -0.75 * radius, table["end_rise"] * h)
+    widths = table["width"] * h
+    widths[:2] = fig.shoulder_width * h, (fig.hip_width + 0.09) * h
+    depths = table["depth"] * h
+    depths[:2] *= fig.girth
+    references = np.where(table["shoes"][:, None], _UP, forward)
+    leads = np.where(table["under"], -radius, 0.0)
+    tints = np.array([colours[name] for name in _TINTS], float)[table["tint"]]
+    return _limb_boxes(starts, ends, references, np.stack([widths, depths], axis=1), tints,
+                       table["overlap"] * h, leads)
+
+
+def _arm_roots(bones: Skeleton) -> np.ndarray:
+    """Where each upper arm's box starts (left, right): beside the shoulder keypoint, so that
+    the arms' outer edges reach ``half_width``."""
+    shoulders = np.stack([bones["l_shoulder"], bones["r_shoulder"]])
+    outward = shoulders - bones["neck"]
+    lengths = np.sqrt(np.einsum("ij,ij->i", outward, outward))
+    steps = np.divide(outward, lengths[:, None], out=np.zeros_like(outward),
+                      where=lengths[:, None] >= 1e-9)
+    return shoulders + steps * (0.03 * bones.height)
+
+
+def _shoes(bones: Skeleton) -> np.ndarray:
+    """Each shoe's heel (left, right): behind the ankle, its sole level with the toe's."""
+    ankles = np.stack([bones["l_ankle"], bones["r_ankle"]])
+    toes = np.stack([bones["l_toe"], bones["r_toe"]])
+    ahead = toes - ankles
+    ahead[:, 1] = 0.0
+    lengths = np.sqrt(np.einsum("ij,ij->i", ahead, ahead))
+    ahead = np.where(lengths[:, None] > 1e-9, ahead / np.maximum(lengths, 1e-9)[:, None],
+                     np.array([0.0, 0.0, -1.0]))
+    heels = ankles.copy()
+    heels[:, 1] = toes[:, 1]
+    return heels - ahead * (HEEL * bones.height)
 
 
 def _gaze(bones: Skeleton) -> np.ndarray:
@@ -211,50 +275,33 @@ def _face(bones: Skeleton, h: float, radius: float, skin: Colour) -> list[Part]:
     return parts
 
 
-@dataclass(frozen=True)
-class Limb:
-    """A box from ``start`` to ``end``, ``width`` across the body (square to ``reference``)
-    and ``depth`` square to both, reaching ``overlap`` past each end so that bent joints show
-    no gap."""
-
-    start: np.ndarray
-    end: np.ndarray
-    reference: np.ndarray
-    width: float
-    depth: float
-    colour: Colour
-    overlap: float = 0.0
-    lead: float = 0.0  # see ``pieces.Part``
-
-
-def _limb(start: np.ndarray, end: np.ndarray, forward: np.ndarray,  # noqa: PLR0917
-          width: float, depth: float, colour: Colour, overlap: float = 0.0,
-          lead: float = 0.0) -> Limb:
-    return Limb(np.asarray(start, float), np.asarray(end, float), forward, width, depth,
-                colour, overlap, lead)
-
-
-def _limb_boxes(limbs: Sequence[Limb]) -> Boxes:
-    """All limbs' boxes at once."""
-    starts = np.array([limb.start for limb in limbs]).reshape(-1, 3)
-    ends = np.array([limb.end for limb in limbs]).reshape(-1, 3)
-    references = np.array([limb.reference for limb in limbs], float).reshape(-1, 3)
-    overlaps = np.array([limb.overlap for limb in limbs])
+def _limb_boxes(starts: np.ndarray, ends: np.ndarray,  # noqa: PLR0917
+                references: np.ndarray, sizes: np.ndarray, colours: np.ndarray,
+                overlaps: np.ndarray, leads: np.ndarray) -> Boxes:
+    """Boxes from ``starts`` to ``ends`` (L, 3), ``sizes`` (L, 2): width across the body
+    (square to ``references``) and depth square to both, reaching ``overlaps`` past each end;
+    ``leads`` as ``pieces.Part`` has them."""
     along = ends - starts
-    lengths = np.linalg.norm(along, axis=1)
-    axis = np.where(lengths[:, None] > 1e-9, along / np.maximum(lengths, 1e-9)[:, None],
-                    np.array([0.0, 1.0, 0.0]))
-    side = np.cross(axis, references)
+    lengths = np.sqrt(np.einsum("ij,ij->i", along, along))
+    axis = np.where(lengths[:, None] > 1e-9, along / np.maximum(lengths, 1e-9)[:, None], _UP)
+    side = _cross(axis, references)
     for fallback in ((0.0, 0.0, 1.0), (1.0, 0.0, 0.0)):
-        flat = np.linalg.norm(side, axis=1) < 1e-6
-        side[flat] = np.cross(axis[flat], np.array(fallback))
-    side /= np.linalg.norm(side, axis=1)[:, None]
-    front = np.cross(side, axis)
-    sizes = np.stack([[limb.width for limb in limbs], lengths + 2 * overlaps,
-                      [limb.depth for limb in limbs]], axis=1)
-    return Boxes((starts + ends) / 2, np.stack([side, axis, front], axis=1), sizes,
-                 np.array([limb.colour for limb in limbs], float).reshape(-1, 3),
-                 np.zeros(len(limbs), bool), np.array([limb.lead for limb in limbs], float))
+        flat = np.sqrt(np.einsum("ij,ij->i", side, side)) < 1e-6
+        if flat.any():
+            side[flat] = _cross(axis[flat], np.broadcast_to(fallback, axis[flat].shape))
+    side /= np.sqrt(np.einsum("ij,ij->i", side, side))[:, None]
+    front = _cross(side, axis)
+    box_sizes = np.stack([sizes[:, 0], lengths + 2 * overlaps, sizes[:, 1]], axis=1)
+    return Boxes((starts + ends) / 2, np.stack([side, axis, front], axis=1), box_sizes,
+                 colours, np.zeros(len(starts), bool), leads)
+
+
+def _cross(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Row-wise cross products of (N, 3) arrays (numpy's ``cross`` costs more than the
+    arithmetic on a few rows)."""
+    return np.stack([a[:, 1] * b[:, 2] - a[:, 2] * b[:, 1],
+                     a[:, 2] * b[:, 0] - a[:, 0] * b[:, 2],
+                     a[:, 0] * b[:, 1] - a[:, 1] * b[:, 0]], axis=1)
 
 
 def _join(first: Boxes, second: Boxes) -> Boxes:
@@ -262,16 +309,6 @@ def _join(first: Boxes, second: Boxes) -> Boxes:
                    ((first.centres, second.centres), (first.axes, second.axes),
                     (first.sizes, second.sizes), (first.colours, second.colours),
                     (first.glow, second.glow), (first.lead, second.lead))))
-
-
-def _foot(ankle: np.ndarray, toe: np.ndarray, h: float) -> Limb:
-    """A shoe from the heel, behind the ankle, to the toe, sole level with the toe's."""
-    ahead = toe - ankle
-    ahead[1] = 0.0
-    length = float(np.linalg.norm(ahead))
-    ahead = ahead / length if length > 1e-9 else np.array([0.0, 0.0, -1.0])
-    heel = np.array([ankle[0], toe[1], ankle[2]]) - ahead * HEEL * h
-    return _limb(heel, toe, np.array([0.0, 1.0, 0.0]), 0.05 * h, FOOT * h, SHOES)
 
 
 def _darker(colour: Colour) -> Colour:

@@ -91,6 +91,8 @@ def clip_segment_near(start: np.ndarray, end: np.ndarray,
 
 def _clip(points: np.ndarray, side: np.ndarray) -> np.ndarray:
     """Keep the vertices with ``side <= 0``, adding crossings where an edge changes side."""
+    if np.all(side <= 0):  # wholly kept: most polygons are
+        return np.asarray(points, float)
     kept = []
     count = len(points)
     for index in range(count):

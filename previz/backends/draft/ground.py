@@ -13,20 +13,48 @@ EXTENT = 120.0  # metres of grid around the camera
 # Square rings around the camera: inner and outer half-size, line spacing, contrast.
 BANDS = ((0.0, 16.0, 1.0, 1.0), (16.0, 40.0, 1.0, 0.55), (40.0, EXTENT, 5.0, 0.35))
 MARGIN = 4.0  # pixels beyond the frame that clipped lines still reach
+CROWDED = (1.5, 6.0)  # pixels to the next line: gone at the first, faded up to the second
+FADES = 4  # steps of that fade
 
 
 def draw_grid(frame: np.ndarray, view: View, ground: tuple[int, int, int],
               grid: tuple[int, int, int]) -> None:
-    """Draw the grid lines, weaker with distance, exactly where the camera sees them."""
+    """Draw the grid lines, weaker with distance, exactly where the camera sees them. A line
+    whose neighbour is closer than ``CROWDED`` pixels on screen fades out (it would only
+    thicken into a band by the horizon: a painted line that far off is thinner than a pixel)."""
     segments, rings = grid_around(view)
     pixels, kept = project_segments(view, segments)
-    points, rings = cv_points(pixels), rings[kept]
+    rings = rings[kept]
+    fade = _fades(view, segments[kept], rings)
+    points = cv_points(pixels)
     base, line = np.array(ground, float), np.array(grid, float)
     for ring, (_, _, _, contrast) in enumerate(BANDS):
-        chosen = points[rings == ring]
-        if len(chosen):
-            colour = tuple(int(c) for c in base + (line - base) * contrast)
-            cv2.polylines(frame, list(chosen), False, colour, 1, cv2.LINE_AA, SHIFT)
+        for level in range(1, FADES + 1):
+            chosen = points[(rings == ring) & (fade == level)]
+            if len(chosen):
+                shade = base + (line - base) * contrast * level / FADES
+                colour = tuple(int(c) for c in shade)
+                cv2.polylines(frame, list(chosen), False, colour, 1, cv2.LINE_AA, SHIFT)
+
+
+def _fades(view: View, segments: np.ndarray, rings: np.ndarray) -> np.ndarray:
+    """How strongly each world segment (S, 2, 3) is drawn, 0 (not at all) to ``FADES``: by
+    the screen distance from the point of it nearest the camera to the same point of the
+    next line over (one spacing of its ring across it)."""
+    start, along = segments[:, 0], segments[:, 1] - segments[:, 0]
+    length2 = np.maximum((along * along).sum(axis=1), 1e-12)
+    t = np.clip(((view.position - start) * along).sum(axis=1) / length2, 0.0, 1.0)
+    nearest = start + t[:, None] * along
+    spacing = np.array([band[2] for band in BANDS])[rings]
+    across = np.stack([along[:, 2], np.zeros(len(along)), -along[:, 0]], axis=1)
+    across *= (spacing / np.sqrt(length2))[:, None]
+    here, there = view.to_camera(nearest), view.to_camera(nearest + across)
+    seen = (here[:, 2] > NEAR) & (there[:, 2] > NEAR)
+    apart = np.full(len(segments), np.inf)
+    apart[seen] = np.linalg.norm(view.to_pixels(here[seen]) - view.to_pixels(there[seen]),
+                                 axis=1)
+    share = np.clip((apart - CROWDED[0]) / (CROWDED[1] - CROWDED[0]), 0.0, 1.0)
+    return np.ceil(share * FADES).astype(int)
 
 
 def grid_around(view: View) -> tuple[np.ndarray, np.ndarray]:

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from previz.backends.draft.drawables import sphere_outline
+from previz.backends.draft.drawables import sphere_outlines
 from previz.backends.draft.figures import Figure
 from previz.backends.draft.geometry import NEAR, View
 from previz.backends.draft.text import Sprite, blend
@@ -25,41 +25,48 @@ class Area:
     right: float
     bottom: float
 
-    def overlaps(self, other: Area) -> bool:
-        """Whether the two share any area."""
-        return (self.left < other.right and other.left < self.right
-                and self.top < other.bottom and other.top < self.bottom)
-
     def inside(self, width: int, height: int) -> bool:
         """Whether the box lies within a frame, MARGIN in from its edges."""
         return (self.left >= MARGIN and self.top >= MARGIN and self.right <= width - MARGIN
                 and self.bottom <= height - MARGIN)
 
 
-def head_box(fig: Figure, view: View) -> Area | None:
-    """Where a figure's head (its top, for a prop or a vehicle) lands in the picture."""
-    if fig.heads:
-        ball = fig.heads[0]
-        centre = view.to_camera(ball.centre[None])[0]
-        if centre[2] <= ball.radius + NEAR:
-            return None
-        outline = sphere_outline(centre, ball.radius, view.K)
-        return Area(*outline.min(axis=0), *outline.max(axis=0))
-    anchor = view.to_camera(fig.label_anchor[None])[0]
-    if anchor[2] <= NEAR:
-        return None
-    u, v = view.to_pixels(anchor[None])[0]
-    return Area(u, v, u, v)
+def head_boxes(figures: Sequence[Figure], view: View) -> list[np.ndarray | None]:
+    """Where each figure's head (its top, for a prop or a vehicle) lands in the picture, as
+    (left, top, right, bottom); ``None`` where it is behind the lens."""
+    found: list[np.ndarray | None] = [None] * len(figures)
+    balls = [(number, fig.heads[0]) for number, fig in enumerate(figures) if fig.heads]
+    if balls:
+        centres = view.to_camera(np.array([ball.centre for _, ball in balls]))
+        radii = np.array([ball.radius for _, ball in balls])
+        front = np.flatnonzero(centres[:, 2] > radii + NEAR)
+        outlines = sphere_outlines(centres[front], radii[front], view.K)
+        for row, outline in zip(front.tolist(), outlines, strict=True):
+            found[balls[row][0]] = np.concatenate([outline.min(axis=0), outline.max(axis=0)])
+    tops = [number for number, fig in enumerate(figures) if not fig.heads]
+    if tops:
+        anchors = view.to_camera(np.array([figures[number].label_anchor for number in tops]))
+        for number, anchor in zip(tops, anchors, strict=True):
+            if anchor[2] > NEAR:
+                found[number] = np.tile(view.to_pixels(anchor[None])[0], 2)
+    return found
 
 
-def body_box(fig: Figure, view: View) -> Area | None:
-    """Where a figure's solids land in the picture (``None`` if any reach behind the lens)."""
-    corners = fig.corners()
-    camera = view.to_camera(corners)
-    if np.any(camera[:, 2] <= NEAR):
-        return None
+def body_boxes(figures: Sequence[Figure], view: View) -> np.ndarray:
+    """Where each figure's solids land in the picture, (F, 4) rows of (left, top, right,
+    bottom); a row of NaN where any reach behind the lens. All figures' corners at once."""
+    if not figures:
+        return np.zeros((0, 4))
+    corners = [fig.corners() for fig in figures]
+    starts = np.cumsum([0] + [len(c) for c in corners[:-1]])
+    camera = view.to_camera(np.concatenate(corners))
+    behind = np.logical_or.reduceat(camera[:, 2] <= NEAR, starts)
+    camera[camera[:, 2] <= NEAR, 2] = 1.0  # any value: those figures' rows are dropped
     pixels = view.to_pixels(camera)
-    return Area(*pixels.min(axis=0), *pixels.max(axis=0))
+    boxes = np.concatenate([np.minimum.reduceat(pixels, starts),
+                            np.maximum.reduceat(pixels, starts)], axis=1)
+    boxes[behind] = np.nan
+    return boxes
 
 
 def place_labels(frame: np.ndarray, view: View, figures: Sequence[Figure],
@@ -67,19 +74,19 @@ def place_labels(frame: np.ndarray, view: View, figures: Sequence[Figure],
     """Draw each seen figure's label beside its head (right, left, else above it) where it
     stays in the frame and covers no face, nor if it can help another figure (a label with
     nowhere to go is left out)."""
-    heads = {fig.index: head_box(fig, view) for fig in figures}
-    bodies = {fig.index: body_box(fig, view) for fig in figures}
-    faces = [box for box in heads.values() if box is not None]
-    for fig in figures:
-        head = heads[fig.index]
+    heads = head_boxes(figures, view)
+    bodies = body_boxes(figures, view)
+    faces = np.array([box for box in heads if box is not None]).reshape(-1, 4)
+    for number, (fig, head) in enumerate(zip(figures, heads, strict=True)):
         if head is None:
             continue
         sprite = labels[fig.index]
         thumbnail = thumbnails.get(fig.index)
         extra = thumbnail.width + GAP if thumbnail is not None else 0
         tall = max(sprite.height, thumbnail.height if thumbnail is not None else 0)
-        others = [box for index, box in bodies.items() if index != fig.index and box]
-        spot = (_spot(head, sprite.width + extra, tall, faces + others, view)
+        others = np.delete(bodies, number, axis=0)
+        others = others[~np.isnan(others[:, 0])]
+        spot = (_spot(head, sprite.width + extra, tall, np.concatenate([faces, others]), view)
                 or _spot(head, sprite.width + extra, tall, faces, view))
         if spot is None:
             continue
@@ -88,15 +95,20 @@ def place_labels(frame: np.ndarray, view: View, figures: Sequence[Figure],
             blend(frame, thumbnail, int(spot.left + sprite.width + GAP), int(spot.top))
 
 
-def _spot(head: Area, width: int, height: int, obstacles: Sequence[Area],
+def _spot(head: np.ndarray, width: int, height: int, obstacles: np.ndarray,
           view: View) -> Area | None:
+    """The first place beside ``head`` (left, top, right, bottom) for a label ``width`` by
+    ``height`` inside the frame that overlaps none of ``obstacles`` (rows of the same)."""
+    head_left, head_top, head_right, head_bottom = head.tolist()
+    rows = obstacles.tolist()  # a handful: plain comparisons beat array calls
     # Level with the head's middle, kept inside the frame: beside the head it cannot cover it.
-    level = min(max((head.top + head.bottom - height) / 2, MARGIN),
+    level = min(max((head_top + head_bottom - height) / 2, MARGIN),
                 view.height - MARGIN - height)
-    for left, top in ((head.right + GAP, level), (head.left - GAP - width, level),
-                      ((head.left + head.right - width) / 2, head.top - GAP - height)):
+    for left, top in ((head_right + GAP, level), (head_left - GAP - width, level),
+                      ((head_left + head_right - width) / 2, head_top - GAP - height)):
         box = Area(round(left), round(top), round(left) + width, round(top) + height)
         if box.inside(view.width, view.height) and not any(
-                box.overlaps(other) for other in obstacles):
+                box.left < right and other_left < box.right and box.top < bottom
+                and other_top < box.bottom for other_left, other_top, right, bottom in rows):
             return box
     return None

@@ -25,6 +25,8 @@ LIGHT = np.array([-0.35, 0.75, -0.55]) / np.linalg.norm([-0.35, 0.75, -0.55])
 GROUND_ALBEDO = np.array([118, 122, 112], float) / 255.0
 POOL_RINGS = (2.6, 1.8, 1.25, 0.85, 0.5, 0.22)  # of the lamp's height, outermost first
 RING_POINTS = 40
+_ANGLES = np.linspace(0, 2 * math.pi, RING_POINTS, endpoint=False)
+_RING = np.stack([np.cos(_ANGLES), np.zeros_like(_ANGLES), np.sin(_ANGLES)], axis=1)
 LIT_AT = ("dawn", "dusk", "night", "interior")
 LAMP_HEAD = (0.42, -0.32)  # a lamp post's lamp: out along its arm, below its top (metres)
 
@@ -40,10 +42,11 @@ class Practical:
     def irradiance(self, points: np.ndarray, normals: np.ndarray | None) -> np.ndarray:
         """How much light (N,) reaches ``points`` (N, 3), facing ``normals`` (or the lamp)."""
         offset = self.position - points
-        distance2 = np.maximum(np.einsum("ij,ij->i", offset, offset), 1e-6)
-        cosine = (np.ones(len(points)) if normals is None else
-                  np.clip(np.einsum("ij,ij->i", normals, offset) / np.sqrt(distance2), 0, 1))
+        distance2 = np.maximum((offset * offset).sum(axis=1), 1e-6)
         height2 = max(self.position[1], 0.5) ** 2
+        if normals is None:
+            return np.minimum(self.intensity * height2 / distance2, 1.6)
+        cosine = np.clip((normals * offset).sum(axis=1) / np.sqrt(distance2), 0, 1)
         return np.minimum(self.intensity * height2 * cosine / distance2, 1.6)
 
 
@@ -100,9 +103,7 @@ class Lighting:
 
 def _fill_disc(frame: np.ndarray, view: View, centre: np.ndarray, radius: float,
                colour: tuple[int, int, int]) -> None:
-    angles = np.linspace(0, 2 * math.pi, RING_POINTS, endpoint=False)
-    ring = centre + radius * np.stack([np.cos(angles), np.zeros_like(angles),
-                                       np.sin(angles)], axis=1)
+    ring = centre + radius * _RING
     camera = clip_near(view.to_camera(ring))
     if len(camera) >= 3:
         cv2.fillPoly(frame, [cv_points(view.to_pixels(camera))], colour, cv2.LINE_AA, SHIFT)

@@ -16,43 +16,47 @@ import cv2
 import numpy as np
 
 
-def footprint(corners: np.ndarray) -> np.ndarray:
-    """The convex hull (K, 2) on the ground (x, z) of a subject's solid corners (M, 3)."""
-    points = np.ascontiguousarray(corners[:, [0, 2]], dtype=np.float32)
-    return cv2.convexHull(points).reshape(-1, 2).astype(float)
-
-
 @dataclass(frozen=True)
-class _Split:
-    """A vertical plane between two footprints: ``axis·p = middle``, ``low`` on the side
-    where ``axis·p`` is smaller, ``high`` on the other."""
+class Footprint:
+    """A subject's ground footprint: its convex hull (K, 2) on the ground (x, z) and the hull's
+    outward edge normals (the axes a plane between two footprints may lie along)."""
 
-    axis: np.ndarray
-    middle: float
-    low: int
-    high: int
+    hull: np.ndarray
+    normals: np.ndarray
+
+
+def footprint(corners: np.ndarray) -> Footprint:
+    """The footprint of a subject's solid corners (M, 3)."""
+    points = np.ascontiguousarray(corners[:, [0, 2]], dtype=np.float32)
+    hull = cv2.convexHull(points).reshape(-1, 2).astype(float)
+    return Footprint(hull, _normals(hull))
 
 
 class OcclusionOrder:
     """The planes between the subjects' footprints, found once; each frame only asks which
-    side of each the camera is on."""
+    side of each the camera is on. A plane is ``axis·p = middle`` with subject ``low`` on the
+    side where ``axis·p`` is smaller and ``high`` on the other."""
 
-    def __init__(self, footprints: Sequence[np.ndarray],
-                 cache: dict[tuple[int, int], _Split | None] | None = None,
+    def __init__(self, footprints: Sequence[Footprint],
+                 cache: dict[tuple[int, int], tuple | None] | None = None,
                  still: Collection[int] = ()) -> None:
         """``cache`` keeps the planes between pairs of subjects that are both ``still`` (set
         pieces), so a frame in which only people moved finds only their planes again."""
-        self._splits = []
-        for i in range(len(footprints)):
-            for j in range(i + 1, len(footprints)):
-                if cache is not None and i in still and j in still:
-                    if (i, j) not in cache:
-                        cache[(i, j)] = _split(footprints[i], footprints[j], i, j)
-                    split = cache[(i, j)]
-                else:
-                    split = _split(footprints[i], footprints[j], i, j)
-                if split is not None:
-                    self._splits.append(split)
+        pairs = [(i, j) for i in range(len(footprints)) for j in range(i + 1, len(footprints))]
+        kept = {}
+        if cache is not None:
+            kept = {pair: cache[pair] for pair in pairs
+                    if pair[0] in still and pair[1] in still and pair in cache}
+        found = _splits(footprints, [pair for pair in pairs if pair not in kept])
+        if cache is not None:
+            cache.update((pair, split) for pair, split in found.items()
+                         if pair[0] in still and pair[1] in still)
+        splits = [split for pair in pairs
+                  if (split := kept[pair] if pair in kept else found[pair]) is not None]
+        self._axes = np.array([split[0] for split in splits], float).reshape(-1, 2)
+        self._middles = np.array([split[1] for split in splits], float)
+        self._lows = [split[2] for split in splits]
+        self._highs = [split[3] for split in splits]
 
     def back_to_front(self, shown: Sequence[int], camera: np.ndarray,
                       depths: Sequence[float]) -> list[int]:
@@ -61,12 +65,13 @@ class OcclusionOrder:
         plane splits (overlapping footprints) and where the order would go round."""
         depth = dict(zip(shown, depths, strict=True))
         hides: dict[int, set[int]] = {index: set() for index in shown}
-        for split in self._splits:
-            if split.low in depth and split.high in depth:
-                low_in_front = float(camera @ split.axis) < split.middle
-                front, back = (split.low, split.high) if low_in_front else (split.high,
-                                                                             split.low)
-                hides[front].add(back)
+        low_in_front = (self._axes @ np.asarray(camera, float) < self._middles).tolist()
+        for low, high, in_front in zip(self._lows, self._highs, low_in_front, strict=True):
+            if low in depth and high in depth:
+                if in_front:
+                    hides[low].add(high)
+                else:
+                    hides[high].add(low)
         order: list[int] = []
         left = set(shown)
         while left:
@@ -77,20 +82,43 @@ class OcclusionOrder:
         return order
 
 
-def _split(a: np.ndarray, b: np.ndarray, i: int, j: int) -> _Split | None:
-    """A plane between footprints ``a`` (subject ``i``) and ``b`` (``j``), if they are apart:
-    the first edge normal of either hull along which they do not overlap."""
-    axes = np.concatenate([_normals(a), _normals(b)])
-    on_a, on_b = a @ axes.T, b @ axes.T
-    a_low, a_high = on_a.min(axis=0), on_a.max(axis=0)
-    b_low, b_high = on_b.min(axis=0), on_b.max(axis=0)
-    apart = np.flatnonzero((a_high < b_low) | (b_high < a_low))
-    if not len(apart):
-        return None
-    k = int(apart[0])
-    if a_high[k] < b_low[k]:
-        return _Split(axes[k], float(a_high[k] + b_low[k]) / 2, i, j)
-    return _Split(axes[k], float(b_high[k] + a_low[k]) / 2, j, i)
+def _splits(footprints: Sequence[Footprint],
+            pairs: Sequence[tuple[int, int]]) -> dict[tuple[int, int], tuple | None]:
+    """A plane between the footprints of each pair ``(i, j)``, if they are apart: the first
+    edge normal of either hull (``i``'s, then ``j``'s) along which they do not overlap, as
+    ``(axis, middle, low, high)``. Every hull is projected once onto every normal, and each
+    pair reads its own normals' extents from that."""
+    if not pairs:
+        return {}
+    axes = np.concatenate([f.normals for f in footprints] + [np.zeros((1, 2))])
+    points = np.zeros((len(footprints), max(len(f.hull) for f in footprints), 2))
+    owned = np.full((len(footprints), max(len(f.normals) for f in footprints) or 1),
+                    len(axes) - 1)  # a hull's normals' rows in ``axes``; padding: the zero row
+    start = 0
+    for index, f in enumerate(footprints):
+        points[index, : len(f.hull)] = f.hull
+        points[index, len(f.hull):] = f.hull[0]  # a copy changes no extent
+        owned[index, : len(f.normals)] = np.arange(start, start + len(f.normals))
+        start += len(f.normals)
+    projected = points @ axes.T  # (N, M, T)
+    low, high = projected.min(axis=1), projected.max(axis=1)
+    first, second = np.array(pairs).T
+    tried = np.concatenate([owned[first], owned[second]], axis=1)  # (P, 2A)
+    a_low, a_high = low[first[:, None], tried], high[first[:, None], tried]
+    b_low, b_high = low[second[:, None], tried], high[second[:, None], tried]
+    a_before = a_high < b_low  # never along the zero row: both extents are 0 there
+    apart = a_before | (b_high < a_low)
+    rows = np.arange(len(pairs))
+    k = apart.argmax(axis=1)
+    low_first = a_before[rows, k]
+    middles = np.where(low_first, a_high[rows, k] + b_low[rows, k],
+                       b_high[rows, k] + a_low[rows, k]) / 2
+    found: dict[tuple[int, int], tuple | None] = {}
+    for (i, j), split, axis, middle, ordered in zip(
+            pairs, apart.any(axis=1).tolist(), axes[tried[rows, k]], middles.tolist(),
+            low_first.tolist(), strict=True):
+        found[(i, j)] = None if not split else (axis, middle, *((i, j) if ordered else (j, i)))
+    return found
 
 
 def _normals(hull: np.ndarray) -> np.ndarray:

@@ -20,13 +20,13 @@ from functools import lru_cache
 import cv2
 import numpy as np
 
-from previz.backends.draft.drawables import Drawable, Solids
+from previz.backends.draft.drawables import Drawable, FaceCache, Solids
 from previz.backends.draft.figures import LAYOUT_COLOURS, Figure, figure
 from previz.backends.draft.geometry import SHIFT, View, cv_points
 from previz.backends.draft.ground import draw_grid, ground_depth
 from previz.backends.draft.labels import place_labels
 from previz.backends.draft.lighting import Lighting
-from previz.backends.draft.occlusion import OcclusionOrder, footprint
+from previz.backends.draft.occlusion import Footprint, OcclusionOrder, footprint
 from previz.backends.draft.plates import Plate, draw_plate
 from previz.backends.draft.pose import render_pose
 from previz.backends.draft.sky import Palette, sky_rows
@@ -63,13 +63,15 @@ class DraftRenderer:
         self.scene, self.width, self.height = scene, width, height
         self.lighting = scene.lighting or Lighting.plain()
         self._splits: dict = {}
-        self._faces: dict = {}
+        self._faces = FaceCache()
+        self._footprints: dict[int, tuple[Figure, Footprint]] = {}
         self._subjects: tuple[Subject, ...] = ()
         self._set_subjects(tuple(scene.subjects))
         self.text_size = max(int(height * 0.028), 10)
         self._name_figures()
         self._sky = _sky_strip(scene.palette, width, height)
         self._backdrop: tuple[tuple[bytes, bytes, bool], np.ndarray] | None = None
+        self._last_view: tuple[bytes, bytes, bool] | None = None
 
     def recast(self, scene: DraftScene) -> None:
         """Draw ``scene`` from now on: this scene in the same light, plates and references,
@@ -123,10 +125,17 @@ class DraftRenderer:
                         and self._subjects[i] == subject else figure(subject, i)
                         for i, subject in enumerate(subjects)]
         still = {i for i, subject in enumerate(subjects) if subject.kind != "person"}
-        order = OcclusionOrder([footprint(fig.corners()) for fig in self.figures],
-                               self._splits, still)
+        order = OcclusionOrder([self._footprint(fig) for fig in self.figures], self._splits,
+                               still)
         self._solids = Solids(self.figures, self.lighting, order, self._faces)
         self._subjects = subjects
+
+    def _footprint(self, fig: Figure) -> Footprint:
+        """A figure's footprint, found again only when the figure was built again."""
+        known = self._footprints.get(fig.index)
+        if known is None or known[0] is not fig:
+            known = self._footprints[fig.index] = (fig, footprint(fig.corners()))
+        return known[1]
 
     def depth(self, view: View) -> np.ndarray:
         """Camera-space depth in metres (H, W) float32; the sky is ``SKY_DEPTH``."""
@@ -136,14 +145,17 @@ class DraftRenderer:
         return depth
 
     def _background(self, frame: np.ndarray, view: View, layout: bool) -> None:
-        """Sky, ground, lamp pools and grid: kept for the last camera (a still camera's frames,
-        a live frame of someone dragged in front of it) and copied while it stays put."""
+        """Sky, ground, lamp pools and grid: kept once the camera has stayed put for a frame (a
+        still camera's frames, live frames of someone dragged in front of it) and copied while
+        it stays put; a moving camera draws its own each frame and keeps nothing."""
         key = (view.K.tobytes(), view.world_to_camera.tobytes(), layout)
         if self._backdrop is not None and self._backdrop[0] == key:
             np.copyto(frame, self._backdrop[1])
             return
         self._draw_background(frame, view, layout)
-        self._backdrop = (key, frame.copy())
+        if key == self._last_view:
+            self._backdrop = (key, frame.copy())
+        self._last_view = key
 
     def _draw_background(self, frame: np.ndarray, view: View, layout: bool) -> None:
         palette = self.scene.palette
@@ -167,14 +179,14 @@ class DraftRenderer:
         """Draw the subjects; how many pixels of each one's head (of a prop, of all of it) show,
         counted in the preview only, where a hidden head's label is left out."""
         items = self._solids.seen_by(view)
-        for item in items:
-            if outline_only:
-                self._outline(frame, item, (255, 255, 255))
-            elif layout:
-                self._fill(frame, item, LAYOUT_COLOURS[item.subject % len(LAYOUT_COLOURS)])
-            else:
-                self._fill(frame, item, item.colour)
-                self._outline(frame, item, item.edge)
+        if outline_only or layout:
+            for item in items:
+                if outline_only:
+                    self._outline(frame, item, (255, 255, 255))
+                else:
+                    self._fill(frame, item, LAYOUT_COLOURS[item.subject % len(LAYOUT_COLOURS)])
+        else:
+            _shade(frame, items)
         if layout or len(self.figures) < 2:
             return {item.subject: 1 for item in items}
         # Who shows where: a person by its head (its label sits beside it), anything else by
@@ -183,8 +195,7 @@ class DraftRenderer:
         height, width = frame.shape[:2]
         owners = np.zeros((height // OWNERS + 1, width // OWNERS + 1), np.int32)
         count = len(self.figures)
-        for item in items:
-            _fill_coarse(owners, item, item.subject + 1 + count * item.head)
+        _fill_owners(owners, items, count)
         counts = np.bincount(owners.ravel(), minlength=2 * count + 1)
         return {fig.index: int(counts[fig.index + 1 + count * bool(fig.heads)])
                 for fig in self.figures}
@@ -224,14 +235,33 @@ def _still(subjects: Sequence[Subject]) -> dict[int, Subject]:
     return {i: subject for i, subject in enumerate(subjects) if subject.kind != "person"}
 
 
-def _fill_coarse(target: np.ndarray, item: Drawable, value: int) -> None:
-    """``item`` drawn into a grid ``OWNERS`` times coarser than the frame (the same fixed-point
+def _shade(frame: np.ndarray, items: Sequence[Drawable]) -> None:
+    """Each item filled in its colour and outlined in its edge colour, in order (the loop of
+    every preview frame, so OpenCV's functions are looked up once)."""
+    fill, lines, circle, smooth = cv2.fillConvexPoly, cv2.polylines, cv2.circle, cv2.LINE_AA
+    for item in items:
+        points = item.points
+        if points is not None:
+            fill(frame, points, item.colour, smooth, SHIFT)
+            lines(frame, [points], True, item.edge, 1, smooth, SHIFT)
+        elif item.circle is not None:
+            centre, radius = item.circle
+            circle(frame, centre, radius, item.colour, -1, smooth, SHIFT)
+            circle(frame, centre, radius, item.edge, 1, smooth, SHIFT)
+
+
+def _fill_owners(target: np.ndarray, items: Sequence[Drawable], count: int) -> None:
+    """Each item's owner value (its subject, and whether it is a head: ``subject + 1 + count
+    * head``) drawn into a grid ``OWNERS`` times coarser than the frame (the same fixed-point
     coordinates read with ``OWNERS_SHIFT`` more fractional bits)."""
     shift = SHIFT + OWNERS_SHIFT
-    if item.points is not None:
-        cv2.fillConvexPoly(target, item.points, value, cv2.LINE_8, shift)
-    elif item.circle is not None:
-        cv2.circle(target, item.circle[0], item.circle[1], value, -1, cv2.LINE_8, shift)
+    fill, circle, sharp = cv2.fillConvexPoly, cv2.circle, cv2.LINE_8
+    for item in items:
+        value = item.subject + 1 + count * item.head
+        if item.points is not None:
+            fill(target, item.points, value, sharp, shift)
+        elif item.circle is not None:
+            circle(target, item.circle[0], item.circle[1], value, -1, sharp, shift)
 
 
 @lru_cache(maxsize=4)
