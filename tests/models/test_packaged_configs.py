@@ -55,8 +55,10 @@ def test_the_copies_are_the_published_files() -> None:
     assert versions == {
         "ltx-video-0.9/transformer/config.json": "0.32.0.dev0",
         "ltx-video-0.9/scheduler/scheduler_config.json": "0.32.0.dev0",
+        "ltx-video-0.9/vae/config.json": "0.32.0.dev0",
         "ltx-video-0.9.7-13b/transformer/config.json": "0.34.0.dev0",
         "wan2.1-t2v-1.3b/transformer/config.json": "0.33.0.dev0",
+        "wan2.1-t2v-14b/vae/config.json": "0.33.0.dev0",
         "wan2.1-vace-14b/transformer/config.json": "0.34.0.dev0",
         "wan2.1-vace-14b/scheduler/scheduler_config.json": "0.34.0.dev0",
         "wan2.1-vace-14b/model_index.json": "0.34.0.dev0",
