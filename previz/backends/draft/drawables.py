@@ -12,7 +12,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from previz.backends.draft.figures import Colour, Figure
+from previz.backends.draft.figures import Colour, Figure, join_boxes
 from previz.backends.draft.geometry import NEAR, View, clip_near, cv_points
 from previz.backends.draft.lighting import Lighting
 from previz.backends.draft.occlusion import OcclusionOrder, footprint
@@ -44,14 +44,16 @@ class FaceCache:
         self.figures: dict[int, tuple[Figure, _Faces, list[Colour]]] = {}
         self.still: tuple[list[_Faces], _FaceTable] | None = None
 
-    def lit(self, fig: Figure, lighting: Lighting) -> tuple[Figure, _Faces, list[Colour]]:
-        """``fig``'s lit faces and ball colours, found again only for a new figure."""
-        known = self.figures.get(fig.index)
-        if known is None or known[0] is not fig:
-            known = (fig, _Faces.of(fig, lighting),
-                     [lighting.ball(ball.colour, ball.centre) for ball in fig.balls])
-            self.figures[fig.index] = known
-        return known
+    def lit(self, figures: Sequence[Figure],
+            lighting: Lighting) -> list[tuple[Figure, _Faces, list[Colour]]]:
+        """Each figure's lit faces and ball colours, found again only for new figures (all
+        of them at once: the people who moved since the last frame)."""
+        fresh = [fig for fig in figures if (known := self.figures.get(fig.index)) is None
+                 or known[0] is not fig]
+        for fig, faces in zip(fresh, _Faces.of_many(fresh, lighting), strict=True):
+            self.figures[fig.index] = (fig, faces, [lighting.ball(ball.colour, ball.centre)
+                                                    for ball in fig.balls])
+        return [self.figures[fig.index] for fig in figures]
 
     def table(self, still: list[_Faces], moving: list[_Faces]) -> _FaceTable:
         """One table of every face: the still ones' joined once, the moving ones' each time."""
@@ -74,8 +76,7 @@ class Solids:
         still: list[_Faces] = []
         moving: list[_Faces] = []
         self._balls = []
-        for fig in figures:
-            _, faces, colours = cache.lit(fig, lighting)
+        for fig, faces, colours in cache.lit(figures, lighting):
             (moving if fig.subject.kind == "person" else still).append(faces)
             self._balls += zip(fig.balls, colours, strict=True)
         self._faces = cache.table(still, moving)
@@ -133,17 +134,27 @@ class _Faces:
     leads: np.ndarray
 
     @classmethod
-    def of(cls, fig: Figure, lighting: Lighting) -> _Faces:
-        corners, normals = fig.boxes.faces()
+    def of_many(cls, figures: Sequence[Figure], lighting: Lighting) -> list[_Faces]:
+        """Each figure's faces, lit; found for all of them in one pass (light is per face)."""
+        if not figures:
+            return []
+        boxes = join_boxes([fig.boxes for fig in figures])
+        corners, normals = boxes.faces()
         centres = corners.mean(axis=1)
-        colours = np.repeat(fig.boxes.colours, 6, axis=0)
-        glow = np.repeat(fig.boxes.glow, 6)
-        lit = lighting.shade(colours, centres, normals, glow)
-        rounded = lit.astype(int).tolist()
-        edges = (lit * EDGE).astype(int).tolist()
-        return cls(corners, normals, centres, [fig.index] * len(corners),
-                   [tuple(row) for row in rounded], [tuple(row) for row in edges],
-                   np.repeat(fig.boxes.lead, 6))
+        colours = np.repeat(boxes.colours, 6, axis=0)
+        lit = lighting.shade(colours, centres, normals, np.repeat(boxes.glow, 6))
+        rounded = list(map(tuple, lit.astype(int).tolist()))
+        edges = list(map(tuple, (lit * EDGE).astype(int).tolist()))
+        leads = np.repeat(boxes.lead, 6)
+        found, start = [], 0
+        for fig in figures:
+            end = start + 6 * len(fig.boxes.centres)
+            part = slice(start, end)
+            found.append(cls(corners[part], normals[part], centres[part],
+                             [fig.index] * (end - start), rounded[part], edges[part],
+                             leads[part]))
+            start = end
+        return found
 
 
 class _FaceTable:

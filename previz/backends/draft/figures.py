@@ -11,6 +11,7 @@ left, so 90° faces +x, as ``previz.core.camera.facing_direction`` has it.
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -154,7 +155,7 @@ def _person(subject: Subject, index: int) -> Figure:
     if hair is not None:  # hair: a ball a little behind and above the head's
         back = bones["head"] - _gaze(bones) * 0.24 * radius + np.array([0.0, 0.1 * radius, 0])
         balls = (Ball(back, radius, hair, index, face=_gaze(bones)), head)
-    boxes = _join(limbs, _boxes(_face(bones, h, radius, skin)))
+    boxes = join_boxes([limbs, _boxes(_face(bones, h, radius, skin))])
     return Figure(subject, index, boxes, balls,
                   np.array([subject.x, fig.top * h + 0.12 * h / 1.75, subject.z]), bones)
 
@@ -304,11 +305,10 @@ def _cross(a: np.ndarray, b: np.ndarray) -> np.ndarray:
                      a[:, 0] * b[:, 1] - a[:, 1] * b[:, 0]], axis=1)
 
 
-def _join(first: Boxes, second: Boxes) -> Boxes:
-    return Boxes(*(np.concatenate([a, b]) for a, b in
-                   ((first.centres, second.centres), (first.axes, second.axes),
-                    (first.sizes, second.sizes), (first.colours, second.colours),
-                    (first.glow, second.glow), (first.lead, second.lead))))
+def join_boxes(parts: Sequence[Boxes]) -> Boxes:
+    """Boxes one after another, as one."""
+    return Boxes(*(np.concatenate([getattr(boxes, name) for boxes in parts])
+                   for name in ("centres", "axes", "sizes", "colours", "glow", "lead")))
 
 
 def _darker(colour: Colour) -> Colour:
