@@ -113,3 +113,27 @@ def test_a_tilted_and_panned_camera_meets_at_k_r_z() -> None:
     expected = direction[:2] / direction[2]
     seen = _vanishing_point_seen(take.frames[-1], expected[1])
     assert np.abs(seen - expected).max() < 1.5, (seen, expected)
+
+
+def _row_lineness(frame: np.ndarray) -> np.ndarray:
+    """How far each row has gone from the ground's colour toward the grid's, its median over
+    the row (a line running along the row counts, lines crossing it hardly do)."""
+    ground, grid = np.array(DAY.ground, float), np.array(DAY.grid, float)
+    towards = grid - ground
+    return np.median((frame.astype(float) - ground) @ towards / (towards @ towards), axis=1)
+
+
+def test_far_lines_fade_out_instead_of_thickening_into_a_band() -> None:
+    # Toward the horizon the lines come closer than a pixel apart; anti-aliased, they piled
+    # up into a pale band (every row from 6 to 42 under the horizon here was a third to half
+    # of the way to the grid's colour). A painted line that far off is thinner than a pixel:
+    # those lines fade out, and most of those rows are plain ground.
+    frame = shoot([person(main=True)], lens=35.0, angle="eye", mode="preview").frames[0]
+    horizon = Pinhole.framing(1.75, 0.0, 0.0, angle="eye", focal_mm=35.0).vanishing_point(
+        (0.0, 0.0, 1.0))[1]
+    level = _row_lineness(frame)
+    below = int(np.ceil(horizon))
+    band = level[below:below + 45]
+    assert (np.abs(band) < 0.05).mean() > 0.5, band
+    # Near lines, several pixels apart, are drawn as before: some rows run along one.
+    assert level[below + 60:].max() > 0.5
