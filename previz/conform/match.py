@@ -10,7 +10,6 @@ with the export's head handles, then the frames the exported entry played.
 from __future__ import annotations
 
 import copy
-import re
 from dataclasses import dataclass, field
 from fractions import Fraction
 
@@ -20,11 +19,8 @@ from previz.core.ids import new_id
 from previz.core.project import Project, TimelineEntry
 from previz.core.registry import NodeRegistry
 from previz.core.spec import parse_fraction
+from previz.export.cut import DERIVED_SUFFIXES, name_slug, reel_name, unique_name
 from previz.export.shots import slate_node
-
-# How the export names what a shot is made into (previz.export.cut names them so).
-DERIVED = {"previz.extend": "EXT", "previz.interpolate": "BRIDGE", "previz.retime": "RT"}
-REEL_CHARS = 8
 
 
 @dataclass
@@ -85,8 +81,9 @@ def export_names(project: Project, registry: NodeRegistry | None = None) -> list
     reels: set[str] = set()
     named = []
     for index, entry in enumerate(project.timeline, start=1):
-        name = _unique(_entry_name(project, registry, entry.node, index), used)
-        named.append(_Named(entry, name, f"{index:02d}_{_slug(name)}", _reel(name, index, reels)))
+        name = unique_name(_entry_name(project, registry, entry.node, index), used)
+        named.append(_Named(entry, name, f"{index:02d}_{name_slug(name)}",
+                            reel_name(name, index, reels)))
     return named
 
 
@@ -102,29 +99,8 @@ def _entry_name(project: Project, registry: NodeRegistry | None, node_id: str,
     node_type = registry.get(node.type) if registry and node else None
     label = node_type.spec.display_name if node_type else (node.type.split(".")[-1]
                                                             if node else "clip")
-    suffix = DERIVED.get(node.type if node else "") or _slug(label).upper()
+    suffix = DERIVED_SUFFIXES.get(node.type if node else "") or name_slug(label).upper()
     return f"{slate}_{suffix}" if slate else f"{suffix}_{index:02d}"
-
-
-def _unique(name: str, used: set[str]) -> str:
-    candidate, count = name, 1
-    while candidate in used:
-        count += 1
-        candidate = f"{name}_{count}"
-    used.add(candidate)
-    return candidate
-
-
-def _reel(name: str, index: int, used: set[str]) -> str:
-    reel = re.sub(r"[^A-Za-z0-9]", "", name)[:REEL_CHARS] or f"R{index:03d}"
-    if reel in used:
-        reel = f"{index:03d}{reel}"[:REEL_CHARS]
-    used.add(reel)
-    return reel
-
-
-def _slug(text: str) -> str:
-    return re.sub(r"[^A-Za-z0-9_.-]+", "_", text).strip("_")[:40] or "clip"
 
 
 def conform_edit(project: Project, cut: EditedCut,

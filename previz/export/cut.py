@@ -33,7 +33,7 @@ from previz.media import RetimeMethod, retime_to_rate, retimed_frame_count, roun
 RETIME_METHOD = RetimeMethod.OPTICAL_FLOW
 DEFAULT_HANDLES = 12
 REEL_CHARS = 8
-_SUFFIXES = {"previz.extend": "EXT", "previz.interpolate": "BRIDGE", "previz.retime": "RT"}
+DERIVED_SUFFIXES = {"previz.extend": "EXT", "previz.interpolate": "BRIDGE", "previz.retime": "RT"}
 
 
 class ExportError(Exception):
@@ -159,14 +159,14 @@ def build_cut(project: Project, plan: ExecutionPlan, store: ClipStore, *,
     record = 0
     for index, (entry, clip) in enumerate(zip(project.timeline, clips, strict=True), start=1):
         info = describe_entry(project, plan, entry.node, clip)
-        name = _unique(_entry_name(plan, entry.node, info, index), used)
+        name = unique_name(_entry_name(plan, entry.node, info, index), used)
         source = entry_frames(entry, clip)
         count = (len(source) if clip.fps == rate
                  else retimed_frame_count(len(source), clip.fps, rate))
-        stem = f"{index:02d}_{_slug(name)}"
+        stem = f"{index:02d}_{name_slug(name)}"
         planned = plan_handles(clip, source, rate, handles, rendered_handles(clip, store))
         entries.append(CutEntry(index, entry.id, entry.node, name, stem, clip, source, rate,
-                                count, record, info, planned, _reel(name, index, reels)))
+                                count, record, info, planned, reel_name(name, index, reels)))
         record += count
     width, height = project.settings.width, project.settings.height
     return Cut(title, rate, width - width % 2, height - height % 2, tuple(entries),
@@ -274,11 +274,11 @@ def _entry_name(plan: ExecutionPlan, node_id: str, info: ShotInfo, index: int) -
     spec = plan.nodes[node_id].spec
     if info.slate and not info.derived:
         return info.slate
-    suffix = _SUFFIXES.get(spec.id) or _slug(spec.display_name).upper()
+    suffix = DERIVED_SUFFIXES.get(spec.id) or name_slug(spec.display_name).upper()
     return f"{info.slate}_{suffix}" if info.slate else f"{suffix}_{index:02d}"
 
 
-def _reel(name: str, index: int, used: set[str]) -> str:
+def reel_name(name: str, index: int, used: set[str]) -> str:
     """A distinct tape name of at most eight letters and digits, as EDLs allow."""
     reel = re.sub(r"[^A-Za-z0-9]", "", name)[:REEL_CHARS] or f"R{index:03d}"
     if reel in used:
@@ -287,7 +287,8 @@ def _reel(name: str, index: int, used: set[str]) -> str:
     return reel
 
 
-def _unique(name: str, used: set[str]) -> str:
+def unique_name(name: str, used: set[str]) -> str:
+    """``name``, or ``name_2``, ``name_3``... if it is taken; the one returned is taken now."""
     candidate, count = name, 1
     while candidate in used:
         count += 1
@@ -296,5 +297,6 @@ def _unique(name: str, used: set[str]) -> str:
     return candidate
 
 
-def _slug(text: str) -> str:
+def name_slug(text: str) -> str:
+    """A name as a file name's part: letters, digits, ``_.-``, at most 40 characters."""
     return re.sub(r"[^A-Za-z0-9_.-]+", "_", text).strip("_")[:40] or "clip"
