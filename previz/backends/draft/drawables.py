@@ -207,13 +207,6 @@ def in_frame(polygons: np.ndarray, view: View, margin: float = 2.0) -> np.ndarra
             & (low[:, 0] <= view.width + margin) & (low[:, 1] <= view.height + margin))
 
 
-def sphere_outline(centre: np.ndarray, radius: float, k: np.ndarray,
-                   count: int = OUTLINE_POINTS) -> np.ndarray:
-    """``count`` pixels around the outline of a ball (camera-space ``centre``, wholly in front
-    of the lens) under the pinhole ``k``."""
-    return sphere_outlines(centre[None], np.array([radius]), k, count)[0]
-
-
 def sphere_outlines(centres: np.ndarray, radii: np.ndarray, k: np.ndarray,
                     count: int = OUTLINE_POINTS) -> np.ndarray:
     """``count`` pixels around the outline of each ball (camera-space ``centres`` (B, 3),
