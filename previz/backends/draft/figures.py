@@ -113,7 +113,7 @@ def yaw_matrix(yaw: float) -> np.ndarray:
 def figure(subject: Subject, index: int) -> Figure:
     """The solids of one subject."""
     if subject.kind == "person":
-        return _person(subject, index)
+        return _people([(subject, index)])[0]
     parts, balls = parts_of(subject, PALETTE[index % len(PALETTE)])
     yaw = -math.radians(subject.facing)
     rotation = yaw_matrix(yaw)
@@ -129,6 +129,15 @@ def figure(subject: Subject, index: int) -> Figure:
                   base + np.array([0.0, height + 0.12 * height / 1.75, 0.0]))
 
 
+def figures(subjects: Sequence[tuple[Subject, int]]) -> list[Figure]:
+    """The solids of several subjects (each with its index), the people's limbs built in one
+    pass (a frame rebuilds everyone who moved)."""
+    people = [(subject, index) for subject, index in subjects if subject.kind == "person"]
+    built = iter(_people(people))
+    return [next(built) if subject.kind == "person" else figure(subject, index)
+            for subject, index in subjects]
+
+
 def _boxes(parts: list[Part]) -> Boxes:
     return Boxes(np.array([p.centre for p in parts], float).reshape(-1, 3),
                  np.array([p.axes for p in parts], float).reshape(-1, 3, 3),
@@ -138,17 +147,32 @@ def _boxes(parts: list[Part]) -> Boxes:
                  np.array([p.lead for p in parts], float))
 
 
-def _person(subject: Subject, index: int) -> Figure:
-    bones = skeleton(subject)
+def _people(people: Sequence[tuple[Subject, int]]) -> list[Figure]:
+    """People (each with its index) on their skeletons, their limbs built together."""
+    if not people:
+        return []
+    bones = [skeleton(subject) for subject, _ in people]
+    tints = []
+    for subject, index in people:
+        colours = subject.colours
+        skin = colour_of(colours[0], SKIN) if colours else SKIN
+        top = colour_of(colours[2], PALETTE[index % len(PALETTE)]) if len(colours) > 2 else \
+            PALETTE[index % len(PALETTE)]
+        legs = colour_of(colours[3], _darker(top)) if len(colours) > 3 else _darker(top)
+        tints.append({"top": top, "legs": legs, "skin": skin, "shoes": SHOES})
+    forwards = np.array([body_axes(subject.facing)[0] for subject, _ in people])
+    limbs = _bodies(bones, forwards, tints)
+    found = []
+    for (subject, index), body, skin, box in zip(people, bones, tints, limbs, strict=True):
+        found.append(_person(subject, index, body, skin["skin"], box))
+    return found
+
+
+def _person(subject: Subject, index: int, bones: Skeleton, skin: Colour,
+            limbs: Boxes) -> Figure:
     h, fig = subject.height, bones.proportions
     colours = subject.colours
-    skin = colour_of(colours[0], SKIN) if colours else SKIN
     hair = colour_of(colours[1], FEATURES) if len(colours) > 1 else None
-    top = colour_of(colours[2], PALETTE[index % len(PALETTE)]) if len(colours) > 2 else \
-        PALETTE[index % len(PALETTE)]
-    legs = colour_of(colours[3], _darker(top)) if len(colours) > 3 else _darker(top)
-    forward, _ = body_axes(subject.facing)
-    limbs = _body(bones, forward, {"top": top, "legs": legs, "skin": skin, "shoes": SHOES})
     radius = fig.head_radius * h
     head = Ball(bones["head"], radius, skin, index, head=True)
     balls = (head,)
@@ -210,49 +234,68 @@ def _limb_table() -> dict[str, np.ndarray]:
 _LIMBS = _limb_table()
 
 
-def _body(bones: Skeleton, forward: np.ndarray, colours: dict[str, Colour]) -> Boxes:
-    """The limbs' boxes of a posed skeleton, in the table's order, all at once."""
-    h, fig = bones.height, bones.proportions
-    radius = fig.head_radius * h
+def _bodies(bones: Sequence[Skeleton], forwards: np.ndarray,
+            colours: Sequence[dict[str, Colour]]) -> list[Boxes]:
+    """The limbs' boxes of posed skeletons (each facing its ``forwards`` row), in the
+    table's order, all people at once."""
     table = _LIMBS
-    joints = np.concatenate([bones.joints, _arm_roots(bones), _shoes(bones)])
-    starts, ends = joints[table["start"]], joints[table["end"]]
-    starts[:, 1] += table["rise"] * h
-    ends[:, 1] += np.where(table["under"], -0.75 * radius, table["end_rise"] * h)
-    widths = table["width"] * h
-    widths[:2] = fig.shoulder_width * h, (fig.hip_width + 0.09) * h
-    depths = table["depth"] * h
-    depths[:2] *= fig.girth
-    references = np.where(table["shoes"][:, None], _UP, forward)
-    leads = np.where(table["under"], -radius, 0.0)
-    tints = np.array([colours[name] for name in _TINTS], float)[table["tint"]]
-    return _limb_boxes(starts, ends, references, np.stack([widths, depths], axis=1), tints,
-                       table["overlap"] * h, leads)
+    count = len(table["start"])
+    heights = np.array([body.height for body in bones])[:, None]  # (P, 1)
+    shapes = [body.proportions for body in bones]
+    radii = np.array([fig.head_radius for fig in shapes])[:, None] * heights
+    joints = np.stack([body.joints for body in bones])
+    joints = np.concatenate([joints, _arm_roots(joints, heights), _shoes(joints, heights)],
+                            axis=1)
+    starts, ends = joints[:, table["start"]], joints[:, table["end"]]  # (P, L, 3)
+    starts[:, :, 1] += table["rise"] * heights
+    ends[:, :, 1] += np.where(table["under"], -0.75 * radii, table["end_rise"] * heights)
+    widths = table["width"] * heights
+    widths[:, 0] = [fig.shoulder_width for fig in shapes]
+    widths[:, 1] = [fig.hip_width + 0.09 for fig in shapes]
+    widths[:, :2] *= heights
+    depths = table["depth"] * heights
+    depths[:, :2] *= np.array([fig.girth for fig in shapes])[:, None]
+    references = np.where(table["shoes"][None, :, None], _UP, forwards[:, None, :])
+    leads = np.where(table["under"], -radii, 0.0)
+    tints = np.stack([np.array([tint[name] for name in _TINTS], float)[table["tint"]]
+                      for tint in colours])
+    every = _limb_boxes(starts.reshape(-1, 3), ends.reshape(-1, 3), references.reshape(-1, 3),
+                        np.stack([widths, depths], axis=2).reshape(-1, 2),
+                        tints.reshape(-1, 3), (table["overlap"] * heights).reshape(-1),
+                        leads.reshape(-1))
+    names = ("centres", "axes", "sizes", "colours", "glow", "lead")
+    return [Boxes(*(getattr(every, name)[person * count:(person + 1) * count]
+                    for name in names)) for person in range(len(bones))]
 
 
-def _arm_roots(bones: Skeleton) -> np.ndarray:
-    """Where each upper arm's box starts (left, right): beside the shoulder keypoint, so that
-    the arms' outer edges reach ``half_width``."""
-    shoulders = np.stack([bones["l_shoulder"], bones["r_shoulder"]])
-    outward = shoulders - bones["neck"]
-    lengths = np.sqrt(np.einsum("ij,ij->i", outward, outward))
-    steps = np.divide(outward, lengths[:, None], out=np.zeros_like(outward),
-                      where=lengths[:, None] >= 1e-9)
-    return shoulders + steps * (0.03 * bones.height)
+_SHOULDERS = np.array([INDEX["l_shoulder"], INDEX["r_shoulder"]])
+_ANKLES = np.array([INDEX["l_ankle"], INDEX["r_ankle"]])
+_TOES = np.array([INDEX["l_toe"], INDEX["r_toe"]])
 
 
-def _shoes(bones: Skeleton) -> np.ndarray:
-    """Each shoe's heel (left, right): behind the ankle, its sole level with the toe's."""
-    ankles = np.stack([bones["l_ankle"], bones["r_ankle"]])
-    toes = np.stack([bones["l_toe"], bones["r_toe"]])
+def _arm_roots(joints: np.ndarray, heights: np.ndarray) -> np.ndarray:
+    """Where each upper arm's box starts (P, 2, 3) for skeletons' joints (P, J, 3) and
+    heights (P, 1): beside the shoulder keypoint, so that the arms' outer edges reach
+    ``half_width``."""
+    shoulders = joints[:, _SHOULDERS]
+    outward = shoulders - joints[:, INDEX["neck"]][:, None]
+    lengths = np.sqrt(np.einsum("pij,pij->pi", outward, outward))[:, :, None]
+    steps = np.divide(outward, lengths, out=np.zeros_like(outward), where=lengths >= 1e-9)
+    return shoulders + steps * (0.03 * heights)[:, :, None]
+
+
+def _shoes(joints: np.ndarray, heights: np.ndarray) -> np.ndarray:
+    """Each shoe's heel (P, 2, 3), left and right: behind the ankle, its sole level with the
+    toe's."""
+    ankles, toes = joints[:, _ANKLES], joints[:, _TOES]
     ahead = toes - ankles
-    ahead[:, 1] = 0.0
-    lengths = np.sqrt(np.einsum("ij,ij->i", ahead, ahead))
-    ahead = np.where(lengths[:, None] > 1e-9, ahead / np.maximum(lengths, 1e-9)[:, None],
+    ahead[:, :, 1] = 0.0
+    lengths = np.sqrt(np.einsum("pij,pij->pi", ahead, ahead))[:, :, None]
+    ahead = np.where(lengths > 1e-9, ahead / np.maximum(lengths, 1e-9),
                      np.array([0.0, 0.0, -1.0]))
     heels = ankles.copy()
-    heels[:, 1] = toes[:, 1]
-    return heels - ahead * (HEEL * bones.height)
+    heels[:, :, 1] = toes[:, :, 1]
+    return heels - ahead * (HEEL * heights)[:, :, None]
 
 
 def _gaze(bones: Skeleton) -> np.ndarray:

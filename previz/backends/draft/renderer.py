@@ -21,7 +21,7 @@ import cv2
 import numpy as np
 
 from previz.backends.draft.drawables import Drawable, FaceCache, Solids
-from previz.backends.draft.figures import LAYOUT_COLOURS, Figure, figure
+from previz.backends.draft.figures import LAYOUT_COLOURS, Figure, figures
 from previz.backends.draft.geometry import SHIFT, View, cv_points
 from previz.backends.draft.ground import draw_grid, ground_depth
 from previz.backends.draft.labels import place_labels
@@ -120,10 +120,11 @@ class DraftRenderer:
         """Rebuild what changed: people who moved; set pieces are built once."""
         if subjects == self._subjects:
             return
-        old = dict(enumerate(getattr(self, "figures", ())))
-        self.figures = [old[i] if i in old and i < len(self._subjects)
-                        and self._subjects[i] == subject else figure(subject, i)
-                        for i, subject in enumerate(subjects)]
+        kept = dict(enumerate(getattr(self, "figures", ())))
+        fresh = [(subject, i) for i, subject in enumerate(subjects)
+                 if not (i in kept and i < len(self._subjects) and self._subjects[i] == subject)]
+        kept.update((i, built) for (_, i), built in zip(fresh, figures(fresh), strict=True))
+        self.figures = [kept[i] for i in range(len(subjects))]
         still = {i for i, subject in enumerate(subjects) if subject.kind != "person"}
         order = OcclusionOrder([self._footprint(fig) for fig in self.figures], self._splits,
                                still)
