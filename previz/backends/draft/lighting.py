@@ -17,8 +17,8 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
-from previz.backends.draft.geometry import SHIFT, View, clip_near, cv_points
-from previz.backends.draft.pieces import colour_of
+from previz.backends.draft.geometry import NEAR, SHIFT, View, clip_near, cv_points
+from previz.backends.draft.pieces import Colour, colour_of
 from previz.core.subjects import Subject
 
 LIGHT = np.array([-0.35, 0.75, -0.55]) / np.linalg.norm([-0.35, 0.75, -0.55])
@@ -88,25 +88,52 @@ class Lighting:
         return red, green, blue
 
     def draw_pools(self, frame: np.ndarray, view: View, ground: Sequence[int]) -> None:
-        """The practicals' pools of light on the ground, outer rings first."""
-        base = np.array(ground, float)
-        for lamp in self.practicals:
-            height = max(float(lamp.position[1]), 0.5)
-            foot = np.array([lamp.position[0], 0.0, lamp.position[2]])
-            for share in POOL_RINGS:
-                radius = share * height
-                inner = radius * 0.8
-                falloff = lamp.intensity * height**3 / (inner**2 + height**2) ** 1.5
-                colour = np.minimum(base + 255 * GROUND_ALBEDO * lamp.colour * falloff, 255)
-                _fill_disc(frame, view, foot, radius, tuple(int(c) for c in colour))
+        """The practicals' pools of light on the ground, each lamp's outer rings first; every
+        ring seen through one projection, the rings wholly in front of the lens as they are
+        and the others cut at the near plane."""
+        rings, colours = self._pools(tuple(int(c) for c in ground))
+        if not colours:
+            return
+        camera = view.to_camera(rings.reshape(-1, 3)).reshape(rings.shape)
+        depth = camera[:, :, 2]
+        whole = depth.min(axis=1) >= NEAR
+        projected = camera[whole] @ view.K.T
+        pixels = np.zeros((len(rings), RING_POINTS, 2))
+        pixels[whole] = projected[:, :, :2] / projected[:, :, 2:3]
+        low, high = pixels.min(axis=1), pixels.max(axis=1)
+        framed = ((high[:, 0] >= 0) & (high[:, 1] >= 0) & (low[:, 0] <= view.width)
+                  & (low[:, 1] <= view.height))
+        for index, colour in enumerate(colours):
+            if whole[index]:
+                if not framed[index]:
+                    continue
+                polygon = pixels[index]
+            else:
+                cut = clip_near(camera[index])
+                if len(cut) < 3:
+                    continue
+                polygon = view.to_pixels(cut)
+            cv2.fillPoly(frame, [cv_points(polygon)], colour, cv2.LINE_AA, SHIFT)
 
-
-def _fill_disc(frame: np.ndarray, view: View, centre: np.ndarray, radius: float,
-               colour: tuple[int, int, int]) -> None:
-    ring = centre + radius * _RING
-    camera = clip_near(view.to_camera(ring))
-    if len(camera) >= 3:
-        cv2.fillPoly(frame, [cv_points(view.to_pixels(camera))], colour, cv2.LINE_AA, SHIFT)
+    def _pools(self, ground: tuple[int, int, int]) -> tuple[np.ndarray, list[Colour]]:
+        """Every pool ring on the ground (R, ``RING_POINTS``, 3), each lamp's outermost first,
+        and its colour over ``ground``: the same every frame, so found once."""
+        known = self.__dict__.setdefault("_pool_rings", {})
+        if ground not in known:
+            base = np.array(ground, float)
+            rings, colours = [], []
+            for lamp in self.practicals:
+                height = max(float(lamp.position[1]), 0.5)
+                foot = np.array([lamp.position[0], 0.0, lamp.position[2]])
+                for share in POOL_RINGS:
+                    radius = share * height
+                    inner = radius * 0.8
+                    falloff = lamp.intensity * height**3 / (inner**2 + height**2) ** 1.5
+                    colour = np.minimum(base + 255 * GROUND_ALBEDO * lamp.colour * falloff, 255)
+                    rings.append(foot + radius * _RING)
+                    colours.append(tuple(int(c) for c in colour))
+            known[ground] = (np.array(rings).reshape(-1, RING_POINTS, 3), colours)
+        return known[ground]
 
 
 SKIES = {
