@@ -161,15 +161,15 @@ def _people(people: Sequence[tuple[Subject, int]]) -> list[Figure]:
         legs = colour_of(colours[3], _darker(top)) if len(colours) > 3 else _darker(top)
         tints.append({"top": top, "legs": legs, "skin": skin, "shoes": SHOES})
     forwards = np.array([body_axes(subject.facing)[0] for subject, _ in people])
-    limbs = _bodies(bones, forwards, tints)
-    found = []
-    for (subject, index), body, skin, box in zip(people, bones, tints, limbs, strict=True):
-        found.append(_person(subject, index, body, skin["skin"], box))
-    return found
+    gazes = _gazes(np.stack([body.joints for body in bones]))
+    solids = _bodies(bones, forwards, gazes, tints)
+    return [_person(subject, index, body, skin=tint["skin"], gaze=gaze, boxes=boxes)
+            for (subject, index), body, tint, gaze, boxes
+            in zip(people, bones, tints, gazes, solids, strict=True)]
 
 
-def _person(subject: Subject, index: int, bones: Skeleton, skin: Colour,
-            limbs: Boxes) -> Figure:
+def _person(subject: Subject, index: int, bones: Skeleton, *, skin: Colour, gaze: np.ndarray,
+            boxes: Boxes) -> Figure:
     h, fig = subject.height, bones.proportions
     colours = subject.colours
     hair = colour_of(colours[1], FEATURES) if len(colours) > 1 else None
@@ -177,9 +177,8 @@ def _person(subject: Subject, index: int, bones: Skeleton, skin: Colour,
     head = Ball(bones["head"], radius, skin, index, head=True)
     balls = (head,)
     if hair is not None:  # hair: a ball a little behind and above the head's
-        back = bones["head"] - _gaze(bones) * 0.24 * radius + np.array([0.0, 0.1 * radius, 0])
-        balls = (Ball(back, radius, hair, index, face=_gaze(bones)), head)
-    boxes = join_boxes([limbs, _boxes(_face(bones, h, radius, skin))])
+        back = bones["head"] - gaze * 0.24 * radius + np.array([0.0, 0.1 * radius, 0])
+        balls = (Ball(back, radius, hair, index, face=gaze), head)
     return Figure(subject, index, boxes, balls,
                   np.array([subject.x, fig.top * h + 0.12 * h / 1.75, subject.z]), bones)
 
@@ -234,10 +233,10 @@ def _limb_table() -> dict[str, np.ndarray]:
 _LIMBS = _limb_table()
 
 
-def _bodies(bones: Sequence[Skeleton], forwards: np.ndarray,
+def _bodies(bones: Sequence[Skeleton], forwards: np.ndarray, gazes: np.ndarray,
             colours: Sequence[dict[str, Colour]]) -> list[Boxes]:
-    """The limbs' boxes of posed skeletons (each facing its ``forwards`` row), in the
-    table's order, all people at once."""
+    """Each person's boxes: the limbs of its posed skeleton (facing its ``forwards`` row) in
+    the table's order, then its face (``_faces``), all people at once."""
     table = _LIMBS
     count = len(table["start"])
     heights = np.array([body.height for body in bones])[:, None]  # (P, 1)
@@ -263,9 +262,19 @@ def _bodies(bones: Sequence[Skeleton], forwards: np.ndarray,
                         np.stack([widths, depths], axis=2).reshape(-1, 2),
                         tints.reshape(-1, 3), (table["overlap"] * heights).reshape(-1),
                         leads.reshape(-1))
-    names = ("centres", "axes", "sizes", "colours", "glow", "lead")
-    return [Boxes(*(getattr(every, name)[person * count:(person + 1) * count]
-                    for name in names)) for person in range(len(bones))]
+    faces = _faces(joints, heights, radii, gazes,
+                   np.array([tint["skin"] for tint in colours], float))
+    people = len(bones)
+    joined = [np.concatenate([getattr(every, name).reshape(people, count, *shape),
+                              getattr(faces, name).reshape(people, FACE_BOXES, *shape)],
+                             axis=1)
+              for name, shape in _BOX_SHAPES]
+    return [Boxes(*(column[person] for column in joined)) for person in range(people)]
+
+
+_BOX_SHAPES = (("centres", (3,)), ("axes", (3, 3)), ("sizes", (3,)), ("colours", (3,)),
+               ("glow", ()), ("lead", ()))
+FACE_BOXES = 3  # the nose and the eyes
 
 
 _SHOULDERS = np.array([INDEX["l_shoulder"], INDEX["r_shoulder"]])
@@ -298,25 +307,39 @@ def _shoes(joints: np.ndarray, heights: np.ndarray) -> np.ndarray:
     return heels - ahead * (HEEL * heights)[:, :, None]
 
 
-def _gaze(bones: Skeleton) -> np.ndarray:
-    """The horizontal direction the face looks."""
-    ahead = bones["nose"] - bones["head"]
-    ahead[1] = 0.0
-    length = float(np.linalg.norm(ahead))
-    return ahead / length if length > 1e-9 else np.array([0.0, 0.0, -1.0])
+def _gazes(joints: np.ndarray) -> np.ndarray:
+    """The horizontal direction each face looks (P, 3), for skeletons' joints (P, J, 3)."""
+    ahead = joints[:, INDEX["nose"]] - joints[:, INDEX["head"]]
+    ahead[:, 1] = 0.0
+    lengths = np.sqrt(np.einsum("pi,pi->p", ahead, ahead))[:, None]
+    return np.where(lengths > 1e-9, ahead / np.maximum(lengths, 1e-9),
+                    np.array([0.0, 0.0, -1.0]))
 
 
-def _face(bones: Skeleton, h: float, radius: float, skin: Colour) -> list[Part]:
-    """Nose and eyes: which way the head looks, seen from any side."""
-    gaze = _gaze(bones)
-    turn = math.atan2(gaze[0], -gaze[2])
-    rotation = yaw_matrix(-turn)
-    lead = 0.5 * radius  # the head ball sorts at its centre's depth less half its radius
-    parts = [Part(bones["nose"], rotation.T, (0.018 * h, 0.03 * h, 0.02 * h), skin, lead=lead)]
-    for side in ("l", "r"):
-        parts.append(Part(bones[f"{side}_eye"] + gaze * 0.002 * h, rotation.T,
-                          (0.016 * h, 0.008 * h, 0.012 * h), FEATURES, lead=lead))
-    return parts
+_EYES = np.array([INDEX["l_eye"], INDEX["r_eye"]])
+
+
+def _faces(joints: np.ndarray, heights: np.ndarray, radii: np.ndarray, gazes: np.ndarray,
+           skins: np.ndarray) -> Boxes:
+    """Nose and eyes (P·3 boxes, each person's nose then its eyes, left first): which way the
+    head looks, seen from any side; turned to the gaze, sorted half a head radius nearer than
+    they are (the head ball sorts at its centre's depth less half its radius)."""
+    people = len(joints)
+    turn = np.arctan2(gazes[:, 0], -gazes[:, 2])
+    cos, sin = np.cos(turn), np.sin(turn)
+    axes = np.zeros((people, 3, 3))  # rows: the yaw's x, y, z (yaw_matrix(-turn).T)
+    axes[:, 0, 0], axes[:, 0, 2] = cos, sin
+    axes[:, 1, 1] = 1.0
+    axes[:, 2, 0], axes[:, 2, 2] = -sin, cos
+    eyes = joints[:, _EYES] + (gazes * 0.002 * heights)[:, None]
+    centres = np.concatenate([joints[:, INDEX["nose"]][:, None], eyes], axis=1)
+    sizes = np.array([(0.018, 0.03, 0.02), (0.016, 0.008, 0.012), (0.016, 0.008, 0.012)])
+    colours = np.empty((people, FACE_BOXES, 3))
+    colours[:, 0], colours[:, 1:] = skins, FEATURES
+    return Boxes(centres.reshape(-1, 3), np.repeat(axes, FACE_BOXES, axis=0),
+                 (sizes[None] * heights[:, :, None]).reshape(-1, 3), colours.reshape(-1, 3),
+                 np.zeros(people * FACE_BOXES, bool),
+                 np.repeat(0.5 * radii[:, 0], FACE_BOXES))
 
 
 def _limb_boxes(starts: np.ndarray, ends: np.ndarray,  # noqa: PLR0917
