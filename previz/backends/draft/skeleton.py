@@ -11,7 +11,9 @@ stride length x cadence is the path speed by construction.
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 
@@ -24,6 +26,10 @@ OPENPOSE = ("nose", "neck", "r_shoulder", "r_elbow", "r_wrist", "l_shoulder", "l
 EXTRA = ("pelvis", "head", "r_toe", "l_toe", "r_hand", "l_hand", "chest")
 JOINTS = OPENPOSE + EXTRA
 INDEX = {name: index for index, name in enumerate(JOINTS)}
+# What a walk lowers with the pelvis (all but the legs below the hips).
+_LOWERED = np.array([INDEX[name] for name in ("neck", "pelvis", "chest", "head", "nose")]
+                    + [INDEX[f"{side}_{part}"] for side in ("l", "r")
+                       for part in ("shoulder", "elbow", "wrist", "hand", "hip", "eye", "ear")])
 HEAD_TURN = 80.0  # degrees the head turns at most from the body's facing
 STEP = 0.41  # a walk's step, of the height, at an unhurried 1.4 m/s
 WALK_SPEED = 1.4
@@ -76,7 +82,13 @@ def skeleton(subject: Subject) -> Skeleton:
 
 
 def _standing(fig: FigureProportions) -> np.ndarray:
-    """The standing skeleton, (forward, up, left) as fractions of the height."""
+    """The standing skeleton, (forward, up, left) as fractions of the height: a fresh copy
+    to pose."""
+    return _stood(fig).copy()
+
+
+@lru_cache(maxsize=64)
+def _stood(fig: FigureProportions) -> np.ndarray:
     joints = np.zeros((len(JOINTS), 3))
     sw, hw = fig.shoulder_width / 2, fig.hip_width / 2
     head = fig.head_centre
@@ -104,6 +116,7 @@ def _standing(fig: FigureProportions) -> np.ndarray:
         put[f"{side}_ear"] = (0.0, fig.eyes - 0.1 * r, sign * r)
     for name, value in put.items():
         joints[INDEX[name]] = value
+    joints.flags.writeable = False
     return joints
 
 
@@ -130,12 +143,7 @@ def _walk(joints: np.ndarray, subject: Subject, fig: FigureProportions) -> None:
     phase = (subject.walked / (2 * step * subject.height)) % 1.0
     leg = fig.hips - fig.ankles
     pelvis = fig.ankles + math.sqrt(max(leg**2 - (step / 2) ** 2, 0.0)) * 0.995
-    drop = fig.hips - pelvis
-    for name in ("neck", "pelvis", "chest", "head", "nose"):
-        joints[INDEX[name], 1] -= drop
-    for side in ("l", "r"):
-        for part in ("shoulder", "elbow", "wrist", "hand", "hip", "eye", "ear"):
-            joints[INDEX[f"{side}_{part}"], 1] -= drop
+    joints[_LOWERED, 1] -= fig.hips - pelvis
     run = subject.pose == "run"
     for side, shift in (("l", 0.0), ("r", 0.5)):
         p = (phase + shift) % 1.0
@@ -145,46 +153,52 @@ def _walk(joints: np.ndarray, subject: Subject, fig: FigureProportions) -> None:
             q = (p - 0.5) / 0.5
             offset = -step / 2 + step * (1 - math.cos(math.pi * q)) / 2
             lift = LIFT * math.sin(math.pi * q)
-        hip = joints[INDEX[f"{side}_hip"]]
-        ankle = np.array([offset, fig.ankles + lift, hip[2]])
+        hip = joints[INDEX[f"{side}_hip"]].tolist()
+        ankle = (offset, fig.ankles + lift, hip[2])
         joints[INDEX[f"{side}_ankle"]] = ankle
-        joints[INDEX[f"{side}_toe"]] = ankle + np.array([fig.foot_forward,
-                                                         FOOT / 2 - fig.ankles, 0.0])
+        joints[INDEX[f"{side}_toe"]] = (offset + fig.foot_forward,
+                                        ankle[1] + (FOOT / 2 - fig.ankles), hip[2])
         joints[INDEX[f"{side}_knee"]] = _knee(hip, ankle, fig.hips - fig.knees,
                                               fig.knees - fig.ankles)
         swing = -offset / (step / 2) * (0.6 if run else 0.35)  # radians, against the leg
         _swing_arm(joints, "r" if side == "l" else "l", -swing, fig, bend=1.3 if run else 0.25)
 
 
-def _knee(hip: np.ndarray, ankle: np.ndarray, thigh: float, shin: float) -> np.ndarray:
-    """The knee between a hip and an ankle, bent forward (two-bone reach in the leg's plane)."""
-    delta = ankle - hip
-    distance = float(np.linalg.norm(delta[:2]))
+def _knee(hip: Sequence[float], ankle: Sequence[float], thigh: float,
+          shin: float) -> tuple[float, float, float]:
+    """The knee between a hip and an ankle, bent forward (two-bone reach in the leg's plane).
+    (Plain floats: a walk finds four knees a frame for each walker.)"""
+    dx, dy, dz = ankle[0] - hip[0], ankle[1] - hip[1], ankle[2] - hip[2]
+    distance = math.sqrt(dx * dx + dy * dy)
     if distance >= thigh + shin - 1e-9:
-        return hip + delta * thigh / (thigh + shin)
+        total = thigh + shin
+        return (hip[0] + dx * thigh / total, hip[1] + dy * thigh / total,
+                hip[2] + dz * thigh / total)
     along = (thigh**2 - shin**2 + distance**2) / (2 * distance)
     across = math.sqrt(max(thigh**2 - along**2, 0.0))
-    direction = delta[:2] / distance
-    normal = np.array([-direction[1], direction[0]])
-    if normal[0] < 0:  # the knee points forward
-        normal = -normal
-    point = hip[:2] + direction * along + normal * across
-    return np.array([point[0], point[1], (hip[2] + ankle[2]) / 2])
+    ux, uy = dx / distance, dy / distance
+    nx, ny = -uy, ux
+    if nx < 0:  # the knee points forward
+        nx, ny = -nx, -ny
+    return (hip[0] + ux * along + nx * across, hip[1] + uy * along + ny * across,
+            (hip[2] + ankle[2]) / 2)
 
 
 def _swing_arm(joints: np.ndarray, side: str, angle: float, fig: FigureProportions,
                bend: float) -> None:
     """An arm hanging from its shoulder turned ``angle`` radians forward, the elbow bent."""
-    shoulder = joints[INDEX[f"{side}_shoulder"]]
-    down = np.array([math.sin(angle), -math.cos(angle)])
-    elbow = shoulder[:2] + down * fig.upper_arm
+    x, y, z = joints[INDEX[f"{side}_shoulder"]].tolist()
+    elbow_x = x + math.sin(angle) * fig.upper_arm
+    elbow_y = y - math.cos(angle) * fig.upper_arm
     fore = angle + bend
-    wrist = elbow + np.array([math.sin(fore), -math.cos(fore)]) * fig.forearm
-    hand = wrist + np.array([math.sin(fore), -math.cos(fore)]) * 0.07
-    lateral = shoulder[2] + np.sign(shoulder[2]) * 0.012
-    joints[INDEX[f"{side}_elbow"]] = (*elbow, lateral)
-    joints[INDEX[f"{side}_wrist"]] = (*wrist, lateral + np.sign(shoulder[2]) * 0.006)
-    joints[INDEX[f"{side}_hand"]] = (*hand, lateral + np.sign(shoulder[2]) * 0.006)
+    down_x, down_y = math.sin(fore), -math.cos(fore)
+    wrist_x, wrist_y = elbow_x + down_x * fig.forearm, elbow_y + down_y * fig.forearm
+    outward = math.copysign(1.0, z) if z else 0.0
+    lateral = z + outward * 0.012
+    joints[INDEX[f"{side}_elbow"]] = (elbow_x, elbow_y, lateral)
+    joints[INDEX[f"{side}_wrist"]] = (wrist_x, wrist_y, lateral + outward * 0.006)
+    joints[INDEX[f"{side}_hand"]] = (wrist_x + down_x * 0.07, wrist_y + down_y * 0.07,
+                                     lateral + outward * 0.006)
 
 
 def _sit(joints: np.ndarray, fig: FigureProportions) -> None:
