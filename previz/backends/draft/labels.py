@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
@@ -25,11 +26,6 @@ class Area:
     right: float
     bottom: float
 
-    def inside(self, width: int, height: int) -> bool:
-        """Whether the box lies within a frame, MARGIN in from its edges."""
-        return (self.left >= MARGIN and self.top >= MARGIN and self.right <= width - MARGIN
-                and self.bottom <= height - MARGIN)
-
 
 def head_boxes(figures: Sequence[Figure], view: View) -> list[np.ndarray | None]:
     """Where each figure's head (its top, for a prop or a vehicle) lands in the picture, as
@@ -46,9 +42,10 @@ def head_boxes(figures: Sequence[Figure], view: View) -> list[np.ndarray | None]
     tops = [number for number, fig in enumerate(figures) if not fig.heads]
     if tops:
         anchors = view.to_camera(np.array([figures[number].label_anchor for number in tops]))
-        for number, anchor in zip(tops, anchors, strict=True):
-            if anchor[2] > NEAR:
-                found[number] = np.tile(view.to_pixels(anchor[None])[0], 2)
+        front = np.flatnonzero(anchors[:, 2] > NEAR)
+        points = np.tile(view.to_pixels(anchors[front]), 2)
+        for row, point in zip(front.tolist(), points, strict=True):
+            found[tops[row]] = point
     return found
 
 
@@ -75,8 +72,9 @@ def place_labels(frame: np.ndarray, view: View, figures: Sequence[Figure],
     stays in the frame and covers no face, nor if it can help another figure (a label with
     nowhere to go is left out)."""
     heads = head_boxes(figures, view)
-    bodies = body_boxes(figures, view)
-    faces = np.array([box for box in heads if box is not None]).reshape(-1, 4)
+    # A handful of rows each: plain comparisons on lists beat array calls.
+    bodies = [None if math.isnan(box[0]) else box for box in body_boxes(figures, view).tolist()]
+    faces = [box.tolist() for box in heads if box is not None]
     for number, (fig, head) in enumerate(zip(figures, heads, strict=True)):
         if head is None:
             continue
@@ -84,10 +82,10 @@ def place_labels(frame: np.ndarray, view: View, figures: Sequence[Figure],
         thumbnail = thumbnails.get(fig.index)
         extra = thumbnail.width + GAP if thumbnail is not None else 0
         tall = max(sprite.height, thumbnail.height if thumbnail is not None else 0)
-        others = np.delete(bodies, number, axis=0)
-        others = others[~np.isnan(others[:, 0])]
-        spot = (_spot(head, sprite.width + extra, tall, np.concatenate([faces, others]), view)
-                or _spot(head, sprite.width + extra, tall, faces, view))
+        others = [box for other, box in enumerate(bodies) if other != number and box is not None]
+        box = head.tolist()
+        spot = (_spot(box, sprite.width + extra, tall, faces + others, view)
+                or _spot(box, sprite.width + extra, tall, faces, view))
         if spot is None:
             continue
         blend(frame, sprite, int(spot.left), int(spot.top))
@@ -95,20 +93,21 @@ def place_labels(frame: np.ndarray, view: View, figures: Sequence[Figure],
             blend(frame, thumbnail, int(spot.left + sprite.width + GAP), int(spot.top))
 
 
-def _spot(head: np.ndarray, width: int, height: int, obstacles: np.ndarray,
+def _spot(head: Sequence[float], width: int, height: int, obstacles: Sequence[Sequence[float]],
           view: View) -> Area | None:
     """The first place beside ``head`` (left, top, right, bottom) for a label ``width`` by
     ``height`` inside the frame that overlaps none of ``obstacles`` (rows of the same)."""
-    head_left, head_top, head_right, head_bottom = head.tolist()
-    rows = obstacles.tolist()  # a handful: plain comparisons beat array calls
+    head_left, head_top, head_right, head_bottom = head
     # Level with the head's middle, kept inside the frame: beside the head it cannot cover it.
     level = min(max((head_top + head_bottom - height) / 2, MARGIN),
                 view.height - MARGIN - height)
     for left, top in ((head_right + GAP, level), (head_left - GAP - width, level),
                       ((head_left + head_right - width) / 2, head_top - GAP - height)):
-        box = Area(round(left), round(top), round(left) + width, round(top) + height)
-        if box.inside(view.width, view.height) and not any(
-                box.left < right and other_left < box.right and box.top < bottom
-                and other_top < box.bottom for other_left, other_top, right, bottom in rows):
-            return box
+        x0, y0 = round(left), round(top)
+        x1, y1 = x0 + width, y0 + height
+        if (x0 >= MARGIN and y0 >= MARGIN and x1 <= view.width - MARGIN
+                and y1 <= view.height - MARGIN) and not any(
+                x0 < right and other_left < x1 and y0 < bottom and other_top < y1
+                for other_left, other_top, right, bottom in obstacles):
+            return Area(x0, y0, x1, y1)
     return None
