@@ -50,9 +50,11 @@ class FaceCache:
         of them at once: the people who moved since the last frame)."""
         fresh = [fig for fig in figures if (known := self.figures.get(fig.index)) is None
                  or known[0] is not fig]
+        balls = [ball for fig in fresh for ball in fig.balls]
+        colours = iter(lighting.balls([ball.colour for ball in balls],
+                                      np.array([ball.centre for ball in balls]).reshape(-1, 3)))
         for fig, faces in zip(fresh, _Faces.of_many(fresh, lighting), strict=True):
-            self.figures[fig.index] = (fig, faces, [lighting.ball(ball.colour, ball.centre)
-                                                    for ball in fig.balls])
+            self.figures[fig.index] = (fig, faces, [next(colours) for _ in fig.balls])
         return [self.figures[fig.index] for fig in figures]
 
     def table(self, still: list[_Faces], moving: list[_Faces]) -> _FaceTable:

@@ -28,13 +28,18 @@ def draw_grid(frame: np.ndarray, view: View, ground: tuple[int, int, int],
     fade = _fades(view, segments[kept], rings)
     points = cv_points(pixels)
     base, line = np.array(ground, float), np.array(grid, float)
-    for ring, (_, _, _, contrast) in enumerate(BANDS):
-        for level in range(1, FADES + 1):
-            chosen = points[(rings == ring) & (fade == level)]
-            if len(chosen):
-                shade = base + (line - base) * contrast * level / FADES
-                colour = tuple(int(c) for c in shade)
-                cv2.polylines(frame, list(chosen), False, colour, 1, cv2.LINE_AA, SHIFT)
+    # One polyline call per ring and fade level, nearest ring and faintest level first.
+    keys = rings * (FADES + 1) + fade
+    order = np.argsort(keys, kind="stable")
+    order = order[fade[order] > 0]
+    keys = keys[order]
+    starts = np.flatnonzero(np.diff(keys, prepend=-1))
+    for start, end in zip(starts.tolist(), [*starts[1:].tolist(), len(keys)], strict=True):
+        ring, level = divmod(int(keys[start]), FADES + 1)
+        shade = base + (line - base) * BANDS[ring][3] * level / FADES
+        colour = tuple(int(c) for c in shade)
+        cv2.polylines(frame, list(points[order[start:end]]), False, colour, 1, cv2.LINE_AA,
+                      SHIFT)
 
 
 def _fades(view: View, segments: np.ndarray, rings: np.ndarray) -> np.ndarray:

@@ -77,15 +77,16 @@ class Lighting:
             lit[glow] = colours[glow]
         return np.minimum(lit, 255.0)
 
-    def ball(self, colour: Sequence[int], centre: np.ndarray) -> tuple[int, int, int]:
-        """A ball's one colour: lit as its side toward the light."""
-        if self.flat_balls:
-            return tuple(int(c) for c in colour)
+    def balls(self, colours: Sequence[Sequence[int]],
+              centres: np.ndarray) -> list[tuple[int, int, int]]:
+        """Each ball's one colour (``centres`` (B, 3)): lit as its side toward the light."""
+        if self.flat_balls or not len(colours):
+            return [tuple(int(c) for c in colour) for colour in colours]
         light = self.ambient + 0.6 * self.key
         for lamp in self.practicals:
-            light = light + 0.4 * lamp.irradiance(centre[None], None)[0] * lamp.colour
-        red, green, blue = (int(min(c * f, 255)) for c, f in zip(colour, light, strict=True))
-        return red, green, blue
+            light = light + 0.4 * lamp.irradiance(centres, None)[:, None] * lamp.colour
+        lit = np.minimum(np.array(colours, float) * light, 255.0).astype(int)
+        return list(map(tuple, lit.tolist()))
 
     def draw_pools(self, frame: np.ndarray, view: View, ground: Sequence[int]) -> None:
         """The practicals' pools of light on the ground, each lamp's outer rings first; every
