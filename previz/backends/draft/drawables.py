@@ -41,20 +41,24 @@ class FaceCache:
     as one table (while they are the same)."""
 
     def __init__(self) -> None:
-        self.figures: dict[int, tuple[Figure, _Faces, list[Colour]]] = {}
+        self.figures: dict[int, tuple[Figure, _Faces, list[Colour], list[Colour]]] = {}
         self.still: tuple[list[_Faces], _FaceTable] | None = None
 
     def lit(self, figures: Sequence[Figure],
-            lighting: Lighting) -> list[tuple[Figure, _Faces, list[Colour]]]:
-        """Each figure's lit faces and ball colours, found again only for new figures (all
-        of them at once: the people who moved since the last frame)."""
+            lighting: Lighting) -> list[tuple[Figure, _Faces, list[Colour], list[Colour]]]:
+        """Each figure's lit faces, ball colours and ball edge colours, found again only for
+        new figures (all of them at once: the people who moved since the last frame)."""
         fresh = [fig for fig in figures if (known := self.figures.get(fig.index)) is None
                  or known[0] is not fig]
         balls = [ball for fig in fresh for ball in fig.balls]
-        colours = iter(lighting.balls([ball.colour for ball in balls],
-                                      np.array([ball.centre for ball in balls]).reshape(-1, 3)))
+        lit = lighting.balls([ball.colour for ball in balls],
+                             np.array([ball.centre for ball in balls]).reshape(-1, 3))
+        edges = iter(list(map(tuple, (np.array(lit, float).reshape(-1, 3) * EDGE)
+                              .astype(int).tolist())))
+        colours = iter(lit)
         for fig, faces in zip(fresh, _Faces.of_many(fresh, lighting), strict=True):
-            self.figures[fig.index] = (fig, faces, [next(colours) for _ in fig.balls])
+            self.figures[fig.index] = (fig, faces, [next(colours) for _ in fig.balls],
+                                       [next(edges) for _ in fig.balls])
         return [self.figures[fig.index] for fig in figures]
 
     def table(self, still: list[_Faces], moving: list[_Faces]) -> _FaceTable:
@@ -78,14 +82,15 @@ class Solids:
         still: list[_Faces] = []
         moving: list[_Faces] = []
         self._balls = []
-        for fig, faces, colours in cache.lit(figures, lighting):
+        self._edges: list[Colour] = []
+        for fig, faces, colours, edges in cache.lit(figures, lighting):
             (moving if fig.subject.kind == "person" else still).append(faces)
             self._balls += zip(fig.balls, colours, strict=True)
+            self._edges += edges
         self._faces = cache.table(still, moving)
         self._order = order or OcclusionOrder([footprint(fig.corners()) for fig in figures])
         self._centres = np.array([ball.centre for ball, _ in self._balls]).reshape(-1, 3)
         self._radii = np.array([ball.radius for ball, _ in self._balls])
-        self._edges = [_colour(np.array(colour) * EDGE) for _, colour in self._balls]
 
     def seen_by(self, view: View) -> list[Drawable]:
         """Everything ``view`` sees of the subjects, in drawing order."""
@@ -255,8 +260,3 @@ def _circle(count: int) -> np.ndarray:
     """``count`` points around the unit circle (count, 2)."""
     angles = np.linspace(0.0, 2 * np.pi, count, endpoint=False)
     return np.stack([np.cos(angles), np.sin(angles)], axis=1)
-
-
-def _colour(values: np.ndarray) -> Colour:
-    red, green, blue = (int(value) for value in values)
-    return red, green, blue

@@ -124,5 +124,6 @@ def _splits(footprints: Sequence[Footprint],
 def _normals(hull: np.ndarray) -> np.ndarray:
     edges = np.concatenate([hull[1:], hull[:1]]) - hull
     normals = np.stack([-edges[:, 1], edges[:, 0]], axis=1)
-    lengths = np.linalg.norm(normals, axis=1)
-    return normals[lengths > 1e-9] / lengths[lengths > 1e-9, None]
+    lengths = np.sqrt(np.einsum("ij,ij->i", normals, normals))
+    kept = lengths > 1e-9
+    return normals[kept] / lengths[kept, None]
