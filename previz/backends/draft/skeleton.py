@@ -17,7 +17,7 @@ from functools import lru_cache
 
 import numpy as np
 
-from previz.core.camera.composition import FigureProportions, proportions_of
+from previz.core.camera.composition import FigureProportions, proportions_of, step_length
 from previz.core.subjects import Subject
 
 OPENPOSE = ("nose", "neck", "r_shoulder", "r_elbow", "r_wrist", "l_shoulder", "l_elbow",
@@ -26,13 +26,7 @@ OPENPOSE = ("nose", "neck", "r_shoulder", "r_elbow", "r_wrist", "l_shoulder", "l
 EXTRA = ("pelvis", "head", "r_toe", "l_toe", "r_hand", "l_hand", "chest")
 JOINTS = OPENPOSE + EXTRA
 INDEX = {name: index for index, name in enumerate(JOINTS)}
-# What a walk lowers with the pelvis (all but the legs below the hips).
-_LOWERED = np.array([INDEX[name] for name in ("neck", "pelvis", "chest", "head", "nose")]
-                    + [INDEX[f"{side}_{part}"] for side in ("l", "r")
-                       for part in ("shoulder", "elbow", "wrist", "hand", "hip", "eye", "ear")])
 HEAD_TURN = 80.0  # degrees the head turns at most from the body's facing
-STEP = 0.41  # a walk's step, of the height, at an unhurried 1.4 m/s
-WALK_SPEED = 1.4
 LIFT = 0.07  # the swing foot's lift, of the height
 FOOT = 0.035  # a shoe's height, of the height; the toe is ``foot_forward`` ahead of the ankle
 HEEL = 0.045  # how far the heel is behind the ankle, of the height
@@ -52,12 +46,6 @@ class Skeleton:
     def keypoints(self) -> np.ndarray:
         """The 18 OpenPose keypoints, in OpenPose's order, world coordinates (18, 3)."""
         return self.joints[: len(OPENPOSE)]
-
-
-def step_length(subject: Subject) -> float:
-    """One step (heel to heel of the two feet) in metres at the subject's speed."""
-    scale = math.sqrt(max(subject.speed, 0.2) / WALK_SPEED)
-    return min(max(STEP * scale, 0.15), 0.75) * subject.height
 
 
 def body_axes(facing: float) -> tuple[np.ndarray, np.ndarray]:
@@ -137,13 +125,10 @@ def _posed(subject: Subject, fig: FigureProportions) -> np.ndarray:
 
 
 def _walk(joints: np.ndarray, subject: Subject, fig: FigureProportions) -> None:
-    """Feet planted in turn, one step apart; pelvis lowered so the legs reach; arms swing
-    against the legs."""
+    """Feet planted in turn, one step apart; arms swing against the legs. The pelvis is
+    already as low as the legs need (``fig`` is the walking figure: ``walk_drop``)."""
     step = step_length(subject) / subject.height
     phase = (subject.walked / (2 * step * subject.height)) % 1.0
-    leg = fig.hips - fig.ankles
-    pelvis = fig.ankles + math.sqrt(max(leg**2 - (step / 2) ** 2, 0.0)) * 0.995
-    joints[_LOWERED, 1] -= fig.hips - pelvis
     run = subject.pose == "run"
     for side, shift in (("l", 0.0), ("r", 0.5)):
         p = (phase + shift) % 1.0
@@ -158,7 +143,7 @@ def _walk(joints: np.ndarray, subject: Subject, fig: FigureProportions) -> None:
         joints[INDEX[f"{side}_ankle"]] = ankle
         joints[INDEX[f"{side}_toe"]] = (offset + fig.foot_forward,
                                         ankle[1] + (FOOT / 2 - fig.ankles), hip[2])
-        joints[INDEX[f"{side}_knee"]] = _knee(hip, ankle, fig.hips - fig.knees,
+        joints[INDEX[f"{side}_knee"]] = _knee(hip, ankle, fig.hips + fig.drop - fig.knees,
                                               fig.knees - fig.ankles)
         swing = -offset / (step / 2) * (0.6 if run else 0.35)  # radians, against the leg
         _swing_arm(joints, "r" if side == "l" else "l", -swing, fig, bend=1.3 if run else 0.25)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, replace
 
+from previz.core.blocking import WALK_SPEED
 from previz.core.subjects import Subject
 
 SHOT_SIZES = ("extreme_close_up", "close_up", "medium_close_up", "medium", "medium_wide",
@@ -24,8 +25,8 @@ FOOT_ROOM = 0.05  # of the frame height, under the feet of a full shot
 @dataclass(frozen=True)
 class FigureProportions:
     """A person 7.5 heads tall, as fractions of the height H (standing, the head's top is at
-    H), posed: each landmark's height above the ground in the pose (a seated figure's eyes,
-    shoulders and hips are ``drop`` lower, its head's top at ``top``).
+    H), posed: each landmark's height above the ground in the pose (a seated or walking
+    figure's eyes, shoulders and hips are ``drop`` lower, its head's top at ``top``).
 
     ``eye_forward``, ``chest_forward`` and ``foot_forward`` are how far the eyes, the chest
     and the toes sit in front of the body's vertical axis, ``half_width`` how far the arms
@@ -48,7 +49,7 @@ class FigureProportions:
     hip_width: float = 0.18
     ankles: float = 0.04
     girth: float = 1.0  # the build: how much wider and deeper the torso is than average
-    drop: float = 0.0  # how much lower than standing the upper body is (seated)
+    drop: float = 0.0  # how much lower than standing the upper body is (seated, walking)
 
     @property
     def top(self) -> float:
@@ -68,7 +69,7 @@ class FigureProportions:
     def level(self, standing: float) -> float:
         """Where a height on the standing body (a fraction of H, as the composition table
         gives them) is in this pose: above the standing hips ``drop`` lower, between the
-        knees and the hips squeezed onto the lap."""
+        knees and the hips squeezed (onto the lap, or into the legs' stride)."""
         if self.drop <= 0.0 or standing <= self.knees:
             return standing
         hips = self.hips + self.drop
@@ -83,6 +84,8 @@ CHILD = FigureProportions(head=0.2, eyes=0.9, shoulders=0.77, hips=0.48, knees=0
                           forearm=0.13, hip_width=0.17, ankles=0.04)
 BUILDS = {"slight": 0.88, "average": 1.0, "broad": 1.18}
 SEATED_POSES = ("sit",)
+WALKING_POSES = ("walk", "run")
+STEP = 0.41  # a walk's step, of the height, at an unhurried walk (``WALK_SPEED``)
 
 
 @dataclass(frozen=True)
@@ -140,11 +143,31 @@ def proportions_of(subject: Subject) -> FigureProportions:
                        half_width=base.half_width * girth,
                        chest_forward=base.chest_forward * girth,
                        hip_width=base.hip_width * girth, girth=girth)
-    if subject.pose not in SEATED_POSES:
+    if subject.pose in SEATED_POSES:
+        drop = base.hips - base.knees  # the hips come down onto a seat at knee height
+    elif subject.pose in WALKING_POSES and subject.speed > 0:
+        drop = walk_drop(base, subject)
+    else:
         return base
-    drop = base.hips - base.knees  # the hips come down onto a seat at knee height
     return replace(base, eyes=base.eyes - drop, shoulders=base.shoulders - drop,
-                   hips=base.knees, drop=drop)
+                   hips=base.hips - drop, drop=drop)
+
+
+def step_length(subject: Subject) -> float:
+    """One step of a walk or run (heel to heel of the two feet) in metres at the subject's
+    speed: longer strides when faster."""
+    scale = math.sqrt(max(subject.speed, 0.2) / WALK_SPEED)
+    return min(max(STEP * scale, 0.15), 0.75) * subject.height
+
+
+def walk_drop(base: FigureProportions, subject: Subject) -> float:
+    """How much lower (a fraction of H) a walk carries the upper body than standing: the
+    pelvis comes down until straight legs a step apart reach the ground (a little more, so
+    the knees never lock). Framing holds the eyes where the walking figure has them."""
+    step = step_length(subject) / subject.height
+    leg = base.hips - base.ankles
+    pelvis = base.ankles + math.sqrt(max(leg**2 - (step / 2) ** 2, 0.0)) * 0.995
+    return base.hips - pelvis
 
 
 def frame_rule(size: str, subject: Subject, half: float) -> tuple[Landmark, Landmark]:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import itertools
 import math
+from dataclasses import replace
 from fractions import Fraction
 
 import cv2
@@ -67,6 +68,27 @@ def test_the_eyes_sit_on_the_upper_third(size: str, lens: float, sensor: str,
     frame = shoot([person(main=True)], size=size, lens=lens, sensor=sensor, width=width,
                   height=height, mode="preview").frames[0]
     assert abs(_eye_line(frame) / height - 1 / 3) < 0.02
+
+
+@pytest.mark.parametrize("lens", [35.0, 85.0])
+@pytest.mark.parametrize(("pose", "speed"), [("walk", 1.0), ("walk", 1.8), ("run", 3.5)])
+@pytest.mark.parametrize("size", ["extreme_close_up", "close_up", "medium_close_up"])
+def test_a_walking_figure_is_framed_where_its_walk_carries_its_eyes(
+        size: str, pose: str, speed: float, lens: float) -> None:
+    """A walk lowers the upper body until legs a stride apart reach the ground (7 cm for a
+    1.75 m figure at 1 m/s): framed as if standing, a close-up's eyes fell half-way down."""
+    walker = replace(person(main=True), pose=pose, speed=speed, walked=0.3)
+    frame = shoot([walker], size=size, lens=lens, mode="preview").frames[0]
+    assert abs(_eye_line(frame) / frame.shape[0] - 1 / 3) < 0.02
+
+
+@pytest.mark.parametrize("lens", [35.0, 85.0])
+@pytest.mark.parametrize("size", ["medium", "medium_wide"])
+def test_a_walking_figure_keeps_the_tables_headroom(size: str, lens: float) -> None:
+    walker = replace(person(main=True), pose="walk", speed=1.4, walked=0.3)
+    frame = shoot([walker], size=size, lens=lens).frames[0]
+    headroom = {"medium": 0.12, "medium_wide": 0.08}[size]
+    assert abs(layout_silhouette(frame, RED).top / frame.shape[0] - headroom) < 0.02
 
 
 @pytest.mark.parametrize(("lens", "sensor", "aspect"), CASES)
