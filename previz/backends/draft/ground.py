@@ -33,6 +33,8 @@ def draw_grid(frame: np.ndarray, view: View, ground: tuple[int, int, int],
     order = np.argsort(keys, kind="stable")
     order = order[fade[order] > 0]
     keys = keys[order]
+    if not len(keys):  # nothing of the grid in view: the camera looks at the sky
+        return
     starts = np.flatnonzero(np.diff(keys, prepend=-1))
     for start, end in zip(starts.tolist(), [*starts[1:].tolist(), len(keys)], strict=True):
         ring, level = divmod(int(keys[start]), FADES + 1)

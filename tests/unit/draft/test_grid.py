@@ -7,6 +7,8 @@ import numpy as np
 import pytest
 from unit.draft.pictures import H, Pinhole, linear, person, shoot
 
+from previz.backends.draft.geometry import View
+from previz.backends.draft.ground import draw_grid
 from previz.backends.draft.sky import PALETTES
 
 DAY = PALETTES["day"]  # a prompt that names no time of day
@@ -137,3 +139,16 @@ def test_far_lines_fade_out_instead_of_thickening_into_a_band() -> None:
     assert (np.abs(band) < 0.05).mean() > 0.5, band
     # Near lines, several pixels apart, are drawn as before: some rows run along one.
     assert level[below + 60:].max() > 0.5
+
+
+
+def test_a_camera_looking_straight_up_draws_no_grid() -> None:
+    # No line of the grid is in front of the lens: the frame stays as it was (grouping the
+    # lines by ring and fade once failed on an empty grid, and every shot looking up at a
+    # lamp failed to render).
+    rotation = np.array([[1.0, 0.0, 0.0], [0.0, 0.0, -1.0], [0.0, 1.0, 0.0]])  # z: world up
+    world_to_camera = np.hstack([rotation, -rotation @ np.array([[0.0], [1.6], [0.0]])])
+    k = np.array([[500.0, 0.0, 320.0], [0.0, 500.0, 180.0], [0.0, 0.0, 1.0]])
+    frame = np.full((360, 640, 3), 90, np.uint8)
+    draw_grid(frame, View(k, world_to_camera, 640, 360), DAY.ground, DAY.grid)
+    assert (frame == 90).all()
