@@ -3,9 +3,11 @@
 A face is lit by the fill (ambient), the sun or moon (Lambert, toward ``direction``) and each
 practical that is on (dawn, dusk, night, interiors): a lamp of height y over a point d away
 gives ``intensity · y² · cos / d²``, so on the ground beneath it the pool falls off as
-y³ / (r² + y²)^1.5 with the distance r from its foot. The ground's pools are drawn as rings
-of that falloff, projected exactly like the grid. Lamps (lamp posts' heads, a location's
-lights) glow at full colour. With no scene, ``Lighting.plain`` is the draft's old fixed light.
+y³ / (r² + y²)^1.5 with the distance r from its foot. The ground's pools are drawn as bands
+of that falloff out to 2.6 y, each a few grey levels brighter than the one outside it (too
+little for the eye to see a step), projected exactly like the grid. Lamps (lamp posts' heads,
+a location's lights) glow at full colour. With no scene, ``Lighting.plain`` is the draft's
+old fixed light.
 """
 
 from __future__ import annotations
@@ -23,7 +25,8 @@ from previz.core.subjects import Subject
 
 LIGHT = np.array([-0.35, 0.75, -0.55]) / np.linalg.norm([-0.35, 0.75, -0.55])
 GROUND_ALBEDO = np.array([118, 122, 112], float) / 255.0
-POOL_RINGS = (2.6, 1.8, 1.25, 0.85, 0.5, 0.22)  # of the lamp's height, outermost first
+POOL_EDGE = 2.6  # a pool's reach, of its lamp's height: the light there is 1/21.6 of below it
+POOL_STEP = 5.0  # grey levels at most between neighbouring bands of a pool
 RING_POINTS = 40
 _ANGLES = np.linspace(0, 2 * math.pi, RING_POINTS, endpoint=False)
 _RING = np.stack([np.cos(_ANGLES), np.zeros_like(_ANGLES), np.sin(_ANGLES)], axis=1)
@@ -89,9 +92,11 @@ class Lighting:
         return list(map(tuple, lit.tolist()))
 
     def draw_pools(self, frame: np.ndarray, view: View, ground: Sequence[int]) -> None:
-        """The practicals' pools of light on the ground, each lamp's outer rings first; every
-        ring seen through one projection, the rings wholly in front of the lens as they are
-        and the others cut at the near plane."""
+        """The practicals' pools of light on the ground, each lamp's bands outermost first,
+        each a disc over the last; every ring seen through one projection, those wholly in
+        front of the lens as they are and the others cut at the near plane. Aliased:
+        neighbouring bands are a few grey levels apart, and two dozen aliased discs cost what
+        six anti-aliased rings did."""
         rings, colours = self._pools(tuple(int(c) for c in ground))
         if not colours:
             return
@@ -102,37 +107,54 @@ class Lighting:
         pixels = np.zeros((len(rings), RING_POINTS, 2))
         pixels[whole] = projected[:, :, :2] / projected[:, :, 2:3]
         low, high = pixels.min(axis=1), pixels.max(axis=1)
-        framed = ((high[:, 0] >= 0) & (high[:, 1] >= 0) & (low[:, 0] <= view.width)
-                  & (low[:, 1] <= view.height))
-        for index, colour in enumerate(colours):
-            if whole[index]:
-                if not framed[index]:
-                    continue
-                polygon = pixels[index]
-            else:
-                cut = clip_near(camera[index])
-                if len(cut) < 3:
-                    continue
-                polygon = view.to_pixels(cut)
-            cv2.fillPoly(frame, [cv_points(polygon)], colour, cv2.LINE_AA, SHIFT)
+        framed = (~whole | ((high[:, 0] >= 0) & (high[:, 1] >= 0) & (low[:, 0] <= view.width)
+                            & (low[:, 1] <= view.height))).tolist()
+        points: list[np.ndarray | None] = list(cv_points(pixels))
+        for ring in np.flatnonzero(~whole).tolist():
+            cut = clip_near(camera[ring])
+            points[ring] = cv_points(view.to_pixels(cut)) if len(cut) >= 3 else None
+        fill, sharp = cv2.fillConvexPoly, cv2.LINE_8
+        for ring, colour in enumerate(colours):
+            edge = points[ring]
+            if framed[ring] and edge is not None:
+                fill(frame, edge, colour, sharp, SHIFT)
 
     def _pools(self, ground: tuple[int, int, int]) -> tuple[np.ndarray, list[Colour]]:
-        """Every pool ring on the ground (R, ``RING_POINTS``, 3), each lamp's outermost first,
-        and its colour over ``ground``: the same every frame, so found once."""
-        known = self.__dict__.setdefault("_pool_rings", {})
+        """The outer ring of every band of every pool (R, ``RING_POINTS``, 3), each lamp's
+        outermost first, and each band's colour over ``ground``: the same every frame, so
+        found once. The bands divide the falloff between the pool's edge and its middle into
+        equal steps of at most ``POOL_STEP`` grey levels (neighbours of one colour, where the
+        lamp saturates the ground, are one band)."""
+        known = self.__dict__.setdefault("_pool_bands", {})
         if ground not in known:
             base = np.array(ground, float)
-            rings, colours = [], []
+            rings: list[np.ndarray] = []
+            colours: list[Colour] = []
             for lamp in self.practicals:
                 height = max(float(lamp.position[1]), 0.5)
                 foot = np.array([lamp.position[0], 0.0, lamp.position[2]])
-                for share in POOL_RINGS:
-                    radius = share * height
-                    inner = radius * 0.8
-                    falloff = lamp.intensity * height**3 / (inner**2 + height**2) ** 1.5
-                    colour = np.minimum(base + 255 * GROUND_ALBEDO * lamp.colour * falloff, 255)
-                    rings.append(foot + radius * _RING)
-                    colours.append(tuple(int(c) for c in colour))
+                light = 255 * GROUND_ALBEDO * lamp.colour
+                middle = lamp.intensity
+                if middle <= 0:
+                    continue
+                edge = middle / (POOL_EDGE**2 + 1) ** 1.5
+
+                def colour_at(falloff: float, light: np.ndarray = light) -> Colour:
+                    red, green, blue = (int(c) for c in np.minimum(base + light * falloff, 255))
+                    return red, green, blue
+
+                span = float(np.max(np.minimum(base + light * middle, 255)
+                                    - np.minimum(base + light * edge, 255)))
+                steps = max(int(np.ceil(span / POOL_STEP)), 1)
+                levels = edge + (middle - edge) * np.arange(steps + 1) / steps
+                radii = height * np.sqrt(np.maximum((middle / levels) ** (2 / 3) - 1, 0.0))
+                first = len(colours)
+                for step in range(steps):  # outermost first
+                    colour = colour_at(float(levels[step]))  # the light at its outer edge
+                    if len(colours) > first and colours[-1] == colour:
+                        continue  # the same colour as the band outside it: one band
+                    colours.append(colour)
+                    rings.append(foot + float(radii[step]) * _RING)
             known[ground] = (np.array(rings).reshape(-1, RING_POINTS, 3), colours)
         return known[ground]
 

@@ -13,6 +13,7 @@ import pytest
 
 from previz.backends.draft.backend import DraftBackend
 from previz.backends.draft.geometry import View
+from previz.backends.draft.lighting import Lighting, Practical
 from previz.backends.draft.pose import COLOURS
 from previz.backends.draft.skeleton import INDEX, skeleton
 from previz.core.blocking import heading_of, parse_blocking
@@ -195,6 +196,29 @@ def test_a_night_exterior_is_dark_but_for_its_lamps() -> None:
     dark = brightness[outside].mean()
     assert dark < 0.15 * 255
     assert brightness[inside].mean() > 2 * dark
+
+
+def test_a_lamps_pool_falls_off_without_bands() -> None:
+    # Seen from straight above, a lamp's pool on the night ground brightens smoothly toward
+    # its foot: no step between neighbouring pixels is more than a few grey levels (six rings
+    # drew bands 9 to 28 levels apart), and the light never rises away from the foot.
+    lamp = Practical(np.array([0.0, 3.68, 0.0]), np.array([1.0, 0.88, 0.64]), 1.0)
+    lighting = Lighting(np.full(3, 0.1), np.full(3, 0.12), np.array([0.0, 1.0, 0.0]),
+                        (lamp,), lamps_on=True)
+    rotation = np.array([[1.0, 0.0, 0.0], [0.0, 0.0, 1.0], [0.0, -1.0, 0.0]])  # looking down
+    world_to_camera = np.hstack([rotation, -rotation @ np.array([[0.0], [8.0], [0.0]])])
+    view = View(np.array([[200.0, 0.0, 320.0], [0.0, 200.0, 240.0], [0.0, 0.0, 1.0]]),
+                world_to_camera, 640, 480)
+    ground = (18, 20, 26)
+    frame = np.empty((480, 640, 3), np.uint8)
+    frame[:] = ground
+    lighting.draw_pools(frame, view, ground)
+    pixels = frame.astype(int)
+    assert np.abs(np.diff(pixels, axis=1)).max() <= 6
+    assert np.abs(np.diff(pixels, axis=0)).max() <= 6
+    row = pixels[240].sum(axis=1)  # through the foot, out to beyond the pool's edge
+    assert (np.diff(row[320:]) <= 0).all() and (np.diff(row[:321]) >= 0).all()
+    assert row[320] > 2 * sum(ground) and row[0] == sum(ground)
 
 
 def _ground_points(view: View) -> np.ndarray:
