@@ -28,6 +28,7 @@ def draw_grid(frame: np.ndarray, view: View, ground: tuple[int, int, int],
     fade = _fades(view, segments[kept], rings)
     points = cv_points(pixels)
     base, line = np.array(ground, float), np.array(grid, float)
+    unseen = tuple(int(c) for c in ground)
     # One polyline call per ring and fade level, nearest ring and faintest level first.
     keys = rings * (FADES + 1) + fade
     order = np.argsort(keys, kind="stable")
@@ -40,6 +41,8 @@ def draw_grid(frame: np.ndarray, view: View, ground: tuple[int, int, int],
         ring, level = divmod(int(keys[start]), FADES + 1)
         shade = base + (line - base) * BANDS[ring][3] * level / FADES
         colour = tuple(int(c) for c in shade)
+        if colour == unseen:  # faded to the ground's own colour: drawing it would show nothing
+            continue
         cv2.polylines(frame, list(points[order[start:end]]), False, colour, 1, cv2.LINE_AA,
                       SHIFT)
 
