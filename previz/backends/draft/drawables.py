@@ -91,6 +91,7 @@ class Solids:
         self._order = order or OcclusionOrder([footprint(fig.corners()) for fig in figures])
         self._centres = np.array([ball.centre for ball, _ in self._balls]).reshape(-1, 3)
         self._radii = np.array([ball.radius for ball, _ in self._balls])
+        self._heads: tuple[View, dict[int, np.ndarray]] | None = None
 
     def seen_by(self, view: View) -> list[Drawable]:
         """Everything ``view`` sees of the subjects, in drawing order."""
@@ -105,6 +106,12 @@ class Solids:
         order = self._order.back_to_front(shown, view.position[[0, 2]], depths)
         return [item for index in order for item in parts[index]]
 
+    def heads_seen(self, view: View) -> dict[int, np.ndarray] | None:
+        """Where each head in front of the lens lands in the picture (left, top, right,
+        bottom), by subject, as the last ``seen_by`` found them; ``None`` if that was another
+        view (labels sit beside the heads the frame drew)."""
+        return self._heads[1] if self._heads is not None and self._heads[0] is view else None
+
     def _balls_seen(self, view: View) -> list[Drawable]:
         """The balls wholly in front of the lens, as the pinhole sees them: the ellipse where
         the cone of rays grazing each meets the image (a circle only on the optical axis)."""
@@ -113,6 +120,11 @@ class Solids:
         centres = view.to_camera(self._centres)
         front = np.flatnonzero(centres[:, 2] > self._radii + NEAR)
         outlines = sphere_outlines(centres[front], self._radii[front], view.K)
+        heads = [row for row, index in enumerate(front.tolist()) if self._balls[index][0].head]
+        boxes = np.concatenate([outlines[heads].min(axis=1), outlines[heads].max(axis=1)],
+                               axis=1)
+        self._heads = (view, {self._balls[front[row]][0].subject: box
+                              for row, box in zip(heads, boxes, strict=True)})
         framed = np.flatnonzero(in_frame(outlines, view))
         front, outlines = front[framed], cv_points(outlines[framed])
         items = []

@@ -27,12 +27,17 @@ class Area:
     bottom: float
 
 
-def head_boxes(figures: Sequence[Figure], view: View) -> list[np.ndarray | None]:
+def head_boxes(figures: Sequence[Figure], view: View,
+               known: Mapping[int, np.ndarray] | None = None) -> list[np.ndarray | None]:
     """Where each figure's head (its top, for a prop or a vehicle) lands in the picture, as
-    (left, top, right, bottom); ``None`` where it is behind the lens."""
+    (left, top, right, bottom); ``None`` where it is behind the lens. ``known``: the heads in
+    front of the lens by subject, where the frame has found them already."""
     found: list[np.ndarray | None] = [None] * len(figures)
     balls = [(number, fig.heads[0]) for number, fig in enumerate(figures) if fig.heads]
-    if balls:
+    if balls and known is not None:
+        for number, ball in balls:
+            found[number] = known.get(ball.subject)
+    elif balls:
         centres = view.to_camera(np.array([ball.centre for _, ball in balls]))
         radii = np.array([ball.radius for _, ball in balls])
         front = np.flatnonzero(centres[:, 2] > radii + NEAR)
@@ -66,12 +71,14 @@ def body_boxes(figures: Sequence[Figure], view: View) -> np.ndarray:
     return boxes
 
 
-def place_labels(frame: np.ndarray, view: View, figures: Sequence[Figure],
-                 labels: Mapping[int, Sprite], thumbnails: Mapping[int, Sprite]) -> None:
+def place_labels(frame: np.ndarray, view: View, figures: Sequence[Figure],  # noqa: PLR0917
+                 labels: Mapping[int, Sprite], thumbnails: Mapping[int, Sprite],
+                 known_heads: Mapping[int, np.ndarray] | None = None) -> None:
     """Draw each seen figure's label beside its head (right, left, else above it) where it
     stays in the frame and covers no face, nor if it can help another figure (a label with
-    nowhere to go is left out)."""
-    heads = head_boxes(figures, view)
+    nowhere to go is left out). ``known_heads``: the heads the frame found already, by subject
+    (``Solids.heads_seen``), so their outlines are not found twice."""
+    heads = head_boxes(figures, view, known_heads)
     # A handful of rows each: plain comparisons on lists beat array calls.
     bodies = [None if math.isnan(box[0]) else box for box in body_boxes(figures, view).tolist()]
     faces = [box.tolist() for box in heads if box is not None]
