@@ -106,17 +106,22 @@ class Solids:
         order = self._order.back_to_front(shown, view.position[[0, 2]], depths)
         return [item for index in order for item in parts[index]]
 
-    def heads_seen(self, view: View) -> dict[int, np.ndarray] | None:
+    def heads_seen(self, view: View) -> dict[int, np.ndarray]:
         """Where each head in front of the lens lands in the picture (left, top, right,
-        bottom), by subject, as the last ``seen_by`` found them; ``None`` if that was another
-        view (labels sit beside the heads the frame drew)."""
-        return self._heads[1] if self._heads is not None and self._heads[0] is view else None
+        bottom), by subject: the outlines ``seen_by`` drew this view with (labels sit beside
+        them), found here only for a view it did not draw."""
+        if self._heads is None or self._heads[0] is not view:
+            self._outlines(view)
+        assert self._heads is not None
+        return self._heads[1]
 
-    def _balls_seen(self, view: View) -> list[Drawable]:
-        """The balls wholly in front of the lens, as the pinhole sees them: the ellipse where
-        the cone of rays grazing each meets the image (a circle only on the optical axis)."""
+    def _outlines(self, view: View) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """The balls in camera space, which of them are wholly in front of the lens, and
+        those balls' outlines (F, ``OUTLINE_POINTS``, 2 pixels); the heads' boxes are kept
+        for ``heads_seen``."""
         if not self._balls:
-            return []
+            self._heads = (view, {})
+            return np.zeros((0, 3)), np.zeros(0, int), np.zeros((0, OUTLINE_POINTS, 2))
         centres = view.to_camera(self._centres)
         front = np.flatnonzero(centres[:, 2] > self._radii + NEAR)
         outlines = sphere_outlines(centres[front], self._radii[front], view.K)
@@ -125,6 +130,12 @@ class Solids:
                                axis=1)
         self._heads = (view, {self._balls[front[row]][0].subject: box
                               for row, box in zip(heads, boxes, strict=True)})
+        return centres, front, outlines
+
+    def _balls_seen(self, view: View) -> list[Drawable]:
+        """The balls wholly in front of the lens, as the pinhole sees them: the ellipse where
+        the cone of rays grazing each meets the image (a circle only on the optical axis)."""
+        centres, front, outlines = self._outlines(view)
         framed = np.flatnonzero(in_frame(outlines, view))
         front, outlines = front[framed], cv_points(outlines[framed])
         items = []

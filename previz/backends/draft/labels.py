@@ -8,7 +8,6 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from previz.backends.draft.drawables import sphere_outlines
 from previz.backends.draft.figures import Figure
 from previz.backends.draft.geometry import NEAR, View
 from previz.backends.draft.text import Sprite, blend
@@ -28,22 +27,14 @@ class Area:
 
 
 def head_boxes(figures: Sequence[Figure], view: View,
-               known: Mapping[int, np.ndarray] | None = None) -> list[np.ndarray | None]:
+               heads: Mapping[int, np.ndarray]) -> list[np.ndarray | None]:
     """Where each figure's head (its top, for a prop or a vehicle) lands in the picture, as
-    (left, top, right, bottom); ``None`` where it is behind the lens. ``known``: the heads in
-    front of the lens by subject, where the frame has found them already."""
+    (left, top, right, bottom); ``None`` where it is behind the lens. ``heads``: the heads in
+    front of the lens by subject, as the frame drew them (``Solids.heads_seen``)."""
     found: list[np.ndarray | None] = [None] * len(figures)
-    balls = [(number, fig.heads[0]) for number, fig in enumerate(figures) if fig.heads]
-    if balls and known is not None:
-        for number, ball in balls:
-            found[number] = known.get(ball.subject)
-    elif balls:
-        centres = view.to_camera(np.array([ball.centre for _, ball in balls]))
-        radii = np.array([ball.radius for _, ball in balls])
-        front = np.flatnonzero(centres[:, 2] > radii + NEAR)
-        outlines = sphere_outlines(centres[front], radii[front], view.K)
-        for row, outline in zip(front.tolist(), outlines, strict=True):
-            found[balls[row][0]] = np.concatenate([outline.min(axis=0), outline.max(axis=0)])
+    for number, fig in enumerate(figures):
+        if fig.heads:
+            found[number] = heads.get(fig.heads[0].subject)
     tops = [number for number, fig in enumerate(figures) if not fig.heads]
     if tops:
         anchors = view.to_camera(np.array([figures[number].label_anchor for number in tops]))
@@ -71,18 +62,18 @@ def body_boxes(figures: Sequence[Figure], view: View) -> np.ndarray:
     return boxes
 
 
-def place_labels(frame: np.ndarray, view: View, figures: Sequence[Figure],  # noqa: PLR0917
-                 labels: Mapping[int, Sprite], thumbnails: Mapping[int, Sprite],
-                 known_heads: Mapping[int, np.ndarray] | None = None) -> None:
+def place_labels(frame: np.ndarray, view: View, figures: Sequence[Figure],
+                 labels: Mapping[int, Sprite], thumbnails: Mapping[int, Sprite], *,
+                 heads: Mapping[int, np.ndarray]) -> None:
     """Draw each seen figure's label beside its head (right, left, else above it) where it
     stays in the frame and covers no face, nor if it can help another figure (a label with
-    nowhere to go is left out). ``known_heads``: the heads the frame found already, by subject
-    (``Solids.heads_seen``), so their outlines are not found twice."""
-    heads = head_boxes(figures, view, known_heads)
+    nowhere to go is left out). ``heads``: the heads the frame drew, by subject
+    (``Solids.heads_seen``)."""
+    boxes = head_boxes(figures, view, heads)
     # A handful of rows each: plain comparisons on lists beat array calls.
     bodies = [None if math.isnan(box[0]) else box for box in body_boxes(figures, view).tolist()]
-    faces = [box.tolist() for box in heads if box is not None]
-    for number, (fig, head) in enumerate(zip(figures, heads, strict=True)):
+    faces = [box.tolist() for box in boxes if box is not None]
+    for number, (fig, head) in enumerate(zip(figures, boxes, strict=True)):
         if head is None:
             continue
         sprite = labels[fig.index]

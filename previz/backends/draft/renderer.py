@@ -223,7 +223,7 @@ class DraftRenderer:
                 draw_plate(frame, plate, view, plate.opacity(time, end))
         seen = [fig for fig in self.figures if shown.get(fig.index, 0) > 0]
         place_labels(frame, view, seen, self._labels, self._thumbnails,
-                     self._solids.heads_seen(view))
+                     heads=self._solids.heads_seen(view))
 
     def _label(self, fig: Figure) -> Sprite:
         name = fig.subject.name
