@@ -53,8 +53,7 @@ class FaceCache:
         balls = [ball for fig in fresh for ball in fig.balls]
         lit = lighting.balls([ball.colour for ball in balls],
                              np.array([ball.centre for ball in balls]).reshape(-1, 3))
-        edges = iter(list(map(tuple, (np.array(lit, float).reshape(-1, 3) * EDGE)
-                              .astype(int).tolist())))
+        edges = iter(_edges(np.array(lit, float).reshape(-1, 3)))
         colours = iter(lit)
         for fig, faces in zip(fresh, _Faces.of_many(fresh, lighting), strict=True):
             self.figures[fig.index] = (fig, faces, [next(colours) for _ in fig.balls],
@@ -174,7 +173,7 @@ class _Faces:
         colours = np.repeat(boxes.colours, 6, axis=0)
         lit = lighting.shade(colours, centres, normals, np.repeat(boxes.glow, 6))
         rounded = list(map(tuple, lit.astype(int).tolist()))
-        edges = list(map(tuple, (lit * EDGE).astype(int).tolist()))
+        edges = _edges(lit)
         leads = np.repeat(boxes.lead, 6)
         found, start = [], 0
         for fig in figures:
@@ -283,3 +282,8 @@ def _circle(count: int) -> np.ndarray:
     """``count`` points around the unit circle (count, 2)."""
     angles = np.linspace(0.0, 2 * np.pi, count, endpoint=False)
     return np.stack([np.cos(angles), np.sin(angles)], axis=1)
+
+
+def _edges(lit: np.ndarray) -> list[Colour]:
+    """The outline colours of faces or balls lit ``lit`` (N, 3): ``EDGE`` as bright."""
+    return list(map(tuple, (lit * EDGE).astype(int).tolist()))
