@@ -13,7 +13,7 @@ from typing import NamedTuple
 import numpy as np
 
 from previz.backends.draft.figures import Colour, Figure, join_boxes
-from previz.backends.draft.geometry import NEAR, View, clip_near, cv_points
+from previz.backends.draft.geometry import NEAR, View, clip_near, cv_points, in_frame
 from previz.backends.draft.lighting import Lighting
 from previz.backends.draft.occlusion import OcclusionOrder, footprint
 
@@ -226,14 +226,6 @@ class _FaceTable:
     def _drawable(self, index: int, depth: float, points: np.ndarray) -> Drawable:
         return Drawable(depth, points, None, self.colours[index], self.edges[index],
                         self.subjects[index])
-
-
-def in_frame(polygons: np.ndarray, view: View, margin: float = 2.0) -> np.ndarray:
-    """Which polygons (N, K, 2 pixels) reach into the frame (within ``margin`` pixels, the
-    reach of an outline's anti-aliasing): the others would draw nothing."""
-    low, high = polygons.min(axis=1), polygons.max(axis=1)
-    return ((high[:, 0] >= -margin) & (high[:, 1] >= -margin)
-            & (low[:, 0] <= view.width + margin) & (low[:, 1] <= view.height + margin))
 
 
 def sphere_outlines(centres: np.ndarray, radii: np.ndarray, k: np.ndarray,

@@ -55,6 +55,14 @@ class View:
         return clip_polygon_2d(frame, self.horizon())
 
 
+def in_frame(polygons: np.ndarray, view: View, margin: float = 2.0) -> np.ndarray:
+    """Which polygons (N, K, 2 pixels) reach into the frame (within ``margin`` pixels, the
+    reach of an outline's anti-aliasing): the others would draw nothing."""
+    low, high = polygons.min(axis=1), polygons.max(axis=1)
+    return ((high[:, 0] >= -margin) & (high[:, 1] >= -margin)
+            & (low[:, 0] <= view.width + margin) & (low[:, 1] <= view.height + margin))
+
+
 def cv_points(pixels: np.ndarray) -> np.ndarray:
     """Continuous pixel coordinates (pixel i covers [i, i+1)) as OpenCV's fixed-point drawing
     coordinates with ``SHIFT`` fractional bits, in which integer i is pixel i's centre."""

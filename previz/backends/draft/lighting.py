@@ -19,7 +19,7 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
-from previz.backends.draft.geometry import NEAR, SHIFT, View, clip_near, cv_points
+from previz.backends.draft.geometry import NEAR, SHIFT, View, clip_near, cv_points, in_frame
 from previz.backends.draft.pieces import Colour, colour_of
 from previz.core.subjects import Subject
 
@@ -106,9 +106,7 @@ class Lighting:
         projected = camera[whole] @ view.K.T
         pixels = np.zeros((len(rings), RING_POINTS, 2))
         pixels[whole] = projected[:, :, :2] / projected[:, :, 2:3]
-        low, high = pixels.min(axis=1), pixels.max(axis=1)
-        framed = (~whole | ((high[:, 0] >= 0) & (high[:, 1] >= 0) & (low[:, 0] <= view.width)
-                            & (low[:, 1] <= view.height))).tolist()
+        framed = (~whole | in_frame(pixels, view, margin=0.0)).tolist()
         points: list[np.ndarray | None] = list(cv_points(pixels))
         for ring in np.flatnonzero(~whole).tolist():
             cut = clip_near(camera[ring])
