@@ -136,23 +136,20 @@ class Lighting:
                 if middle <= 0:
                     continue
                 edge = middle / (POOL_EDGE**2 + 1) ** 1.5
-
-                def colour_at(falloff: float, light: np.ndarray = light) -> Colour:
-                    red, green, blue = (int(c) for c in np.minimum(base + light * falloff, 255))
-                    return red, green, blue
-
                 span = float(np.max(np.minimum(base + light * middle, 255)
                                     - np.minimum(base + light * edge, 255)))
                 steps = max(int(np.ceil(span / POOL_STEP)), 1)
                 levels = edge + (middle - edge) * np.arange(steps + 1) / steps
                 radii = height * np.sqrt(np.maximum((middle / levels) ** (2 / 3) - 1, 0.0))
+                # Each band in the light at its outer edge, outermost first.
+                shades = np.minimum(base + light * levels[:-1, None], 255).astype(int)
                 first = len(colours)
-                for step in range(steps):  # outermost first
-                    colour = colour_at(float(levels[step]))  # the light at its outer edge
+                for radius, shade in zip(radii[:-1].tolist(), shades.tolist(), strict=True):
+                    colour = (shade[0], shade[1], shade[2])
                     if len(colours) > first and colours[-1] == colour:
                         continue  # the same colour as the band outside it: one band
                     colours.append(colour)
-                    rings.append(foot + float(radii[step]) * _RING)
+                    rings.append(foot + radius * _RING)
             known[ground] = (np.array(rings).reshape(-1, RING_POINTS, 3), colours)
         return known[ground]
 
