@@ -17,7 +17,13 @@ from functools import lru_cache
 
 import numpy as np
 
-from previz.core.camera.composition import FigureProportions, proportions_of, step_length
+from previz.core.camera.composition import (
+    SEATED_POSES,
+    FigureProportions,
+    proportions_of,
+    step_length,
+    walking,
+)
 from previz.core.subjects import Subject
 
 OPENPOSE = ("nose", "neck", "r_shoulder", "r_elbow", "r_wrist", "l_shoulder", "l_elbow",
@@ -111,9 +117,9 @@ def _stood(fig: FigureProportions) -> np.ndarray:
 def _posed(subject: Subject, fig: FigureProportions) -> np.ndarray:
     joints = _standing(fig)
     pose = subject.pose
-    if pose in ("walk", "run") and subject.speed > 0:
+    if walking(subject):  # as proportions_of has it: ``fig`` is then the walking figure
         _walk(joints, subject, fig)
-    elif pose == "sit":
+    elif pose in SEATED_POSES:
         _sit(joints, fig)
     elif pose == "point":
         _reach(joints, "r", (1.0, 0.08, -0.25), fig)

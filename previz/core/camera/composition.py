@@ -145,12 +145,17 @@ def proportions_of(subject: Subject) -> FigureProportions:
                        hip_width=base.hip_width * girth, girth=girth)
     if subject.pose in SEATED_POSES:
         drop = base.hips - base.knees  # the hips come down onto a seat at knee height
-    elif subject.pose in WALKING_POSES and subject.speed > 0:
+    elif walking(subject):
         drop = walk_drop(base, subject)
     else:
         return base
     return replace(base, eyes=base.eyes - drop, shoulders=base.shoulders - drop,
                    hips=base.hips - drop, drop=drop)
+
+
+def walking(subject: Subject) -> bool:
+    """Whether a subject walks or runs (a pose of either with no speed stands)."""
+    return subject.pose in WALKING_POSES and subject.speed > 0
 
 
 def step_length(subject: Subject) -> float:
