@@ -18,6 +18,8 @@ from functools import lru_cache
 import numpy as np
 
 from previz.core.camera.composition import (
+    LYING_BACK,
+    LYING_POSES,
     SEATED_POSES,
     FigureProportions,
     proportions_of,
@@ -125,7 +127,7 @@ def _posed(subject: Subject, fig: FigureProportions) -> np.ndarray:
         _reach(joints, "r", (1.0, 0.08, -0.25), fig)
     elif pose == "phone":
         _phone(joints, fig)
-    elif pose == "lie":
+    elif pose in LYING_POSES:
         joints = _lie(joints, fig)
     return joints
 
@@ -225,16 +227,17 @@ def _phone(joints: np.ndarray, fig: FigureProportions) -> None:
 
 
 def _lie(joints: np.ndarray, fig: FigureProportions) -> np.ndarray:
-    """On the back along the ground, head toward the back: up becomes backward."""
+    """On the back along the ground, head toward the back: up becomes backward, forward up
+    (framing finds the eyes there: ``composition.lying_eyes``)."""
     lying = joints.copy()
     lying[:, 0] = -(joints[:, 1] - fig.hips)
-    lying[:, 1] = 0.07 + joints[:, 0]
+    lying[:, 1] = LYING_BACK + joints[:, 0]
     return lying
 
 
 def _turn_head(local: np.ndarray, subject: Subject, fig: FigureProportions) -> np.ndarray:
     """The head's points turned about the neck toward ``look``, at most ``HEAD_TURN``."""
-    if subject.look is None or subject.pose == "lie":
+    if subject.look is None or subject.pose in LYING_POSES:
         return local
     turn = math.remainder(subject.look - subject.facing, 360.0)
     turn = math.radians(max(-HEAD_TURN, min(HEAD_TURN, turn)))

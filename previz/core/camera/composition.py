@@ -85,6 +85,8 @@ CHILD = FigureProportions(head=0.2, eyes=0.9, shoulders=0.77, hips=0.48, knees=0
 BUILDS = {"slight": 0.88, "average": 1.0, "broad": 1.18}
 SEATED_POSES = ("sit",)
 WALKING_POSES = ("walk", "run")
+LYING_POSES = ("lie",)
+LYING_BACK = 0.07  # of the height: how high a figure lying on its back has its spine
 STEP = 0.41  # a walk's step, of the height, at an unhurried walk (``WALK_SPEED``)
 
 
@@ -183,6 +185,8 @@ def frame_rule(size: str, subject: Subject, half: float) -> tuple[Landmark, Land
     if rule.visible is not None:  # feet on the lower third, the frame ``visible`` metres tall
         return (Landmark(2 * rule.visible / 3, axis, 0.0, half),
                 Landmark(0.0, axis, 0.0, -half / 3))
+    if lying(subject):
+        return _lying_rule(size, subject, half)
     if rule.headroom is None:
         return (Landmark(fig.eyes * height, 0.0, 0.0, half / 3),
                 Landmark(fig.level(rule.bottom) * height, 0.0, 0.0, -half))
@@ -194,16 +198,98 @@ def frame_rule(size: str, subject: Subject, half: float) -> tuple[Landmark, Land
     return top, Landmark(fig.level(rule.bottom) * height, 0.0, 0.0, -half)
 
 
+def lying(subject: Subject) -> bool:
+    """Whether a subject is a person lying on the ground."""
+    return subject.kind == "person" and subject.pose in LYING_POSES
+
+
+def lying_eyes(subject: Subject) -> tuple[float, float]:
+    """Where a figure lying on its back has its eyes: how far from its mark toward its head
+    (along the way it faces, turned back) and how high, in metres. Its feet are toward its
+    facing, its spine ``LYING_BACK`` up, and what faced forward standing faces up."""
+    fig = proportions_of(subject)
+    return ((fig.eyes - fig.hips) * subject.height,
+            (LYING_BACK + fig.eye_forward) * subject.height)
+
+
+def feet_toward_camera(subject: Subject) -> bool:
+    """Whether a lying figure's body lies between a camera looking along +z and its face
+    (turned less than 60° from facing the camera): at eye level the camera would look into
+    its chest, so it has to look down at the face over it."""
+    return lying(subject) and math.cos(math.radians(subject.facing)) > 0.5
+
+
+def eye_height(subject: Subject) -> float:
+    """How high the subject's eyes are above the ground in its pose, in metres."""
+    if lying(subject):
+        return lying_eyes(subject)[1]
+    return proportions_of(subject).eyes * subject.height
+
+
+def framed(subject: Subject) -> Subject:
+    """The subject as framing places it: where its eyes are over the ground. A standing,
+    seated or walking figure's eyes are over its mark; a lying figure's head is most of a
+    metre from it, so it is framed there (its face, looking up, faces no side)."""
+    if not lying(subject):
+        return subject
+    back, _ = lying_eyes(subject)
+    angle = math.radians(subject.facing)
+    return replace(subject, x=subject.x - back * math.sin(angle),
+                   z=subject.z + back * math.cos(angle))
+
+
+def lying_span(size: str, subject: Subject) -> float:
+    """How far across the picture (metres along x, for a camera looking along +z) the middle
+    of a lying figure's body from its eyes to where ``size`` cuts it (the feet, for a full
+    shot) is from its eyes: the frame centres that stretch, as it would centre the standing
+    figure's. Nothing for the wide sizes, framed on the ground around the subject."""
+    rule = TABLE[size]
+    if rule.visible is not None:
+        return 0.0
+    fig = proportions_of(subject)
+    bottom = rule.bottom if rule.bottom is not None else 0.0
+    return (fig.eyes - bottom) / 2 * subject.height * math.sin(math.radians(subject.facing))
+
+
+def _lying_rule(size: str, subject: Subject, half: float) -> tuple[Landmark, Landmark]:
+    """A figure lying on its back framed at ``size``: as near as the size frames it standing
+    (a close-up shows as much of the face either way), the frame placed by the size's
+    vertical rule on the lying figure's own eyes or head, which are a hand above the ground.
+    ``subject`` is placed where its eyes are (``framed``)."""
+    rule, fig, height = TABLE[size], proportions_of(subject), subject.height
+    upright = frame_rule(size, replace(subject, pose="stand"), half)
+    _, eyes = lying_eyes(subject)
+    if rule.headroom is None:
+        upper = Landmark(eyes, 0.0, 0.0, upright[0].tangent)
+        drop = eyes - upright[0].height
+    else:  # the head ball lies toward the feet from the eyes, by the eyes' height over it
+        toward = (fig.eyes - fig.head_centre) * height * math.cos(math.radians(subject.facing))
+        centre = LYING_BACK * height
+        upper = Landmark(centre, -toward, fig.head_radius * height, upright[0].tangent)
+        drop = centre - upright[0].height
+    lower = upright[1]
+    if feet_toward_camera(subject) and rule.bottom is not None:
+        # Seen from above over the body: the frame's bottom on the body where the size cuts it,
+        # that far from the eyes toward the feet, at the chest's height.
+        toward = (fig.eyes - rule.bottom) * height * math.cos(math.radians(subject.facing))
+        return upper, Landmark((LYING_BACK + fig.chest_forward) * height, -toward, 0.0,
+                               lower.tangent)
+    return upper, Landmark(lower.height + drop, 0.0, 0.0, lower.tangent)
+
+
 def eye_offset(subject: Subject) -> float:
     """How far the body's axis lies behind the plane through the eyes, for a camera looking
-    along +z (negative when the subject turns its back)."""
+    along +z (negative when the subject turns its back); none for a lying figure, framed at
+    its eyes."""
+    if lying(subject):
+        return 0.0
     fig = proportions_of(subject)
     return fig.eye_forward * subject.height * math.cos(math.radians(subject.facing))
 
 
 def eye_third(subject: Subject, half: float) -> Landmark:
     """The subject's eye line on the upper third."""
-    return Landmark(proportions_of(subject).eyes * subject.height, 0.0, 0.0, half / 3)
+    return Landmark(eye_height(subject), 0.0, 0.0, half / 3)
 
 
 def place(upper: Landmark, lower: Landmark, pitch_deg: float) -> Placement | None:
@@ -245,8 +331,8 @@ def _apparent(mark: Landmark, angle: float) -> float:
 
 def gaze_side(subject: Subject) -> int:
     """Which way the subject looks across the screen: +1 right, -1 left, 0 toward or away
-    from the camera (within 30°), which a frame centres."""
+    from the camera (within 30°) or up from the ground (lying), which a frame centres."""
     facing = (subject.facing + 180.0) % 360.0 - 180.0
-    if abs(facing) <= 30.0 or abs(facing) >= 150.0:
+    if lying(subject) or abs(facing) <= 30.0 or abs(facing) >= 150.0:
         return 0
     return 1 if facing > 0 else -1

@@ -15,14 +15,17 @@ from previz.core.camera.composition import (
     TABLE,
     Landmark,
     Placement,
+    eye_height,
     eye_offset,
     eye_third,
     frame_rule,
+    framed,
     height_at,
     proportions_of,
 )
 from previz.core.camera.framing import (
     ANGLES,
+    GROUND_CLEARANCE,
     Framing,
     ShotCamera,
     Vertical,
@@ -50,8 +53,8 @@ def two_shot(shot: ShotCamera) -> Framing:
     """The higher eye line on the upper third, the frame's bottom where the size cuts that
     figure, the pair's midpoint centred, and the camera far enough back that both fit with
     SIDE_ROOM of the frame width either side."""
-    pair = (shot.subject, shot.partner)
-    higher = max(pair, key=lambda s: proportions_of(s).eyes * s.height)
+    pair = (framed(shot.subject), framed(shot.partner))
+    higher = max(pair, key=eye_height)
     upper, lower = frame_rule(shot.shot_size, higher, shot.half_height)
     if TABLE[shot.shot_size].visible is None:
         upper = eye_third(higher, shot.half_height)
@@ -123,7 +126,7 @@ def over_the_shoulder(shot: ShotCamera) -> Framing:
     behind A's shoulder on the side of the line the shot's ``side`` picks (positive: B's right,
     over A's left shoulder; negative: B's left, over A's right; 0: the side facing the
     audience, -z), A's head in the middle of the near third where the geometry allows."""
-    b, a = shot.subject, shot.partner
+    b, a = framed(shot.subject), framed(shot.partner)
     yaw = math.degrees(math.atan2(b.x - a.x, b.z - a.z))
     for _ in range(4):  # B's eye plane depends on how B faces the camera, and so its heading
         spot = _ots_spot(shot, a, b, yaw)
@@ -169,6 +172,10 @@ def _ots_spot(shot: ShotCamera, a: Subject, b: Subject, yaw: float) -> _Spot:
                 f" shoulder: the camera keeps {BEHIND_SHOULDER} m behind {a.name}")
         vertical = replace(vertical, placement=Placement(
             distance, height_at(upper, vertical.pitch_deg, distance)))
+    if vertical.placement.height < GROUND_CLEARANCE:  # B low (lying) and the camera held back
+        vertical = replace(vertical, placement=Placement(distance, GROUND_CLEARANCE))
+        note = note or (f"{b.name} is lower than a camera can stand for this size: it stands"
+                        f" {GROUND_CLEARANCE} m up")
     spread = math.atan(far) + math.atan(near)
     sine = reach * math.sin(spread) / length
     at_b = math.pi - spread - (math.pi - math.asin(sine)) if sine <= 1 else (

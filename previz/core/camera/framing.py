@@ -18,9 +18,13 @@ from previz.core.camera.composition import (
     Placement,
     distance_from_height,
     eye_offset,
+    feet_toward_camera,
     frame_rule,
+    framed,
     gaze_side,
     height_at,
+    lying,
+    lying_span,
     place,
     proportions_of,
 )
@@ -43,6 +47,7 @@ ANGLE_NAMES = {"eye": "eye-level", "birds_eye": "bird's-eye", "worms_eye": "worm
 SHOULDER_ROOM = 0.9  # of the half-width: how far out a close-up's shoulder points may reach
 # How low a camera may go, in metres above the ground.
 GROUND_CLEARANCE = 0.1
+OVER_BODY = "birds_eye"  # the angle from which a camera sees a face over the body lying before it
 
 
 def world_point(x: float, height: float, z: float) -> np.ndarray:
@@ -186,13 +191,21 @@ class Vertical:
 def single(shot: ShotCamera) -> Framing:
     """One subject framed by its size's row, pitched by the angle about it, with looking room:
     a subject looking across the screen sits on the third opposite its gaze."""
-    subject = shot.subject
+    subject = framed(shot.subject)
     upper, lower = frame_rule(shot.shot_size, subject, shot.half_height)
-    vertical = solve_vertical(upper, lower, ANGLES[shot.angle], shot.angle)
-    if shot.shot_size == "close_up":
+    if lying(subject):
+        vertical = _over_the_ground(shot, upper, lower)
+    else:
+        vertical = solve_vertical(upper, lower, ANGLES[shot.angle], shot.angle)
+    if shot.shot_size == "close_up" and not lying(subject):
         vertical = _with_shoulders(shot, subject, upper, vertical)
     tangent = -gaze_side(subject) * shot.half_width / 3
-    return frame_subject(shot, subject, vertical, tangent)
+    framing = frame_subject(shot, subject, vertical, tangent)
+    if lying(subject):  # centred on the body from the eyes to where the size cuts it
+        shift = np.array([lying_span(shot.shot_size, shot.subject), 0.0, 0.0])
+        framing = replace(framing, position=framing.position + shift,
+                          look_at=framing.look_at + shift)
+    return framing
 
 
 def _with_shoulders(shot: ShotCamera, subject: Subject, upper: Landmark,
@@ -208,6 +221,30 @@ def _with_shoulders(shot: ShotCamera, subject: Subject, upper: Landmark,
         return vertical
     return replace(vertical, placement=Placement(
         needed, height_at(upper, vertical.pitch_deg, needed)))
+
+
+def _over_the_ground(shot: ShotCamera, upper: Landmark, lower: Landmark) -> Vertical:
+    """The rule for a figure lying on the ground: its eyes or head a hand above it. Where its
+    feet point at the camera, the camera looks down at the face over the body (at least the
+    high angle: level, it would look into the chest). Where the rule needs the camera under
+    the ground, it stands ``GROUND_CLEARANCE`` up at the same distance and pitch, so the size
+    holds and the head sits lower in the frame (holding the head's place instead would turn a
+    medium shot into a close-up)."""
+    pitch = ANGLES[shot.angle]
+    note = ""
+    if feet_toward_camera(shot.subject) and pitch > ANGLES[OVER_BODY]:
+        pitch = ANGLES[OVER_BODY]
+        note = (f"{shot.subject.name} lies with the feet toward the camera: it looks down"
+                f" {-pitch:g}° at the face over the body")
+    placement = place(upper, lower, pitch)
+    if placement is None:
+        return solve_vertical(upper, lower, pitch, shot.angle)
+    if placement.height < GROUND_CLEARANCE:
+        placement = Placement(placement.distance, GROUND_CLEARANCE)
+        note = note or (f"{shot.subject.name} lies lower than a camera can stand for this"
+                        f" size: it stands {GROUND_CLEARANCE} m up and the head sits lower in"
+                        " the frame")
+    return Vertical(placement, pitch, note)
 
 
 def solve_vertical(upper: Landmark, lower: Landmark, pitch_deg: float, angle: str) -> Vertical:

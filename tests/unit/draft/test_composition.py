@@ -29,7 +29,10 @@ from previz.backends.draft.backend import scene_for
 from previz.backends.draft.figures import SKIN
 from previz.backends.draft.geometry import View
 from previz.backends.draft.renderer import DraftRenderer
+from previz.backends.draft.skeleton import skeleton
 from previz.core.camera import ShotCamera, camera_path
+from previz.core.camera.coverage import base_framing
+from previz.core.subjects import Subject
 from previz.core.values import ConditioningImage
 from previz.engine.backend import RenderRequest
 
@@ -258,3 +261,64 @@ def test_a_one_metre_truck_on_a_plate_shows_no_grid() -> None:
     outlines = last.min(axis=2) > 200  # the figures drawn as white outlines over the plate
     labels = last.max(axis=2) - last.min(axis=2) < 40  # the label's grey tab
     assert (plate | outlines | labels).mean() > 0.995
+
+
+def _lying(facing: float) -> Subject:
+    return replace(person(facing=facing, main=True), pose="lie")
+
+
+@pytest.mark.parametrize("facing", [0.0, 90.0, -135.0])
+@pytest.mark.parametrize("lens", [35.0, 85.0])
+@pytest.mark.parametrize("size", ["extreme_close_up", "close_up", "medium_close_up"])
+def test_a_lying_figure_is_framed_where_its_head_lies(size: str, lens: float,
+                                                     facing: float) -> None:
+    """On its back, a figure's eyes are a hand above the ground and most of a metre from its
+    mark: framed as if it stood there, a close-up showed empty ground. Its eyes go on the upper
+    third; across, the frame centres the body from the eyes to where the size cuts it (on
+    the back, what was at height y standing lies (y - 0.5·H) from the hips toward the head);
+    the face is as big as a standing figure's at that size."""
+    lying = _lying(facing)
+    take = shoot([lying], size=size, lens=lens, mode="preview")
+    frame = take.frames[0]
+    height, width = frame.shape[:2]
+    bones = skeleton(lying)
+    eyes = (bones["l_eye"] + bones["r_eye"]) / 2
+    (u, v), = take.path.project(0, eyes[None]).pixels
+    assert abs(v / height - 1 / 3) < 0.02
+    bottom = {"extreme_close_up": 0.875, "close_up": 0.78, "medium_close_up": 0.72}[size]
+    toward = np.array([math.sin(math.radians(facing)), 0.0, -math.cos(math.radians(facing))])
+    cut = np.array([0.0, eyes[1], 0.0]) - toward * (bottom - 0.5) * 1.75
+    (middle, _), = take.path.project(0, ((eyes + cut) / 2)[None]).pixels
+    assert abs(middle / width - 1 / 2) < 0.03
+    standing = shoot([person(main=True)], size=size, lens=lens, mode="preview")
+    face = _skin(frame).sum()
+    assert 0.7 < face / _skin(standing.frames[0]).sum() < 1.4
+    rows, columns = np.nonzero(_skin(frame))  # the face is where the eyes are
+    assert rows.min() - 3 <= v <= rows.max() + 3 and columns.min() <= u <= columns.max()
+
+
+@pytest.mark.parametrize(("facing", "pitch"), [(0.0, -60.0), (40.0, -60.0), (90.0, 0.0),
+                                               (180.0, 0.0)])
+def test_a_camera_looks_at_a_lying_face_over_the_body_only_when_it_must(facing: float,
+                                                                        pitch: float) -> None:
+    """Level with a face lying before it, a camera would look into the chest: with the feet
+    toward it, it looks down from the bird's-eye angle and says so; from the side or the
+    head, it stays level."""
+    shot = ShotCamera(_lying(facing), "close_up", "eye", 50.0)
+    framing = base_framing(shot)
+    assert framing.pitch_deg == pytest.approx(pitch)
+    assert ("feet toward the camera" in framing.note) == (pitch != 0.0)
+
+
+@pytest.mark.parametrize("facing", [90.0, -90.0])
+@pytest.mark.parametrize("lens", [24.0, 50.0])
+def test_a_full_shot_of_a_lying_figure_holds_it_head_to_toe(lens: float, facing: float) -> None:
+    """The full shot's frame is as tall as a standing figure's (H/0.87), placed on the lying
+    head, and centred on the body: the head and the shoes both in, either side of the middle."""
+    lying = _lying(facing)
+    take = shoot([lying], size="full", lens=lens, mode="preview")
+    bones = skeleton(lying)
+    ends = take.path.project(0, np.stack([bones["head"], bones["l_toe"], bones["r_toe"]])).pixels
+    width, height = take.frames[0].shape[1], take.frames[0].shape[0]
+    assert ((ends >= 0) & (ends < [width, height])).all()
+    assert abs((ends[0, 0] + ends[1:, 0].mean()) / 2 / width - 1 / 2) < 0.05
