@@ -15,6 +15,7 @@ from previz.conform import ConformError, conform_edit, read_cut
 from previz.core.commands import History
 from previz.core.errors import EditRefused, ProjectError
 from previz.core.project import Project
+from previz.core.project_settings import START, extra_value
 from previz.core.propose import coverage_edit
 from previz.core.registry import NodeRegistry
 from previz.engine.session import EngineSession
@@ -123,7 +124,8 @@ def conform(project: Project, args: argparse.Namespace, registry: NodeRegistry,
             out: TextIO) -> int:
     """Make the project's timeline the edited cut's, save it, and report what was not
     matched; 1 if nothing was."""
-    cut = read_cut(args.edited, project.settings.rate, handles=args.handles)
+    cut = read_cut(args.edited, project.settings.rate, handles=args.handles,
+                   start=extra_value(project.settings, START))
     edit, report = conform_edit(project, cut, registry)
     for line in report.lines():
         print(line, file=out)

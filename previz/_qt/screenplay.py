@@ -17,6 +17,7 @@ from previz._qt.document import confirm_discard
 from previz._qt.undo import push_command
 from previz.conform import ConformError, conform_edit, read_cut
 from previz.core.errors import EditRefused
+from previz.core.project_settings import START, extra_value
 from previz.core.propose import SCENE_TYPE, coverage_edit
 from previz.export.cut import DEFAULT_HANDLES
 from previz.io.screenplay import ScriptError, read_script
@@ -93,7 +94,8 @@ def conform_interactively(window: QtMainWindow, path: Path | None = None) -> lis
         return []
     project = window.document.project
     try:
-        cut = read_cut(path, project.settings.rate, DEFAULT_HANDLES)
+        cut = read_cut(path, project.settings.rate, DEFAULT_HANDLES,
+                       extra_value(project.settings, START))
         edit, report = conform_edit(project, cut, window.document.registry)
         if not report.matched:
             raise ConformError(f"{path.name}: no clip names a shot of this project")

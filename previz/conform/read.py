@@ -16,7 +16,7 @@ from urllib.parse import unquote, urlparse
 
 import opentimelineio as otio
 
-from previz.export.timecode import TimecodeClock
+from previz.export.timecode import START_TIMECODE, TimecodeClock
 
 ADAPTERS = {".otio": "otio_json", ".xml": "fcp_xml", ".edl": "cmx_3600"}
 
@@ -52,9 +52,12 @@ class EditedCut:
     handles: int
 
 
-def read_cut(path: Path, rate: Fraction, handles: int) -> EditedCut:
+def read_cut(path: Path, rate: Fraction, handles: int,
+             start: str = START_TIMECODE) -> EditedCut:
     """The edited cut at ``path`` (``.otio``, ``.xml`` or ``.edl``) at editorial ``rate``;
-    ``handles`` are those the export wrote into each movie (the OTIO says so itself)."""
+    ``handles`` are those the export wrote into each movie (the OTIO says so itself), and
+    ``start`` the timecode the movies start at (the project's start timecode: an EDL does not
+    say; the OTIO and the XML do)."""
     adapter = ADAPTERS.get(path.suffix.lower())
     if adapter is None:
         raise ConformError(f"{path}: conform reads .otio, .xml (FCP 7) and .edl, not"
@@ -70,9 +73,13 @@ def read_cut(path: Path, rate: Fraction, handles: int) -> EditedCut:
                         None)
     if not isinstance(timeline, otio.schema.Timeline) or not timeline.video_tracks():
         raise ConformError(f"{path}: holds no video track")
-    start = _movie_start(path, rate) if adapter == "cmx_3600" else TimecodeClock(rate).start
+    try:
+        first = (_movie_start(path, rate, start) if adapter == "cmx_3600"
+                 else TimecodeClock.for_mode(rate, "ndf", start).start)
+    except ValueError as error:
+        raise ConformError(f"{path}: {error}") from None
     track = timeline.video_tracks()[0]
-    clips = tuple(_clip(index, clip, rate, start)
+    clips = tuple(_clip(index, clip, rate, first)
                   for index, clip in enumerate(track.find_clips(), start=1))
     return EditedCut(path, clips, handles)
 
@@ -97,15 +104,15 @@ def _clip(index: int, clip: otio.schema.Clip, rate: Fraction, start: int) -> Edi
         handles=int(handles[0]) if isinstance(handles, list) and handles else None)
 
 
-def _movie_start(path: Path, rate: Fraction) -> int:
-    """01:00:00:00 as the EDL counts it (an EDL names no movie's start): drop-frame when its
-    FCM line says so, as the export writes it at 29.97."""
+def _movie_start(path: Path, rate: Fraction, start: str) -> int:
+    """The movies' start timecode as the EDL counts it (an EDL names no movie's start):
+    drop-frame when its FCM line says so, as the export writes it at 29.97."""
     try:
         text = path.read_text(encoding="ascii", errors="replace")
     except OSError as error:
         raise ConformError(f"{path}: cannot be read: {error.strerror or error}") from None
     mode = "df" if "FCM: DROP FRAME" in text.upper() else "ndf"
-    return TimecodeClock.for_mode(rate, mode).start
+    return TimecodeClock.for_mode(rate, mode, start).start
 
 
 def _reel(clip: otio.schema.Clip) -> str:

@@ -2,8 +2,8 @@
 
 The adapter needs a MobID for every clip's source. Each is made from the entry and its clip's
 key (a name-based UUID as the UMID's material number), so exporting the same cut again gives
-the same MobIDs and Avid relinks rather than duplicates. Times, the start at 01:00:00:00 on
-the cut's clock and the markers are the OTIO timeline's.
+the same MobIDs and Avid relinks rather than duplicates. Times, the start (the project's start
+timecode) on the cut's clock and the markers are the OTIO timeline's.
 """
 
 from __future__ import annotations

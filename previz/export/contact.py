@@ -32,7 +32,7 @@ def write_contact_sheet(cut: Cut, frames: KeyFrames, path: Path, recipe: Recipe)
     sheet = Image.new("RGB", (PAD + columns * cell[0], TITLE + rows * cell[1] + PAD), _PAPER)
     draw = ImageDraw.Draw(sheet)
     seconds = float(cut.frame_count / cut.rate)
-    TextPainter(20).draw(draw, (PAD, PAD), f"{cut.title}   {len(cut.entries)} shots"
+    TextPainter(20).draw(draw, (PAD, PAD), f"{cut.heading}   {len(cut.entries)} shots"
                          f"   {seconds:.1f} s at {rate_label(cut.rate)}", _INK)
     for slot, entry in enumerate(cut.entries):
         row, column = divmod(slot, columns)

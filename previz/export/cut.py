@@ -16,6 +16,7 @@ from fractions import Fraction
 import numpy as np
 
 from previz.core.project import Project
+from previz.core.project_settings import START, TITLE, extra_value
 from previz.core.timeline import entry_frames
 from previz.core.values import Clip
 from previz.engine.plan import ExecutionPlan
@@ -107,13 +108,20 @@ class Cut:
     height: int
     entries: tuple[CutEntry, ...]
     clock: TimecodeClock = None  # type: ignore[assignment]
+    project_title: str = ""
+
+    @property
+    def heading(self) -> str:
+        """What the cut is called inside what is exported (an EDL's TITLE, the OTIO and XML
+        sequence, a storyboard's heading): the project's title, else the file title."""
+        return self.project_title.strip() or self.title
 
     def __post_init__(self) -> None:
         if self.clock is None:
             object.__setattr__(self, "clock", TimecodeClock(self.rate))
 
     def record_timecode(self, frame: int) -> str:
-        """Frame ``frame`` of the cut (from 0) as record timecode from 01:00:00:00."""
+        """Frame ``frame`` of the cut (from 0) as record timecode from the sequence start."""
         return self.clock.label(self.clock.start + frame)
 
     @property
@@ -143,8 +151,9 @@ def build_cut(project: Project, plan: ExecutionPlan, store: ClipStore, *,
               rate: Fraction | None = None, title: str = "previz", timecode: str = "df",
               handles: int = DEFAULT_HANDLES) -> Cut:
     """The cut of ``project`` at ``rate`` (default: the project's), from rendered clips, its
-    timecode drop-frame or not (``timecode``: ``df`` or ``ndf``, where the rate has both), each
-    shot movie with ``handles`` frames either side.
+    timecode drop-frame or not (``timecode``: ``df`` or ``ndf``, where the rate has both) from
+    the project's start timecode, each shot movie with ``handles`` frames either side; files
+    are named by ``title``, the cut inside them by the project's title where it has one.
 
     ``plan`` is the compiled timeline; an entry whose clip is not in ``store`` is an
     ``ExportError`` naming every such entry.
@@ -169,8 +178,12 @@ def build_cut(project: Project, plan: ExecutionPlan, store: ClipStore, *,
                                 count, record, info, planned, reel_name(name, index, reels)))
         record += count
     width, height = project.settings.width, project.settings.height
-    return Cut(title, rate, width - width % 2, height - height % 2, tuple(entries),
-               TimecodeClock.for_mode(rate, timecode))
+    try:
+        clock = TimecodeClock.for_mode(rate, timecode, extra_value(project.settings, START))
+    except ValueError as error:
+        raise ExportError(f"project settings: {error}") from None
+    return Cut(title, rate, width - width % 2, height - height % 2, tuple(entries), clock,
+               extra_value(project.settings, TITLE))
 
 
 def editorial_frames(entry: CutEntry, store: ClipStore) -> Iterator[np.ndarray]:

@@ -163,7 +163,7 @@ def export_project(project: Project, plan: ExecutionPlan, store: ClipStore, out:
     notes = list(cut.notes)
     if formats & EDITORIAL and "shots" not in formats:
         notes.append("shot movies written too: the OTIO, XML and EDL timelines point at them")
-    manifest = Outputs(out, options)
+    manifest = Outputs(out, options, cut)
     shots = ShotMovies(cut, out / "shots", {key: recipe.to_text() for key, recipe in
                                             recipes.items()}, _movie(options))
     shots.fresh = {entry.entry_id for entry in cut.entries
@@ -193,10 +193,11 @@ def export_project(project: Project, plan: ExecutionPlan, store: ClipStore, out:
 class Outputs(ExportManifest):
     """The export folder's manifest, asked with what each kind of file is made from."""
 
-    def __init__(self, folder: Path, options: ExportOptions) -> None:
+    def __init__(self, folder: Path, options: ExportOptions, cut: Cut) -> None:
         super().__init__(folder)
         self.options = {key: value for key, value in dataclasses.asdict(options).items()
                         if key != "formats"}
+        self.options["start"] = cut.clock.start_label  # every timecode counts from it
         self.incremental = options.incremental
         self._pending: dict[Path, str] = {}
 

@@ -79,7 +79,7 @@ class DirectCutMovie:
         """Encode the movie and sign it."""
         cut, settings = self.cut, self.settings
         encode_runs(self.path, self.runs, cut.width, cut.height, cut.rate,
-                    metadata={RECIPE_KEY: self.recipe, "title": cut.title},
+                    metadata={RECIPE_KEY: self.recipe, "title": cut.heading},
                     crf=settings.crf, preset=settings.preset,
                     timecode=cut.record_timecode(0), silent_audio=settings.silent_audio,
                     poll=self.poll)

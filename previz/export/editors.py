@@ -32,7 +32,8 @@ def write_fcp7(timeline: otio.schema.Timeline, path: Path) -> None:
 def tidy_fcp7(text: str) -> str:
     """The adapter's XML with one ``<rate>`` per clip item (it writes two), and clip markers
     counted from the start of their file, as FCP 7 and Premiere read them (the adapter writes
-    the media's timecode frame, past the end of a file whose timecode starts at 01:00:00:00)."""
+    the media's timecode frame, past the end of a file whose timecode starts at the sequence
+    start)."""
     root = ElementTree.fromstring(text)
     starts = {file.get("id"): int(file.findtext("timecode/frame") or 0)
               for file in root.iter("file") if file.find("timecode") is not None}

@@ -1,18 +1,17 @@
 """The cut as a CMX 3600 EDL for Avid, written from the cut itself.
 
-OTIO's ``cmx_3600`` writer cannot be told the frame code mode: at 29.97 it always writes
-drop-frame labels under no FCM line, and it ignores the timeline's start. So this writer does
-the little CMX 3600 needs, the way Avid writes it: the FCM line matching the separators
-(``;`` for drop-frame, ``:`` for non-drop), one cut event per entry with its reel, source
-timecodes inside the shot movie's handles (the movie's timecode starts at 01:00:00:00) and
-record timecodes from the sequence start, the clip and file names, and locators at record
-timecode. A locator's label is always written non-drop (``HH:MM:SS:FF``, the label of the same
-frame): a ``:`` label means non-drop by the SMPTE convention every reader follows, and
-OpenTimelineIO's ``cmx_3600`` reader takes nothing else on a ``* LOC:`` line (its pattern has
-no ``;``), so in a drop-frame EDL a ``;`` locator is read by no one and a drop-frame label
-with ``:`` would be read 108 frames an hour late. EDLs are ASCII: names and notes are
-transliterated (``Łódź`` becomes ``Lodz``) while the OTIO and XML keep the original text.
-"""
+OTIO's ``cmx_3600`` writer cannot be told the frame code mode: at 29.97 it always writes drop-frame
+labels under no FCM line, and it ignores the timeline's start. So this writer does the little CMX
+3600 needs, the way Avid writes it: the FCM line matching the separators (``;`` for drop-frame,
+``:`` for non-drop), one cut event per entry with its reel, source timecodes inside the shot
+movie's handles (the movie's timecode starts at the sequence start: the project's start timecode,
+01:00:00:00 unless set) and record timecodes from it, the clip and file names, and locators at
+record timecode. A locator's label is always written non-drop (``HH:MM:SS:FF``, the label of the
+same frame): a ``:`` label means non-drop by the SMPTE convention every reader follows, and
+OpenTimelineIO's ``cmx_3600`` reader takes nothing else on a ``* LOC:`` line (its pattern has no
+``;``), so in a drop-frame EDL a ``;`` locator is read by no one and a drop-frame label with ``:``
+would be read 108 frames an hour late. EDLs are ASCII: names and notes are transliterated (``Łódź``
+becomes ``Lodz``) while the OTIO and XML keep the original text."""
 
 from __future__ import annotations
 
@@ -31,7 +30,7 @@ NOTE_COLOR, DIALOGUE_COLOR = "YELLOW", "GREEN"
 
 def edl_text(cut: Cut, movies: dict[str, Path]) -> str:
     """The EDL of ``cut``, each event naming its entry's movie from ``movies`` (by entry id)."""
-    lines = [f"TITLE: {ascii_line(cut.title)[:70]}", cut.clock.fcm, ""]
+    lines = [f"TITLE: {ascii_line(cut.heading)[:70]}", cut.clock.fcm, ""]
     for number, entry in enumerate(cut.entries, start=1):
         lines += event_lines(cut, number, entry, movies.get(entry.entry_id))
         lines.append("")

@@ -42,7 +42,8 @@ def entry_inputs(entry: CutEntry) -> dict[str, Any]:
 
 def cut_inputs(cut: Cut) -> dict[str, Any]:
     """Everything about ``cut`` that shows in a file made from all of it."""
-    return {"title": cut.title, "rate": str(cut.rate), "size": [cut.width, cut.height],
+    return {"title": cut.title, "heading": cut.heading, "rate": str(cut.rate),
+            "size": [cut.width, cut.height],
             "drop": cut.clock.drop, "entries": [entry_inputs(entry) for entry in cut.entries]}
 
 

@@ -4,8 +4,8 @@ Both are yuv420p with Rec.709 tags at the exact editorial rate (MP4 keeps 24000/
 base of 1/24000 and durations of 1001), carry the recipe of what they show as the container
 tag ``previz_recipe``, a timecode track, and are written under a temporary name, so a failed
 export leaves no half movie behind. A shot movie holds its handles either side of what the cut
-plays, names its reel (the EDL's) in the ``reel_name`` tag, and its timecode starts at
-01:00:00:00; the cut movie's timecode starts at the sequence start, 01:00:00:00 too.
+plays, names its reel (the EDL's) in the ``reel_name`` tag, and its timecode starts at the
+sequence start (the project's start timecode, 01:00:00:00 unless set); so does the cut movie's.
 """
 
 from __future__ import annotations
@@ -118,7 +118,7 @@ class CutMovie:
     def __init__(self, cut: Cut, path: Path, recipe: str, settings: MovieSettings) -> None:
         self.cut, self.path, self.settings = cut, path, settings
         self._writer = _writer(path, (cut.width, cut.height), cut,
-                               tags={RECIPE_KEY: recipe, "title": cut.title}, settings=settings)
+                               tags={RECIPE_KEY: recipe, "title": cut.heading}, settings=settings)
 
     def begin(self, entry: CutEntry) -> None:
         """Nothing to do: the cut runs on."""

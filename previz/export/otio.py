@@ -1,14 +1,14 @@
 """The cut as an OpenTimelineIO timeline: one video track, one clip per entry, and bundles.
 
-Each clip is named like ``010_0010`` and points at its shot movie through an
-``ExternalReference`` (the XML adapters crash on image sequences and generator references);
-notes and dialogue become markers, camera, lens and move data go under ``metadata["previz"]``.
-Times are ``RationalTime`` at the editorial rate and the timeline starts at 01:00:00:00 on the
-cut's clock (107,892 frames at 29.97 drop-frame, 108,000 non-drop). A movie's available range
-starts at its own timecode, 01:00:00:00, and holds its handles; the clip's source range sits
-inside it, after the head handles. What FCP 7 XML needs beyond OTIO's model (the timecode's
-display format, the reel, the frame size) rides in ``metadata["fcp_xml"]``, which the XML
-adapter writes out as elements.
+Each clip is named like ``010_0010`` and points at its shot movie through an ``ExternalReference``
+(the XML adapters crash on image sequences and generator references); notes and dialogue become
+markers, camera, lens and move data go under ``metadata["previz"]``. Times are ``RationalTime`` at
+the editorial rate and the timeline starts at the project's start timecode on the cut's clock
+(01:00:00:00 unless set: 107,892 frames at 29.97 drop-frame, 108,000 non-drop). A movie's available
+range starts at its own timecode, the same, and holds its handles; the clip's source range sits
+inside it, after the head handles. What FCP 7 XML needs beyond OTIO's model (the timecode's display
+format, the reel, the frame size) rides in ``metadata["fcp_xml"]``, which the XML adapter writes
+out as elements.
 
 OpenTimelineIO takes rates as floats. ``float(Fraction(24000, 1001))`` is the float OTIO
 itself uses for 23.976 and is a legal timecode rate; the literal 23.976 is not, and breaks
@@ -61,7 +61,7 @@ def build_timeline(cut: Cut, movies: Mapping[str, Path],
     """The cut with each entry's movie (by entry id) as its media; with ``relative_to``, the
     movies are named by paths relative to that folder (the exports' own), so media and
     timelines can move together."""
-    timeline = otio.schema.Timeline(name=cut.title,
+    timeline = otio.schema.Timeline(name=cut.heading,
                                     global_start_time=frames(cut.clock.start, cut.rate))
     timeline.metadata["previz"] = {"rate": str(cut.rate), "width": cut.width,
                                    "height": cut.height, "notes": list(cut.notes),

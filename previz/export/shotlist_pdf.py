@@ -36,7 +36,7 @@ def write_shot_list_pdf(cut: Cut, path: Path, paper: str = "a4") -> None:
     def draw(temp: Path) -> None:
         canvas = Canvas(str(temp), pagesize=size, pageCompression=1,
                         initialFontName=font_names()[0])
-        canvas.setTitle(f"{cut.title} shot list")
+        canvas.setTitle(f"{cut.heading} shot list")
         canvas.setCreator(f"previz {__version__}")
         y = _page_top(canvas, cut, size, widths)
         for row in rows:
@@ -58,7 +58,7 @@ def _page_top(canvas: Canvas, cut: Cut, size: tuple[float, float],
               widths: list[float]) -> float:
     y = size[1] - MARGIN
     canvas.setFillColorRGB(*_INK)
-    draw_text(canvas, MARGIN, y - 12, f"{cut.title}: shot list", 12, bold=True)
+    draw_text(canvas, MARGIN, y - 12, f"{cut.heading}: shot list", 12, bold=True)
     canvas.setFillColorRGB(*_GREY)
     draw_text(canvas, size[0] - MARGIN, y - 12, f"{len(shot_rows(cut))} shots", 8,
               align="right")

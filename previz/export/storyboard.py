@@ -74,7 +74,7 @@ def write_storyboard(cut: Cut, frames: KeyFrames, path: Path, paper: str = "a4",
         canvas = Canvas(str(temp), pagesize=size, pageCompression=1,
                         initialFontName=font_names()[0])
         width = round(panel_box(0, size).width * PIXELS_PER_POINT)
-        canvas.setTitle(f"{cut.title} storyboard")
+        canvas.setTitle(f"{cut.heading} storyboard")
         canvas.setCreator(f"previz {__version__}")
         for page in range(pages):
             _draw_header(canvas, cut, page, pages, size)
@@ -110,7 +110,7 @@ def _draw_header(canvas: Canvas, cut: Cut, page: int, pages: int,
     y = size[1] - MARGIN - 12
     seconds = float(cut.frame_count / cut.rate)
     canvas.setFillColorRGB(*_INK)
-    draw_text(canvas, MARGIN, y, cut.title, 12, bold=True)
+    draw_text(canvas, MARGIN, y, cut.heading, 12, bold=True)
     canvas.setFillColorRGB(*_GREY)
     details = (f"{len(cut.entries)} shots   {seconds:.1f} s at {rate_label(cut.rate)}"
                f"   page {page + 1} of {pages}")

@@ -1,4 +1,5 @@
-"""SMPTE timecode at the editorial rates, drop-frame or not, and the cut's start at 01:00:00:00.
+"""SMPTE timecode at the editorial rates, drop-frame or not, and the cut's start: the project's
+start timecode, 01:00:00:00 unless its settings say otherwise.
 
 At 30000/1001 (and 60000/1001) a timecode is drop-frame or non-drop. Drop-frame skips the labels
 ``;00`` and ``;01`` (``;00``-``;03`` at 60) at the start of every minute but each tenth, so an
@@ -50,13 +51,32 @@ class TimecodeClock:
 
     rate: Fraction
     drop: bool = False
+    start_label: str = START_TIMECODE
 
     @classmethod
-    def for_mode(cls, rate: Fraction, mode: str = "df") -> TimecodeClock:
-        """The clock for ``mode`` (``df`` or ``ndf``): drop-frame only where the rate has it."""
+    def for_mode(cls, rate: Fraction, mode: str = "df",
+                 start: str = START_TIMECODE) -> TimecodeClock:
+        """The clock for ``mode`` (``df`` or ``ndf``): drop-frame only where the rate has it;
+        the sequence starting at ``start``. A ValueError says why a start cannot be one: not
+        ``HH:MM:SS:FF``, a frame the rate does not have, or a label drop-frame skips."""
         if mode not in TIMECODE_MODES:
             raise ValueError(f"timecode {mode!r} is not one of {', '.join(TIMECODE_MODES)}")
-        return cls(Fraction(rate), mode == "df" and can_drop(Fraction(rate)))
+        clock = cls(Fraction(rate), mode == "df" and can_drop(Fraction(rate)))
+        label = start.strip()
+        first = clock.frame(label)  # checks the form
+        hours, minutes, seconds, frames = (int(part) for part in label.replace(";", ":")
+                                           .split(":"))
+        if hours > 23 or minutes > 59 or seconds > 59 or frames >= timecode_base(clock.rate):
+            raise ValueError(f"the start timecode {label!r} is not a timecode at"
+                             f" {rate_label(clock.rate)}")
+        written = clock.label(first)
+        if [int(part) for part in written.replace(";", ":").split(":")] != [
+                hours, minutes, seconds, frames]:
+            kept = clock.label(first + timecode_base(clock.rate) // 15 - frames)
+            raise ValueError(f"the start timecode {label!r} is a label drop-frame skips (the"
+                             f" first of every minute but each tenth): start at {kept}, or"
+                             " export non-drop")
+        return cls(clock.rate, clock.drop, written)
 
     @property
     def fcm(self) -> str:
@@ -65,8 +85,8 @@ class TimecodeClock:
 
     @property
     def start(self) -> int:
-        """The frame number of 01:00:00:00."""
-        return self.frame(START_TIMECODE)
+        """The frame number of the sequence's start (01:00:00:00 unless set)."""
+        return self.frame(self.start_label)
 
     def label(self, frame: int) -> str:
         """Frame ``frame`` (counted from 00:00:00:00) as ``HH:MM:SS:FF``, ``HH:MM:SS;FF`` when

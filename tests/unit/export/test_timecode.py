@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 import subprocess
+from contextlib import contextmanager
 from fractions import Fraction
 
 import opentimelineio as otio
@@ -12,7 +13,9 @@ import pycmx
 import pytest
 from lxml import etree
 
-from previz.export import ExportOptions, build_cut, export_project
+from previz.conform import read_cut
+from previz.core.project_settings import with_extras
+from previz.export import ExportError, ExportOptions, build_cut, export_project
 from previz.export.timecode import TimecodeClock
 from previz.media.ffmpeg import ffmpeg_exe
 
@@ -123,3 +126,68 @@ def test_drop_frame_counts_as_editors_do():
     assert TimecodeClock.for_mode(Fraction(25), "df").drop is False  # 25 has no drop-frame
     with pytest.raises(ValueError, match="df, ndf"):
         TimecodeClock.for_mode(Fraction(24), "dropframe")
+
+
+@contextmanager
+def _settings(project, **values):
+    """The project with these project settings (title, start timecode) for a while."""
+    before = project.settings
+    project.set_settings(with_extras(before, **values))
+    try:
+        yield
+    finally:
+        project.set_settings(before)
+
+
+@pytest.mark.slow
+def test_the_project_start_timecode_and_title_reach_every_export(scene, tmp_path):
+    """Set in Project Settings, an editor's start timecode (10:00:00:00 here) and the title
+    were ignored: every export began at 01:00:00:00 under the file's name. Read back by pycmx,
+    OpenTimelineIO, lxml and ffmpeg, the sequence, the shot movies' timecode tracks and the
+    sources inside them now start there, and the cut carries the title; conform reads the
+    edited EDL back with the same start. Files keep the file title."""
+    with _settings(scene.project, title="Le Phare — nuit", start_timecode="10:00:00:00"):
+        export_project(scene.project, scene.plan, scene.store, tmp_path,
+                       ExportOptions(formats=EDITORIAL, title="h"))
+        cut = build_cut(scene.project, scene.plan, scene.store)
+        edited = read_cut(tmp_path / "h.edl", scene.project.settings.rate, 12,
+                          start="10:00:00:00")
+    clock = cut.clock
+    assert clock.start_label == "10:00:00:00" and clock.start == 10 * 3600 * 24
+    records = [clock.label(clock.start + entry.record_in) for entry in cut.entries]
+    assert records[0] == "10:00:00:00"
+
+    text = (tmp_path / "h.edl").read_text(encoding="ascii")
+    assert text.splitlines()[0] == "TITLE: Le Phare - nuit"
+    with open(tmp_path / "h.edl", encoding="ascii") as file:
+        edits = [event.edits[0] for event in pycmx.parse_cmx3600(file).events]
+    assert [edit.record_in for edit in edits] == records
+    assert {edit.source_in for edit in edits} == {"10:00:00:12"}  # inside the head handles
+    assert [clip.movie_in for clip in edited.clips] == [12] * len(cut.entries)
+
+    timeline = otio.adapters.read_from_file(str(tmp_path / "h.otio"))
+    assert timeline.name == "Le Phare — nuit"
+    assert otio.opentime.to_timecode(timeline.global_start_time) == "10:00:00:00"
+    xml = etree.parse(str(tmp_path / "h.xml"))
+    sequence = xml.find(".//sequence")
+    assert sequence.findtext("name") == "Le Phare — nuit"
+    assert sequence.findtext("timecode/string") == "10:00:00:00"
+
+    for entry in cut.entries:
+        info = ffmpeg_info(tmp_path / "shots" / f"{entry.stem}.mp4")
+        assert re.search(r"timecode\s+: 10:00:00:00", info)
+    cut_info = ffmpeg_info(tmp_path / "h_cut.mp4")
+    assert re.search(r"timecode\s+: 10:00:00:00", cut_info)
+    assert re.search(r"title\s+: Le Phare — nuit", cut_info)
+
+
+def test_a_start_timecode_drop_frame_skips_is_refused_with_the_label_to_use(scene):
+    """At 29.97 drop-frame the labels ;00 and ;01 of every minute but each tenth do not exist:
+    a sequence cannot start on one, and the export says which label to start at instead (the
+    clock took it for two frames earlier, 00:58:59;28, without a word)."""
+    with _settings(scene.project, start_timecode="00:59:00:00"):
+        with pytest.raises(ExportError, match=r"00:59:00:00.*drop-frame skips.*00:59:00;02"):
+            build_cut(scene.project, scene.plan, scene.store, rate=Fraction(30000, 1001))
+        ndf = build_cut(scene.project, scene.plan, scene.store, rate=Fraction(30000, 1001),
+                        timecode="ndf")
+    assert ndf.record_timecode(0) == "00:59:00:00"
