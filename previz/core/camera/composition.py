@@ -323,6 +323,15 @@ def height_at(mark: Landmark, pitch_deg: float, distance: float) -> float:
     return _apparent(mark, angle) - (distance + mark.behind) * math.tan(angle)
 
 
+def pitch_holding(mark: Landmark, distance: float, camera_height: float) -> float:
+    """The pitch (degrees) at which a camera at ``camera_height``, ``distance`` in front of
+    the eye plane, holds one landmark where it must be."""
+    angle = 0.0
+    for _ in range(8):  # a ball's grazing height depends a little on the ray's angle
+        angle = math.atan2(_apparent(mark, angle) - camera_height, distance + mark.behind)
+    return math.degrees(angle - math.atan(mark.tangent))
+
+
 def _apparent(mark: Landmark, angle: float) -> float:
     """The height at which a ray of this angle grazes the landmark: a ball's top is met by the
     ray r/cos(angle) above its centre."""

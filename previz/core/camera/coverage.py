@@ -21,6 +21,8 @@ from previz.core.camera.composition import (
     frame_rule,
     framed,
     height_at,
+    lying,
+    pitch_holding,
     proportions_of,
 )
 from previz.core.camera.framing import (
@@ -38,6 +40,7 @@ from previz.core.subjects import Subject
 
 MAX_DOUBLINGS = 40  # how far a two-shot may step back for its pair: 2⁴⁰ times the size's
 BEHIND_SHOULDER = 0.5  # metres behind A an over-the-shoulder keeps when the pair is too close
+OVER_SHOULDER = 0.08  # metres over A's shoulder line an over-the-shoulder camera looks from
 
 
 def base_framing(shot: ShotCamera) -> Framing:
@@ -176,6 +179,15 @@ def _ots_spot(shot: ShotCamera, a: Subject, b: Subject, yaw: float) -> _Spot:
         vertical = replace(vertical, placement=Placement(distance, GROUND_CLEARANCE))
         note = note or (f"{b.name} is lower than a camera can stand for this size: it stands"
                         f" {GROUND_CLEARANCE} m up")
+    shoulder = proportions_of(a).shoulders * a.height + OVER_SHOULDER
+    if not lying(a) and vertical.pitch_deg <= 0 and vertical.placement.height < shoulder:
+        # Level with A's shoulder the camera would look along its top into A's back: it
+        # rises over it and tilts down to hold B's eyes where the size puts them.
+        pitch = pitch_holding(upper, distance, shoulder)
+        vertical = Vertical(Placement(distance, shoulder), pitch, vertical.note)
+        note = "; ".join(filter(None, (
+            note, f"{a.name}'s shoulder stands higher than the camera {b.name}'s eye line asks"
+                  f" for: it rises over it and looks down {-pitch:.1f}°")))
     spread = math.atan(far) + math.atan(near)
     sine = reach * math.sin(spread) / length
     at_b = math.pi - spread - (math.pi - math.asin(sine)) if sine <= 1 else (

@@ -280,3 +280,20 @@ def test_an_angled_medium_keeps_its_headroom_in_the_picture(angle: str, lens: fl
     assert abs(picture.ball_top(*head(subject)) / shot.height - 0.12) < 0.02
     cut = picture.pixel(at_eye_plane(subject, 0.60))[1] / shot.height
     assert abs(cut - 1) < 0.02
+
+
+@pytest.mark.parametrize("lens", [35.0, 50.0, 85.0])
+@pytest.mark.parametrize("size", ["close_up", "medium_close_up"])
+def test_an_over_the_shoulder_looks_over_a_taller_shoulder(size: str, lens: float) -> None:
+    """A 1.9 m A before a 1.6 m B: level with B's eye line the camera stood lower than A's
+    shoulders and looked along their top into A's back, a slab across the frame. It rises
+    over A's shoulder line and tilts down, B's eyes still on the upper third; the note says
+    so."""
+    b = person(1.6, x=0.0, z=2.0, facing=90.0)
+    a = person(1.9, x=1.3, z=2.0, facing=-90.0, name="Tall", main=False)
+    shot = ShotCamera(b, size, "eye", lens, others=(a,), framing="over_the_shoulder")
+    picture = Picture(shot)
+    assert picture.centre[1] >= 0.82 * 1.9 + 0.05
+    assert picture.pixel(eyes(b))[1] / shot.height == pytest.approx(1 / 3, abs=0.02)
+    assert picture.pixel(head(b)[0])[0] / shot.width == pytest.approx(1 / 3, abs=0.03)
+    assert "over it and looks down" in base_framing(shot).note
