@@ -225,8 +225,9 @@ def _with_shoulders(shot: ShotCamera, subject: Subject, upper: Landmark,
 
 def _over_the_ground(shot: ShotCamera, upper: Landmark, lower: Landmark) -> Vertical:
     """The rule for a figure lying on the ground: its eyes or head a hand above it. Where its
-    feet point at the camera, the camera looks down at the face over the body (at least the
-    high angle: level, it would look into the chest). Where the rule needs the camera under
+    feet point at the camera, the camera looks down at the face over the body from the
+    bird's-eye angle (level, it would look into the chest; from a high angle the chest still
+    hid the lower half of the face). Where the rule needs the camera under
     the ground, it stands ``GROUND_CLEARANCE`` up at the same distance and pitch, so the size
     holds and the head sits lower in the frame (holding the head's place instead would turn a
     medium shot into a close-up)."""
