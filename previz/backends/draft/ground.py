@@ -15,6 +15,7 @@ BANDS = ((0.0, 16.0, 1.0, 1.0), (16.0, 40.0, 1.0, 0.55), (40.0, EXTENT, 5.0, 0.3
 MARGIN = 4.0  # pixels beyond the frame that clipped lines still reach
 CROWDED = (1.5, 6.0)  # pixels to the next line: gone at the first, faded up to the second
 FADES = 16  # steps of that fade
+UNSEEN = 2  # grey levels: a line no more than this from the ground in every channel is not drawn
 
 
 def draw_grid(frame: np.ndarray, view: View, ground: tuple[int, int, int],
@@ -28,7 +29,6 @@ def draw_grid(frame: np.ndarray, view: View, ground: tuple[int, int, int],
     fade = _fades(view, segments[kept], rings)
     points = cv_points(pixels)
     base, line = np.array(ground, float), np.array(grid, float)
-    unseen = tuple(int(c) for c in ground)
     # One polyline call per ring and fade level, nearest ring and faintest level first.
     keys = rings * (FADES + 1) + fade
     order = np.argsort(keys, kind="stable")
@@ -41,8 +41,8 @@ def draw_grid(frame: np.ndarray, view: View, ground: tuple[int, int, int],
         ring, level = divmod(int(keys[start]), FADES + 1)
         shade = base + (line - base) * BANDS[ring][3] * level / FADES
         colour = tuple(int(c) for c in shade)
-        if colour == unseen:  # faded to the ground's own colour: drawing it would show nothing
-            continue
+        if max(abs(c - g) for c, g in zip(colour, ground, strict=True)) <= UNSEEN:
+            continue  # faded to within a grey level or two of the ground: no one would see it
         cv2.polylines(frame, list(points[order[start:end]]), False, colour, 1, cv2.LINE_AA,
                       SHIFT)
 
