@@ -3,6 +3,7 @@ once the next run has opened the store or the export folder, and no damaged outp
 
 from __future__ import annotations
 
+import json
 import os
 import random
 import signal
@@ -15,6 +16,7 @@ import pytest
 from tiny_cut import tiny_project
 
 from previz.engine.store import INCOMING, SHARED, ClipStore
+from previz.export.incremental import MANIFEST
 from previz.io import save_project
 from previz.media import probe
 
@@ -94,6 +96,15 @@ def test_kills_during_export_leave_no_leftovers_and_no_damage(tmp_path: Path) ->
     assert finished.returncode == 0, finished.stderr
     leftovers = [path for path in out.rglob("*") if ".partial" in path.name]
     assert leftovers == []
-    assert all(path.stat().st_mtime >= started - 1 for path in out.glob("*.mp4"))
+    # Each movie was written by this export, or kept from a trial that ran to its end (the
+    # only kind that saves the manifest, so the manifest vouches for exactly what it wrote):
+    # a killed trial's half movie is never kept.
+    vouched = json.loads((out / MANIFEST).read_text(encoding="utf-8"))["files"]
+    for path in out.rglob("*.mp4"):
+        stat = path.stat()
+        if stat.st_mtime < started - 1:
+            assert vouched[path.relative_to(out).as_posix()]["stamp"] == [
+                stat.st_size, stat.st_mtime_ns], f"{path.name} is a killed trial's"
+        assert probe(path).frame_count > 0
     assert probe(out / "p_cut.mp4").frame_count == 30
     assert_store_clean(tmp_path / "store")
