@@ -13,6 +13,7 @@ old fixed light.
 from __future__ import annotations
 
 import math
+import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -92,13 +93,15 @@ class Lighting:
         return list(map(tuple, lit.tolist()))
 
     def draw_pools(self, frame: np.ndarray, view: View, ground: Sequence[int]) -> None:
-        """The practicals' pools of light on the ground, each lamp's bands outermost first,
-        each a disc over the last; every ring seen through one projection, those wholly in
-        front of the lens as they are and the others cut at the near plane. Aliased:
-        neighbouring bands are a few grey levels apart, and two dozen aliased discs cost what
-        six anti-aliased rings did."""
-        rings, colours = self._pools(tuple(int(c) for c in ground))
-        if not colours:
+        """The practicals' pools of light on the ground, added to what is there (the ground
+        and its grid, so a painted line under a lamp is lit like the ground around it, and two
+        pools that overlap add up). Each lamp's bands are drawn outermost first, each a disc over
+        the last, into a patch the size of its pool, which is then added to the frame; every
+        ring is seen through one projection, those wholly in front of the lens as they are and
+        the others cut at the near plane. Aliased: neighbouring bands are a few grey levels
+        apart, and two dozen aliased discs cost what six anti-aliased rings did."""
+        rings, lights, lamps = self._pools(tuple(int(c) for c in ground))
+        if not lights:
             return
         camera = view.to_camera(rings.reshape(-1, 3)).reshape(rings.shape)
         depth = camera[:, :, 2]
@@ -111,24 +114,42 @@ class Lighting:
         for ring in np.flatnonzero(~whole).tolist():
             cut = clip_near(camera[ring])
             points[ring] = cv_points(view.to_pixels(cut)) if len(cut) >= 3 else None
+        height, width = frame.shape[:2]
         fill, sharp = cv2.fillConvexPoly, cv2.LINE_8
-        for ring, colour in enumerate(colours):
-            edge = points[ring]
-            if framed[ring] and edge is not None:
-                fill(frame, edge, colour, sharp, SHIFT)
+        for lamp in range(lamps[-1] + 1 if lamps else 0):
+            mine = [ring for ring, owner in enumerate(lamps) if owner == lamp
+                    and framed[ring] and points[ring] is not None]
+            if not mine:
+                continue
+            outer = points[mine[0]]  # outermost first: it holds the others
+            assert outer is not None
+            low = np.maximum(outer.min(axis=0) >> SHIFT, 0)
+            high = np.minimum((outer.max(axis=0) >> SHIFT) + 2, (width, height))
+            if (high <= low).any():
+                continue
+            light = _patch(high[1] - low[1], high[0] - low[0])
+            corner = low << SHIFT
+            for ring in mine:
+                edge = points[ring]
+                assert edge is not None
+                fill(light, edge - corner, lights[ring], sharp, SHIFT)
+            patch = frame[low[1]:high[1], low[0]:high[0]]
+            cv2.add(patch, light, dst=patch)
 
-    def _pools(self, ground: tuple[int, int, int]) -> tuple[np.ndarray, list[Colour]]:
+    def _pools(self, ground: tuple[int, int, int]) -> tuple[np.ndarray, list[Colour],
+                                                             list[int]]:
         """The outer ring of every band of every pool (R, ``RING_POINTS``, 3), each lamp's
-        outermost first, and each band's colour over ``ground``: the same every frame, so
-        found once. The bands divide the falloff between the pool's edge and its middle into
-        equal steps of at most ``POOL_STEP`` grey levels (neighbours of one colour, where the
-        lamp saturates the ground, are one band)."""
+        outermost first, each band's light over ``ground`` (what it adds to it) and the lamp
+        it is of: the same every frame, so found once. The bands divide the falloff between
+        the pool's edge and its middle into equal steps of at most ``POOL_STEP`` grey levels
+        (neighbours of one colour, where the lamp saturates the ground, are one band)."""
         known = self.__dict__.setdefault("_pool_bands", {})
         if ground not in known:
             base = np.array(ground, float)
             rings: list[np.ndarray] = []
             colours: list[Colour] = []
-            for lamp in self.practicals:
+            lamps: list[int] = []
+            for index, lamp in enumerate(self.practicals):
                 height = max(float(lamp.position[1]), 0.5)
                 foot = np.array([lamp.position[0], 0.0, lamp.position[2]])
                 light = 255 * GROUND_ALBEDO * lamp.colour
@@ -150,8 +171,24 @@ class Lighting:
                         continue  # the same colour as the band outside it: one band
                     colours.append(colour)
                     rings.append(foot + radius * _RING)
-            known[ground] = (np.array(rings).reshape(-1, RING_POINTS, 3), colours)
+                    lamps.append(index)
+            lights = [(r - ground[0], g - ground[1], b - ground[2]) for r, g, b in colours]
+            known[ground] = (np.array(rings).reshape(-1, RING_POINTS, 3), lights, lamps)
         return known[ground]
+
+
+_SCRATCH = threading.local()  # each rendering thread's buffer for the pools' light
+
+
+def _patch(height: int, width: int) -> np.ndarray:
+    """A black patch of this size, in memory this thread reuses (a fresh 0.5 MB patch a
+    frame costs its pages' zeroing, most of a pool's drawing)."""
+    buffer = getattr(_SCRATCH, "buffer", None)
+    if buffer is None or buffer.shape[0] < height or buffer.shape[1] < width:
+        buffer = _SCRATCH.buffer = np.empty((max(height, 720), max(width, 1280), 3), np.uint8)
+    patch = buffer[:height, :width]
+    patch.fill(0)
+    return patch
 
 
 SKIES = {

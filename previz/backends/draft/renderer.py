@@ -171,9 +171,9 @@ class DraftRenderer:
         polygon = view.ground_polygon()
         if len(polygon) >= 3:
             cv2.fillPoly(frame, [cv_points(polygon)], ground, cv2.LINE_AA, SHIFT)
-        if not layout:
-            self.lighting.draw_pools(frame, view, palette.ground)
+        if not layout:  # the pools' light falls on the grid's lines too
             draw_grid(frame, view, palette.ground, palette.grid)
+            self.lighting.draw_pools(frame, view, palette.ground)
 
     def _figures(self, frame: np.ndarray, view: View, layout: bool,
                  outline_only: bool) -> dict[int, int]:

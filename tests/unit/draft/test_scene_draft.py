@@ -231,3 +231,36 @@ def _ground_points(view: View) -> np.ndarray:
                      np.inf)
     points = origin + rays * scale[..., None]
     return np.where(np.isfinite(scale)[..., None], points[..., [0, 2]], np.inf)
+
+
+def test_a_lamps_light_falls_on_the_grid_and_on_another_lamps_pool() -> None:
+    # Pools were opaque discs under the grid, which was drawn over them in absolute colours:
+    # every line across a pool was a dark stripe (at night the dense far lines hid most of
+    # the pool), and where two pools met the second's bands covered the first's light. The
+    # light now adds to what is there: a painted line under the lamp stays brighter than the
+    # lit ground beside it, by what it was brighter in the dark, and two lamps add up.
+    rotation = np.array([[1.0, 0.0, 0.0], [0.0, 0.0, 1.0], [0.0, -1.0, 0.0]])  # looking down
+    world_to_camera = np.hstack([rotation, -rotation @ np.array([[0.0], [8.0], [0.0]])])
+    view = View(np.array([[200.0, 0.0, 320.0], [0.0, 200.0, 240.0], [0.0, 0.0, 1.0]]),
+                world_to_camera, 640, 480)
+    ground, line = (18, 20, 26), (34, 38, 50)
+
+    def pools(*feet: float, painted: bool = True) -> np.ndarray:
+        lamps = tuple(Practical(np.array([x, 3.68, 0.0]), np.array([1.0, 0.88, 0.64]), 1.0)
+                      for x in feet)
+        lighting = Lighting(np.full(3, 0.1), np.full(3, 0.12), np.array([0.0, 1.0, 0.0]),
+                            lamps, lamps_on=True)
+        frame = np.empty((480, 640, 3), np.uint8)
+        frame[:] = ground
+        if painted:
+            frame[:, 300] = line  # a grid line 0.8 m beside the first lamp's foot
+        lighting.draw_pools(frame, view, ground)
+        return frame.astype(int)
+
+    lit, bare = pools(0.0), pools(0.0, painted=False)
+    assert bare[240, 320].sum() > 2 * sum(ground)  # in the pool
+    for row in (150, 240, 330):  # across the pool: the line as much above the lit ground
+        assert (lit[row, 300] - bare[row, 300] == np.subtract(line, ground)).all()
+    both = pools(0.0, 2.0, painted=False)
+    for column in (340, 420, 520):  # where the second lamp's pool lies on the first's
+        assert (both[240, column] > pools(2.0, painted=False)[240, column]).all()
