@@ -228,7 +228,7 @@ def _phone(joints: np.ndarray, fig: FigureProportions) -> None:
 
 def _lie(joints: np.ndarray, fig: FigureProportions) -> np.ndarray:
     """On the back along the ground, head toward the back: up becomes backward, forward up
-    (framing finds the eyes there: ``composition.lying_eyes``)."""
+    (framing finds the eyes there: ``composition.toward_feet``)."""
     lying = joints.copy()
     lying[:, 0] = -(joints[:, 1] - fig.hips)
     lying[:, 1] = LYING_BACK + joints[:, 0]

@@ -203,13 +203,13 @@ def lying(subject: Subject) -> bool:
     return subject.kind == "person" and subject.pose in LYING_POSES
 
 
-def lying_eyes(subject: Subject) -> tuple[float, float]:
-    """Where a figure lying on its back has its eyes: how far from its mark toward its head
-    (along the way it faces, turned back) and how high, in metres. Its feet are toward its
-    facing, its spine ``LYING_BACK`` up, and what faced forward standing faces up."""
-    fig = proportions_of(subject)
-    return ((fig.eyes - fig.hips) * subject.height,
-            (LYING_BACK + fig.eye_forward) * subject.height)
+def toward_feet(subject: Subject, standing: float) -> tuple[float, float]:
+    """Where a figure lying on its back has what stood at ``standing`` (a fraction of H, as
+    the composition table gives heights): how far (x, z) from its eyes, along the way it
+    faces. Lying turns up into backward, so that part lies (eyes - standing)·H toward the feet."""
+    reach = (proportions_of(subject).eyes - standing) * subject.height
+    angle = math.radians(subject.facing)
+    return reach * math.sin(angle), -reach * math.cos(angle)
 
 
 def feet_toward_camera(subject: Subject) -> bool:
@@ -221,9 +221,10 @@ def feet_toward_camera(subject: Subject) -> bool:
 
 def eye_height(subject: Subject) -> float:
     """How high the subject's eyes are above the ground in its pose, in metres."""
-    if lying(subject):
-        return lying_eyes(subject)[1]
-    return proportions_of(subject).eyes * subject.height
+    fig = proportions_of(subject)
+    if lying(subject):  # what faced forward standing faces up, the spine LYING_BACK up
+        return (LYING_BACK + fig.eye_forward) * subject.height
+    return fig.eyes * subject.height
 
 
 def framed(subject: Subject) -> Subject:
@@ -232,10 +233,8 @@ def framed(subject: Subject) -> Subject:
     metre from it, so it is framed there (its face, looking up, faces no side)."""
     if not lying(subject):
         return subject
-    back, _ = lying_eyes(subject)
-    angle = math.radians(subject.facing)
-    return replace(subject, x=subject.x - back * math.sin(angle),
-                   z=subject.z + back * math.cos(angle))
+    hips_x, hips_z = toward_feet(subject, proportions_of(subject).hips)  # the mark
+    return replace(subject, x=subject.x - hips_x, z=subject.z - hips_z)
 
 
 def lying_span(size: str, subject: Subject) -> float:
@@ -246,9 +245,7 @@ def lying_span(size: str, subject: Subject) -> float:
     rule = TABLE[size]
     if rule.visible is not None:
         return 0.0
-    fig = proportions_of(subject)
-    bottom = rule.bottom if rule.bottom is not None else 0.0
-    return (fig.eyes - bottom) / 2 * subject.height * math.sin(math.radians(subject.facing))
+    return toward_feet(subject, rule.bottom if rule.bottom is not None else 0.0)[0] / 2
 
 
 def _lying_rule(size: str, subject: Subject, half: float) -> tuple[Landmark, Landmark]:
@@ -258,22 +255,18 @@ def _lying_rule(size: str, subject: Subject, half: float) -> tuple[Landmark, Lan
     ``subject`` is placed where its eyes are (``framed``)."""
     rule, fig, height = TABLE[size], proportions_of(subject), subject.height
     upright = frame_rule(size, replace(subject, pose="stand"), half)
-    _, eyes = lying_eyes(subject)
     if rule.headroom is None:
-        upper = Landmark(eyes, 0.0, 0.0, upright[0].tangent)
-        drop = eyes - upright[0].height
+        upper = Landmark(eye_height(subject), 0.0, 0.0, upright[0].tangent)
     else:  # the head ball lies toward the feet from the eyes, by the eyes' height over it
-        toward = (fig.eyes - fig.head_centre) * height * math.cos(math.radians(subject.facing))
-        centre = LYING_BACK * height
-        upper = Landmark(centre, -toward, fig.head_radius * height, upright[0].tangent)
-        drop = centre - upright[0].height
+        upper = Landmark(LYING_BACK * height, toward_feet(subject, fig.head_centre)[1],
+                         fig.head_radius * height, upright[0].tangent)
     lower = upright[1]
     if feet_toward_camera(subject) and rule.bottom is not None:
         # Seen from above over the body: the frame's bottom on the body where the size cuts it,
         # that far from the eyes toward the feet, at the chest's height.
-        toward = (fig.eyes - rule.bottom) * height * math.cos(math.radians(subject.facing))
-        return upper, Landmark((LYING_BACK + fig.chest_forward) * height, -toward, 0.0,
-                               lower.tangent)
+        return upper, Landmark((LYING_BACK + fig.chest_forward) * height,
+                               toward_feet(subject, rule.bottom)[1], 0.0, lower.tangent)
+    drop = upper.height - upright[0].height
     return upper, Landmark(lower.height + drop, 0.0, 0.0, lower.tangent)
 
 
@@ -340,8 +333,8 @@ def _apparent(mark: Landmark, angle: float) -> float:
 
 def gaze_side(subject: Subject) -> int:
     """Which way the subject looks across the screen: +1 right, -1 left, 0 toward or away
-    from the camera (within 30°) or up from the ground (lying), which a frame centres."""
+    from the camera (within 30°), which a frame centres."""
     facing = (subject.facing + 180.0) % 360.0 - 180.0
-    if lying(subject) or abs(facing) <= 30.0 or abs(facing) >= 150.0:
+    if abs(facing) <= 30.0 or abs(facing) >= 150.0:
         return 0
     return 1 if facing > 0 else -1

@@ -193,19 +193,15 @@ def single(shot: ShotCamera) -> Framing:
     a subject looking across the screen sits on the third opposite its gaze."""
     subject = framed(shot.subject)
     upper, lower = frame_rule(shot.shot_size, subject, shot.half_height)
-    if lying(subject):
-        vertical = _over_the_ground(shot, upper, lower)
-    else:
+    if not lying(subject):
         vertical = solve_vertical(upper, lower, ANGLES[shot.angle], shot.angle)
-    if shot.shot_size == "close_up" and not lying(subject):
-        vertical = _with_shoulders(shot, subject, upper, vertical)
-    tangent = -gaze_side(subject) * shot.half_width / 3
-    framing = frame_subject(shot, subject, vertical, tangent)
-    if lying(subject):  # centred on the body from the eyes to where the size cuts it
-        shift = np.array([lying_span(shot.shot_size, shot.subject), 0.0, 0.0])
-        framing = replace(framing, position=framing.position + shift,
-                          look_at=framing.look_at + shift)
-    return framing
+        if shot.shot_size == "close_up":
+            vertical = _with_shoulders(shot, subject, upper, vertical)
+        return frame_subject(shot, subject, vertical, -gaze_side(subject) * shot.half_width / 3)
+    # Lying: centred on the body from the eyes to where the size cuts it.
+    framing = frame_subject(shot, subject, _over_the_ground(shot, upper, lower), 0.0)
+    shift = np.array([lying_span(shot.shot_size, shot.subject), 0.0, 0.0])
+    return replace(framing, position=framing.position + shift, look_at=framing.look_at + shift)
 
 
 def _with_shoulders(shot: ShotCamera, subject: Subject, upper: Landmark,
