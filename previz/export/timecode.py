@@ -12,7 +12,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from fractions import Fraction
 
+from previz.core.errors import EditRefused
 from previz.core.project import EDITORIAL_RATES
+from previz.core.project_settings import checked_timecode
 
 START_TIMECODE = "01:00:00:00"
 TIMECODE_MODES = ("df", "ndf")
@@ -62,17 +64,14 @@ class TimecodeClock:
         if mode not in TIMECODE_MODES:
             raise ValueError(f"timecode {mode!r} is not one of {', '.join(TIMECODE_MODES)}")
         clock = cls(Fraction(rate), mode == "df" and can_drop(Fraction(rate)))
-        label = start.strip()
-        first = clock.frame(label)  # checks the form
-        hours, minutes, seconds, frames = (int(part) for part in label.replace(";", ":")
-                                           .split(":"))
-        if hours > 23 or minutes > 59 or seconds > 59 or frames >= timecode_base(clock.rate):
-            raise ValueError(f"the start timecode {label!r} is not a timecode at"
-                             f" {rate_label(clock.rate)}")
+        try:  # the form and range Project Settings checks
+            label = checked_timecode(start, clock.rate)
+        except EditRefused as error:
+            raise ValueError(str(error)) from None
+        first = clock.frame(label)
         written = clock.label(first)
-        if [int(part) for part in written.replace(";", ":").split(":")] != [
-                hours, minutes, seconds, frames]:
-            kept = clock.label(first + timecode_base(clock.rate) // 15 - frames)
+        if written.replace(";", ":") != label.replace(";", ":"):
+            kept = clock.label(first + timecode_base(clock.rate) // 15 - int(label[-2:]))
             raise ValueError(f"the start timecode {label!r} is a label drop-frame skips (the"
                              f" first of every minute but each tenth): start at {kept}, or"
                              " export non-drop")
