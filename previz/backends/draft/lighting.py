@@ -16,6 +16,7 @@ import math
 import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
+from itertools import groupby
 
 import cv2
 import numpy as np
@@ -116,9 +117,8 @@ class Lighting:
             points[ring] = cv_points(view.to_pixels(cut)) if len(cut) >= 3 else None
         height, width = frame.shape[:2]
         fill, sharp = cv2.fillConvexPoly, cv2.LINE_8
-        for lamp in range(lamps[-1] + 1 if lamps else 0):
-            mine = [ring for ring, owner in enumerate(lamps) if owner == lamp
-                    and framed[ring] and points[ring] is not None]
+        for _, bands in groupby(range(len(lamps)), key=lamps.__getitem__):  # lamp by lamp
+            mine = [ring for ring in bands if framed[ring] and points[ring] is not None]
             if not mine:
                 continue
             outer = points[mine[0]]  # outermost first: it holds the others
