@@ -16,6 +16,7 @@ MARGIN = 4.0  # pixels beyond the frame that clipped lines still reach
 CROWDED = (1.5, 6.0)  # pixels to the next line: gone at the first, faded up to the second
 FADES = 16  # steps of that fade
 UNSEEN = 2  # grey levels: a line no more than this from the ground in every channel is not drawn
+FAINT = 8  # grey levels: a line no more than this from the ground is drawn aliased (``_inks``)
 
 
 def draw_grid(frame: np.ndarray, view: View, ground: tuple[int, int, int],
@@ -28,7 +29,6 @@ def draw_grid(frame: np.ndarray, view: View, ground: tuple[int, int, int],
     rings = rings[kept]
     fade = _fades(view, segments[kept], rings)
     points = cv_points(pixels)
-    base, line = np.array(ground, float), np.array(grid, float)
     # One polyline call per ring and fade level, nearest ring and faintest level first.
     keys = rings * (FADES + 1) + fade
     order = np.argsort(keys, kind="stable")
@@ -36,15 +36,32 @@ def draw_grid(frame: np.ndarray, view: View, ground: tuple[int, int, int],
     keys = keys[order]
     if not len(keys):  # nothing of the grid in view: the camera looks at the sky
         return
-    starts = np.flatnonzero(np.diff(keys, prepend=-1))
-    for start, end in zip(starts.tolist(), [*starts[1:].tolist(), len(keys)], strict=True):
-        ring, level = divmod(int(keys[start]), FADES + 1)
-        shade = base + (line - base) * BANDS[ring][3] * level / FADES
-        colour = tuple(int(c) for c in shade)
-        if max(abs(c - g) for c, g in zip(colour, ground, strict=True)) <= UNSEEN:
-            continue  # faded to within a grey level or two of the ground: no one would see it
-        cv2.polylines(frame, list(points[order[start:end]]), False, colour, 1, cv2.LINE_AA,
-                      SHIFT)
+    inks = _inks(tuple(ground), tuple(grid))
+    starts = np.flatnonzero(np.diff(keys, prepend=-1)).tolist()
+    for start, end in zip(starts, [*starts[1:], len(keys)], strict=True):
+        ink = inks[int(keys[start])]
+        if ink is not None:
+            cv2.polylines(frame, list(points[order[start:end]]), False, ink[0], 1, ink[1], SHIFT)
+
+
+@lru_cache(maxsize=16)
+def _inks(ground: tuple[int, ...],
+          grid: tuple[int, ...]) -> list[tuple[tuple[int, ...], int] | None]:
+    """The colour and line type of each ring and fade level (``ring * (FADES + 1) + level``),
+    or None where it would not be seen: faded to within ``UNSEEN`` grey levels of the ground
+    in every channel. A line within ``FAINT`` levels of the ground is drawn aliased: steps of
+    a few grey levels are below what anyone sees, and anti-aliasing costs eight times as much
+    per pixel."""
+    base, line = np.array(ground, float), np.array(grid, float)
+    inks: list[tuple[tuple[int, ...], int] | None] = []
+    for _, _, _, strength in BANDS:
+        for level in range(FADES + 1):
+            shade = base + (line - base) * strength * level / FADES
+            colour = tuple(int(c) for c in shade)
+            contrast = max(abs(c - g) for c, g in zip(colour, ground, strict=True))
+            inks.append(None if contrast <= UNSEEN else
+                        (colour, cv2.LINE_8 if contrast <= FAINT else cv2.LINE_AA))
+    return inks
 
 
 def _fades(view: View, segments: np.ndarray, rings: np.ndarray) -> np.ndarray:
@@ -121,16 +138,15 @@ def _clip_to_frame(pixels: np.ndarray, width: int,
     """Liang–Barsky clipping of pixel segments to the frame (plus a margin): which segments
     reach it, and those segments cut to it."""
     p0, delta = pixels[:, 0], pixels[:, 1] - pixels[:, 0]
-    low, high = np.zeros(len(pixels)), np.ones(len(pixels))
-    for axis, limit in ((0, width), (1, height)):
-        for p, q in ((-delta[:, axis], p0[:, axis] + MARGIN),
-                     (delta[:, axis], limit + MARGIN - p0[:, axis])):
-            parallel = p == 0
-            ratio = np.divide(q, p, out=np.zeros_like(q), where=~parallel)
-            low = np.where(~parallel & (p < 0), np.maximum(low, ratio), low)
-            high = np.where(~parallel & (p > 0), np.minimum(high, ratio), high)
-            high = np.where(parallel & (q < 0), -1.0, high)
-    keep = np.flatnonzero(low <= high)
+    # The four edges at once: a point p0 + t·delta is inside where p·t <= q for each.
+    p = np.stack([-delta[:, 0], delta[:, 0], -delta[:, 1], delta[:, 1]], axis=1)
+    q = np.stack([p0[:, 0] + MARGIN, width + MARGIN - p0[:, 0],
+                  p0[:, 1] + MARGIN, height + MARGIN - p0[:, 1]], axis=1)
+    parallel = p == 0
+    ratio = np.divide(q, p, out=np.zeros_like(q), where=~parallel)
+    low = np.where(p < 0, ratio, 0.0).max(axis=1, initial=0.0)
+    high = np.where(p > 0, ratio, 1.0).min(axis=1, initial=1.0)
+    keep = np.flatnonzero((low <= high) & ~(parallel & (q < 0)).any(axis=1))
     start = p0[keep] + low[keep, None] * delta[keep]
     end = p0[keep] + high[keep, None] * delta[keep]
     return keep, np.stack([start, end], axis=1)
