@@ -8,7 +8,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import chain
-from typing import NamedTuple
 
 import numpy as np
 
@@ -21,18 +20,39 @@ EDGE = 0.55  # outlines are the fill colour this much darker
 OUTLINE_POINTS = 48  # points around a head's outline
 
 
-class Drawable(NamedTuple):
-    """One face or head (a convex polygon, or a circle) as a frame sees it, ``depth`` metres
-    away; ``points`` and ``circle`` are in OpenCV coordinates with ``SHIFT`` fractional bits.
-    (A named tuple: a frame makes hundreds.)"""
+@dataclass(frozen=True)
+class Seen:
+    """What a view sees of the subjects' faces and heads, side by side (a frame sees hundreds,
+    so lists rather than an object each): each one's outline, a convex polygon in OpenCV's
+    fixed-point pixel coordinates (``SHIFT`` fractional bits), its depth in metres, fill and
+    edge colours, subject, and whether it is a head. ``Solids.seen_by`` gives them in drawing
+    order."""
 
-    depth: float
-    points: np.ndarray | None
-    circle: tuple[tuple[int, int], int] | None
-    colour: Colour
-    edge: Colour
-    subject: int
-    head: bool = False
+    points: list[np.ndarray]
+    depths: list[float]
+    colours: list[Colour]
+    edges: list[Colour]
+    subjects: list[int]
+    heads: list[bool]
+
+    @classmethod
+    def nothing(cls) -> Seen:
+        return cls([], [], [], [], [], [])
+
+    def __len__(self) -> int:
+        return len(self.points)
+
+    def _columns(self) -> tuple[list, ...]:
+        return self.points, self.depths, self.colours, self.edges, self.subjects, self.heads
+
+    def picked(self, rows: Sequence[int]) -> Seen:
+        """These rows, in this order."""
+        return Seen(*([column[row] for row in rows] for column in self._columns()))
+
+    def joined(self, other: Seen) -> Seen:
+        """These, then ``other``'s."""
+        return Seen(*(mine + theirs for mine, theirs in zip(self._columns(), other._columns(),
+                                                            strict=True)))
 
 
 class FaceCache:
@@ -92,18 +112,24 @@ class Solids:
         self._radii = np.array([ball.radius for ball, _ in self._balls])
         self._heads: tuple[View, dict[int, np.ndarray]] | None = None
 
-    def seen_by(self, view: View) -> list[Drawable]:
-        """Everything ``view`` sees of the subjects, in drawing order."""
-        items = self._faces.visible(view)
-        items += self._balls_seen(view)
-        parts: dict[int, list[Drawable]] = {}
-        for item in sorted(items, key=lambda item: -item.depth):
-            parts.setdefault(item.subject, []).append(item)
-        shown = list(parts)
-        depths = [sum(item.depth for item in parts[index]) / len(parts[index])
-                  for index in shown]
-        order = self._order.back_to_front(shown, view.position[[0, 2]], depths)
-        return [item for index in order for item in parts[index]]
+    def seen_by(self, view: View) -> Seen:
+        """Everything ``view`` sees of the subjects, in drawing order: subjects back to front
+        (``OcclusionOrder``, by their parts' mean depth where no plane splits them), each
+        one's parts from the farthest (stably: equal depths keep their order)."""
+        seen = self._faces.visible(view).joined(self._balls_seen(view))
+        if not len(seen):
+            return seen
+        depths = np.array(seen.depths)
+        farthest_first = np.argsort(-depths, kind="stable")
+        subjects = np.array(seen.subjects)[farthest_first]
+        found, first = np.unique(subjects, return_index=True)
+        shown = found[np.argsort(first)].tolist()  # as each one's farthest part comes
+        sums = np.bincount(subjects, weights=depths[farthest_first])  # in that order
+        means = (sums[shown] / np.bincount(subjects)[shown]).tolist()
+        order = self._order.back_to_front(shown, view.position[[0, 2]], means)
+        rank = np.zeros(len(sums), int)
+        rank[order] = np.arange(len(order))
+        return seen.picked(farthest_first[np.argsort(rank[subjects], kind="stable")].tolist())
 
     def heads_seen(self, view: View) -> dict[int, np.ndarray]:
         """Where each head in front of the lens lands in the picture (left, top, right,
@@ -131,23 +157,27 @@ class Solids:
                               for row, box in zip(heads, boxes, strict=True)})
         return centres, front, outlines
 
-    def _balls_seen(self, view: View) -> list[Drawable]:
+    def _balls_seen(self, view: View) -> Seen:
         """The balls wholly in front of the lens, as the pinhole sees them: the ellipse where
         the cone of rays grazing each meets the image (a circle only on the optical axis)."""
         centres, front, outlines = self._outlines(view)
         framed = np.flatnonzero(in_frame(outlines, view))
         front, outlines = front[framed], cv_points(outlines[framed])
-        items = []
-        for index, outline in zip(front.tolist(), outlines, strict=True):
+        seen = Seen.nothing()
+        seen.points.extend(outlines)
+        for index in front.tolist():
             ball, colour = self._balls[index]
             depth = float(centres[index, 2] - ball.radius * 0.5)
             if ball.face is not None:  # hair: behind the face unless the camera is behind it
                 toward = view.position - ball.centre
                 behind = float(ball.face @ toward) < -0.3 * float(np.linalg.norm(toward))
                 depth += -ball.radius if behind else ball.radius
-            items.append(Drawable(depth, outline, None, colour, self._edges[index],
-                                  ball.subject, head=ball.head))
-        return items
+            seen.depths.append(depth)
+            seen.colours.append(colour)
+            seen.edges.append(self._edges[index])
+            seen.subjects.append(ball.subject)
+            seen.heads.append(ball.head)
+        return seen
 
 
 @dataclass(frozen=True)
@@ -199,9 +229,11 @@ class _FaceTable:
         self.edges = list(chain.from_iterable(t.edges for t in tables))
         self.leads = np.concatenate([t.leads for t in tables] or [np.zeros(0)])
 
-    def visible(self, view: View) -> list[Drawable]:
+    def visible(self, view: View) -> Seen:
+        """The faces ``view`` sees: turned toward it and reaching into the frame, those
+        wholly beyond the near plane as they are, the others cut at it."""
         if not len(self.corners):
-            return []
+            return Seen.nothing()
         facing = np.einsum("ij,ij->i", self.normals, view.position - self.centres) > 0
         camera = view.to_camera(self.corners.reshape(-1, 3)).reshape(-1, 4, 3)
         depth = camera[:, :, 2]
@@ -211,21 +243,22 @@ class _FaceTable:
         framed = np.flatnonzero(in_frame(pixels, view))
         whole, points = whole[framed], cv_points(pixels[framed])
         means = depth[whole].mean(axis=1) - self.leads[whole]
+        rows = whole.tolist()
         colours, edges, subjects = self.colours, self.edges, self.subjects
-        items = [Drawable(mean, polygon, None, colours[index], edges[index], subjects[index])
-                 for index, mean, polygon in zip(whole.tolist(), means.tolist(), points,
-                                                 strict=True)]
-        for index in np.flatnonzero(facing & (depth.max(axis=1) > NEAR) & (depth.min(axis=1)
-                                                                           < NEAR)):
-            polygon = clip_near(camera[index])
+        seen = Seen(list(points), means.tolist(), [colours[row] for row in rows],
+                    [edges[row] for row in rows], [subjects[row] for row in rows],
+                    [False] * len(rows))
+        for row in np.flatnonzero(facing & (depth.max(axis=1) > NEAR)
+                                  & (depth.min(axis=1) < NEAR)).tolist():
+            polygon = clip_near(camera[row])
             if len(polygon) >= 3:
-                items.append(self._drawable(index, float(polygon[:, 2].mean()),
-                                            cv_points(view.to_pixels(polygon))))
-        return items
-
-    def _drawable(self, index: int, depth: float, points: np.ndarray) -> Drawable:
-        return Drawable(depth, points, None, self.colours[index], self.edges[index],
-                        self.subjects[index])
+                seen.points.append(cv_points(view.to_pixels(polygon)))
+                seen.depths.append(float(polygon[:, 2].mean()))
+                seen.colours.append(colours[row])
+                seen.edges.append(edges[row])
+                seen.subjects.append(subjects[row])
+                seen.heads.append(False)
+        return seen
 
 
 def sphere_outlines(centres: np.ndarray, radii: np.ndarray, k: np.ndarray,

@@ -20,7 +20,7 @@ from functools import lru_cache
 import cv2
 import numpy as np
 
-from previz.backends.draft.drawables import Drawable, FaceCache, Solids
+from previz.backends.draft.drawables import FaceCache, Seen, Solids
 from previz.backends.draft.figures import LAYOUT_COLOURS, Figure, figures
 from previz.backends.draft.geometry import SHIFT, View, cv_points
 from previz.backends.draft.ground import draw_grid, ground_depth
@@ -141,8 +141,9 @@ class DraftRenderer:
     def depth(self, view: View) -> np.ndarray:
         """Camera-space depth in metres (H, W) float32; the sky is ``SKY_DEPTH``."""
         depth = ground_depth(view, SKY_DEPTH)
-        for item in self._solids.seen_by(view):
-            self._fill(depth, item, float(item.depth))
+        seen = self._solids.seen_by(view)
+        for points, metres in zip(seen.points, seen.depths, strict=True):
+            cv2.fillConvexPoly(depth, points, metres, cv2.LINE_8, SHIFT)
         return depth
 
     def _background(self, frame: np.ndarray, view: View, layout: bool) -> None:
@@ -179,42 +180,29 @@ class DraftRenderer:
                  outline_only: bool) -> dict[int, int]:
         """Draw the subjects; how many pixels of each one's head (of a prop, of all of it) show,
         counted in the preview only, where a hidden head's label is left out."""
-        items = self._solids.seen_by(view)
-        if outline_only or layout:
-            for item in items:
-                if outline_only:
-                    self._outline(frame, item, (255, 255, 255))
-                else:
-                    self._fill(frame, item, LAYOUT_COLOURS[item.subject % len(LAYOUT_COLOURS)])
+        seen = self._solids.seen_by(view)
+        if outline_only:
+            lines, smooth = cv2.polylines, cv2.LINE_AA
+            for points in seen.points:
+                lines(frame, [points], True, (255, 255, 255), 1, smooth, SHIFT)
+        elif layout:
+            fill, smooth = cv2.fillConvexPoly, cv2.LINE_AA
+            for points, subject in zip(seen.points, seen.subjects, strict=True):
+                fill(frame, points, LAYOUT_COLOURS[subject % len(LAYOUT_COLOURS)], smooth, SHIFT)
         else:
-            _shade(frame, items)
+            _shade(frame, seen)
         if layout or len(self.figures) < 2:
-            return {item.subject: 1 for item in items}
+            return dict.fromkeys(seen.subjects, 1)
         # Who shows where: a person by its head (its label sits beside it), anything else by
         # any part of it. Not uint8, so that the ids are drawn without blending.
         # Counted on a grid a quarter of the frame's size: a head is more than a few pixels.
         height, width = frame.shape[:2]
         owners = np.zeros((height // OWNERS + 1, width // OWNERS + 1), np.int32)
         count = len(self.figures)
-        _fill_owners(owners, items, count)
-        counts = np.bincount(owners[owners != 0], minlength=2 * count + 1)  # most are sky
+        _fill_owners(owners, seen, count)
+        counts = np.bincount(owners.ravel(), minlength=2 * count + 1)
         return {fig.index: int(counts[fig.index + 1 + count * bool(fig.heads)])
                 for fig in self.figures}
-
-    @staticmethod
-    def _fill(target: np.ndarray, item: Drawable, colour: object) -> None:
-        line = cv2.LINE_AA if target.dtype == np.uint8 else cv2.LINE_8
-        if item.points is not None:
-            cv2.fillConvexPoly(target, item.points, colour, line, SHIFT)
-        elif item.circle is not None:
-            cv2.circle(target, item.circle[0], item.circle[1], colour, -1, line, SHIFT)
-
-    @staticmethod
-    def _outline(frame: np.ndarray, item: Drawable, colour: tuple[int, ...]) -> None:
-        if item.points is not None:
-            cv2.polylines(frame, [item.points], True, colour, 1, cv2.LINE_AA, SHIFT)
-        elif item.circle is not None:
-            cv2.circle(frame, item.circle[0], item.circle[1], colour, 1, cv2.LINE_AA, SHIFT)
 
     def _overlays(self, frame: np.ndarray, view: View, time: float, end: float,
                   shown: dict[int, int]) -> None:
@@ -237,36 +225,26 @@ def _still(subjects: Sequence[Subject]) -> dict[int, Subject]:
     return {i: subject for i, subject in enumerate(subjects) if subject.kind != "person"}
 
 
-def _shade(frame: np.ndarray, items: Sequence[Drawable]) -> None:
-    """Each item filled in its colour and outlined in its edge colour, in order (the loop of
-    every preview frame, so OpenCV's functions are looked up once). The fill is aliased: the
-    anti-aliased outline drawn over its edge covers the steps, and anti-aliasing the fill's
-    edge as well cost a third of the drawing for a picture no one can tell apart."""
-    fill, lines, circle = cv2.fillConvexPoly, cv2.polylines, cv2.circle
+def _shade(frame: np.ndarray, seen: Seen) -> None:
+    """Each face and head filled in its colour and outlined in its edge colour, in order (the
+    loop of every preview frame, so OpenCV's functions are looked up once). The fill is
+    aliased: the anti-aliased outline drawn over its edge covers the steps, and anti-aliasing
+    the fill's edge as well cost a third of the drawing for a picture no one can tell apart."""
+    fill, lines = cv2.fillConvexPoly, cv2.polylines
     sharp, smooth = cv2.LINE_8, cv2.LINE_AA
-    for item in items:
-        points = item.points
-        if points is not None:
-            fill(frame, points, item.colour, sharp, SHIFT)
-            lines(frame, [points], True, item.edge, 1, smooth, SHIFT)
-        elif item.circle is not None:
-            centre, radius = item.circle
-            circle(frame, centre, radius, item.colour, -1, sharp, SHIFT)
-            circle(frame, centre, radius, item.edge, 1, smooth, SHIFT)
+    for points, colour, edge in zip(seen.points, seen.colours, seen.edges, strict=True):
+        fill(frame, points, colour, sharp, SHIFT)
+        lines(frame, [points], True, edge, 1, smooth, SHIFT)
 
 
-def _fill_owners(target: np.ndarray, items: Sequence[Drawable], count: int) -> None:
-    """Each item's owner value (its subject, and whether it is a head: ``subject + 1 + count
-    * head``) drawn into a grid ``OWNERS`` times coarser than the frame (the same fixed-point
-    coordinates read with ``OWNERS_SHIFT`` more fractional bits)."""
+def _fill_owners(target: np.ndarray, seen: Seen, count: int) -> None:
+    """Each face's and head's owner value (its subject, and whether it is a head: ``subject +
+    1 + count * head``) drawn into a grid ``OWNERS`` times coarser than the frame (the same
+    fixed-point coordinates read with ``OWNERS_SHIFT`` more fractional bits)."""
     shift = SHIFT + OWNERS_SHIFT
-    fill, circle, sharp = cv2.fillConvexPoly, cv2.circle, cv2.LINE_8
-    for item in items:
-        value = item.subject + 1 + count * item.head
-        if item.points is not None:
-            fill(target, item.points, value, sharp, shift)
-        elif item.circle is not None:
-            circle(target, item.circle[0], item.circle[1], value, -1, sharp, shift)
+    fill, sharp = cv2.fillConvexPoly, cv2.LINE_8
+    for points, subject, head in zip(seen.points, seen.subjects, seen.heads, strict=True):
+        fill(target, points, subject + 1 + count * head, sharp, shift)
 
 
 @lru_cache(maxsize=4)
