@@ -161,15 +161,16 @@ class DraftRenderer:
 
     def _draw_background(self, frame: np.ndarray, view: View, layout: bool) -> None:
         palette = self.scene.palette
+        polygon = view.ground_polygon()
+        rows = _sky_rows(polygon, self.width, self.height)
         if layout:
-            frame[:] = 0
+            frame[:rows] = 0
             ground = (64, 64, 64)
         else:
             offset = int(np.clip(round(2 * self.height - _horizon_row(view)), 0,
                                  2 * self.height))
-            np.copyto(frame, self._sky[offset:offset + self.height])
+            np.copyto(frame[:rows], self._sky[offset:offset + rows])
             ground = palette.ground
-        polygon = view.ground_polygon()
         if len(polygon) >= 3:
             cv2.fillPoly(frame, [cv_points(polygon)], ground, cv2.LINE_AA, SHIFT)
         if not layout:  # the pools' light falls on the grid's lines too
@@ -255,6 +256,21 @@ def _sky_strip(palette: Palette, width: int, height: int) -> np.ndarray:
     strip = np.repeat(rows[:, None, :], width, axis=1)
     strip.flags.writeable = False
     return strip
+
+
+def _sky_rows(ground: np.ndarray, width: int, height: int) -> int:
+    """How many rows from the top of a frame can show sky, for the ``ground`` polygon that
+    will be filled over it: below them the ground covers every pixel, its edges on the
+    frame's borders included, so nothing need be put there first. The rows the horizon
+    crosses and the one under them are counted (the ground's anti-aliased edge blends with
+    the sky)."""
+    if len(ground) < 3:
+        return height
+    low = ground[:, 1] >= height
+    if not ((ground[low, 0] <= 0).any() and (ground[low, 0] >= width).any()):
+        return height  # the ground does not hold the bottom of the frame (a rolled camera)
+    top = ground[~low, 1]
+    return height if not len(top) else int(min(height, max(0.0, float(top.max())) // 1 + 2))
 
 
 def _horizon_row(view: View) -> float:
