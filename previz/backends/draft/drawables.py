@@ -12,7 +12,16 @@ from itertools import chain
 import numpy as np
 
 from previz.backends.draft.figures import Colour, Figure, join_boxes
-from previz.backends.draft.geometry import NEAR, View, clip_near, cv_points, in_frame
+from previz.backends.draft.geometry import (
+    NEAR,
+    View,
+    clip_near,
+    cv_points,
+    in_frame,
+    least,
+    most,
+    total,
+)
 from previz.backends.draft.lighting import Lighting
 from previz.backends.draft.occlusion import OcclusionOrder, footprint
 
@@ -199,7 +208,7 @@ class _Faces:
             return []
         boxes = join_boxes([fig.boxes for fig in figures])
         corners, normals = boxes.faces()
-        centres = corners.mean(axis=1)
+        centres = total(corners) / 4
         colours = np.repeat(boxes.colours, 6, axis=0)
         lit = lighting.shade(colours, centres, normals, np.repeat(boxes.glow, 6))
         rounded = list(map(tuple, lit.astype(int).tolist()))
@@ -237,19 +246,19 @@ class _FaceTable:
         facing = np.einsum("ij,ij->i", self.normals, view.position - self.centres) > 0
         camera = view.to_camera(self.corners.reshape(-1, 3)).reshape(-1, 4, 3)
         depth = camera[:, :, 2]
-        whole = np.flatnonzero(facing & (depth.min(axis=1) >= NEAR))
+        nearest, farthest = least(depth), most(depth)
+        whole = np.flatnonzero(facing & (nearest >= NEAR))
         projected = camera[whole] @ view.K.T
         pixels = projected[:, :, :2] / projected[:, :, 2:3]
         framed = np.flatnonzero(in_frame(pixels, view))
         whole, points = whole[framed], cv_points(pixels[framed])
-        means = depth[whole].mean(axis=1) - self.leads[whole]
+        means = total(depth[whole]) / 4 - self.leads[whole]
         rows = whole.tolist()
         colours, edges, subjects = self.colours, self.edges, self.subjects
         seen = Seen(list(points), means.tolist(), [colours[row] for row in rows],
                     [edges[row] for row in rows], [subjects[row] for row in rows],
                     [False] * len(rows))
-        for row in np.flatnonzero(facing & (depth.max(axis=1) > NEAR)
-                                  & (depth.min(axis=1) < NEAR)).tolist():
+        for row in np.flatnonzero(facing & (farthest > NEAR) & (nearest < NEAR)).tolist():
             polygon = clip_near(camera[row])
             if len(polygon) >= 3:
                 seen.points.append(cv_points(view.to_pixels(polygon)))

@@ -7,7 +7,7 @@ from functools import lru_cache
 import cv2
 import numpy as np
 
-from previz.backends.draft.geometry import NEAR, SHIFT, View, cv_points
+from previz.backends.draft.geometry import NEAR, SHIFT, View, cv_points, least, most, total
 
 EXTENT = 120.0  # metres of grid around the camera
 # Square rings around the camera: inner and outer half-size, line spacing, contrast.
@@ -69,8 +69,8 @@ def _fades(view: View, segments: np.ndarray, rings: np.ndarray) -> np.ndarray:
     the screen distance from the point of it nearest the camera to the same point of the
     next line over (one spacing of its ring across it)."""
     start, along = segments[:, 0], segments[:, 1] - segments[:, 0]
-    length2 = np.maximum((along * along).sum(axis=1), 1e-12)
-    t = np.clip(((view.position - start) * along).sum(axis=1) / length2, 0.0, 1.0)
+    length2 = np.maximum(total(along * along), 1e-12)
+    t = np.clip(total((view.position - start) * along) / length2, 0.0, 1.0)
     nearest = start + t[:, None] * along
     spacing = np.array([band[2] for band in BANDS])[rings]
     across = np.stack([along[:, 2], np.zeros(len(along)), -along[:, 0]], axis=1)
@@ -78,8 +78,8 @@ def _fades(view: View, segments: np.ndarray, rings: np.ndarray) -> np.ndarray:
     here, there = view.to_camera(nearest), view.to_camera(nearest + across)
     seen = (here[:, 2] > NEAR) & (there[:, 2] > NEAR)
     apart = np.full(len(segments), np.inf)
-    apart[seen] = np.linalg.norm(view.to_pixels(here[seen]) - view.to_pixels(there[seen]),
-                                 axis=1)
+    step = view.to_pixels(here[seen]) - view.to_pixels(there[seen])
+    apart[seen] = np.sqrt(step[:, 0] * step[:, 0] + step[:, 1] * step[:, 1])
     share = np.clip((apart - CROWDED[0]) / (CROWDED[1] - CROWDED[0]), 0.0, 1.0)
     return np.ceil(share * FADES).astype(int)
 
@@ -144,9 +144,9 @@ def _clip_to_frame(pixels: np.ndarray, width: int,
                   p0[:, 1] + MARGIN, height + MARGIN - p0[:, 1]], axis=1)
     parallel = p == 0
     ratio = np.divide(q, p, out=np.zeros_like(q), where=~parallel)
-    low = np.where(p < 0, ratio, 0.0).max(axis=1, initial=0.0)
-    high = np.where(p > 0, ratio, 1.0).min(axis=1, initial=1.0)
-    keep = np.flatnonzero((low <= high) & ~(parallel & (q < 0)).any(axis=1))
+    low = np.maximum(most(np.where(p < 0, ratio, 0.0)), 0.0)
+    high = np.minimum(least(np.where(p > 0, ratio, 1.0)), 1.0)
+    keep = np.flatnonzero((low <= high) & ~most(parallel & (q < 0)))
     start = p0[keep] + low[keep, None] * delta[keep]
     end = p0[keep] + high[keep, None] * delta[keep]
     return keep, np.stack([start, end], axis=1)

@@ -21,7 +21,16 @@ from itertools import groupby
 import cv2
 import numpy as np
 
-from previz.backends.draft.geometry import NEAR, SHIFT, View, clip_near, cv_points, in_frame
+from previz.backends.draft.geometry import (
+    NEAR,
+    SHIFT,
+    View,
+    clip_near,
+    cv_points,
+    in_frame,
+    least,
+    total,
+)
 from previz.backends.draft.pieces import Colour, colour_of
 from previz.core.subjects import Subject
 
@@ -47,11 +56,11 @@ class Practical:
     def irradiance(self, points: np.ndarray, normals: np.ndarray | None) -> np.ndarray:
         """How much light (N,) reaches ``points`` (N, 3), facing ``normals`` (or the lamp)."""
         offset = self.position - points
-        distance2 = np.maximum((offset * offset).sum(axis=1), 1e-6)
+        distance2 = np.maximum(total(offset * offset), 1e-6)
         height2 = max(self.position[1], 0.5) ** 2
         if normals is None:
             return np.minimum(self.intensity * height2 / distance2, 1.6)
-        cosine = np.clip((normals * offset).sum(axis=1) / np.sqrt(distance2), 0, 1)
+        cosine = np.clip(total(normals * offset) / np.sqrt(distance2), 0, 1)
         return np.minimum(self.intensity * height2 * cosine / distance2, 1.6)
 
 
@@ -106,7 +115,7 @@ class Lighting:
             return
         camera = view.to_camera(rings.reshape(-1, 3)).reshape(rings.shape)
         depth = camera[:, :, 2]
-        whole = depth.min(axis=1) >= NEAR
+        whole = least(depth) >= NEAR
         projected = camera[whole] @ view.K.T
         pixels = np.zeros((len(rings), RING_POINTS, 2))
         pixels[whole] = projected[:, :, :2] / projected[:, :, 2:3]

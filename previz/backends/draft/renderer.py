@@ -201,7 +201,7 @@ class DraftRenderer:
         owners = np.zeros((height // OWNERS + 1, width // OWNERS + 1), np.int32)
         count = len(self.figures)
         _fill_owners(owners, seen, count)
-        counts = np.bincount(owners.ravel(), minlength=2 * count + 1)
+        counts = np.bincount(owners[owners != 0], minlength=2 * count + 1)  # most are sky
         return {fig.index: int(counts[fig.index + 1 + count * bool(fig.heads)])
                 for fig in self.figures}
 
