@@ -28,6 +28,7 @@ from previz.engine.backend import (
 from previz.media import dissolve_along_flow
 
 THUMBNAIL = 96
+AHEAD = 24  # frames whose people the renderer builds at once (``DraftRenderer.prepare``)
 
 
 class DraftBackend:
@@ -65,9 +66,12 @@ class DraftBackend:
         renderer = DraftRenderer(scene_for(request, views[before]), request.width,
                                  request.height)
         end = float((request.frame_count - 1 - before - after) / request.fps)  # the last's time
+        times = [float((index - before) / request.fps) for index in range(len(views))]
         for index, view in enumerate(views):
             cancel.check()
-            yield renderer.render(view, float((index - before) / request.fps), end)
+            if index % AHEAD == 0:
+                renderer.prepare(times[index:index + AHEAD])
+            yield renderer.render(view, times[index], end)
             progress(index + 1, request.frame_count)
 
 

@@ -72,22 +72,32 @@ class FaceCache:
     def __init__(self) -> None:
         self.figures: dict[int, tuple[Figure, _Faces, list[Colour], list[Colour]]] = {}
         self.still: tuple[list[_Faces], _FaceTable] | None = None
+        self.ahead: dict[int, tuple[Figure, _Faces, list[Colour], list[Colour]]] = {}
 
     def lit(self, figures: Sequence[Figure],
             lighting: Lighting) -> list[tuple[Figure, _Faces, list[Colour], list[Colour]]]:
         """Each figure's lit faces, ball colours and ball edge colours, found again only for
-        new figures (all of them at once: the people who moved since the last frame)."""
-        fresh = [fig for fig in figures if (known := self.figures.get(fig.index)) is None
-                 or known[0] is not fig]
-        balls = [ball for fig in fresh for ball in fig.balls]
-        lit = lighting.balls([ball.colour for ball in balls],
-                             np.array([ball.centre for ball in balls]).reshape(-1, 3))
-        edges = iter(_edges(np.array(lit, float).reshape(-1, 3)))
-        colours = iter(lit)
-        for fig, faces in zip(fresh, _Faces.of_many(fresh, lighting), strict=True):
-            self.figures[fig.index] = (fig, faces, [next(colours) for _ in fig.balls],
-                                       [next(edges) for _ in fig.balls])
+        new figures (all of them at once: the people who moved since the last frame) that
+        were not lit ahead (``light_ahead``)."""
+        fresh = []
+        for fig in figures:
+            known = self.figures.get(fig.index)
+            if known is None or known[0] is not fig:
+                ready = self.ahead.pop(id(fig), None)
+                if ready is not None and ready[0] is fig:
+                    self.figures[fig.index] = ready
+                else:
+                    fresh.append(fig)
+        for fig, entry in zip(fresh, _light(fresh, lighting), strict=True):
+            self.figures[fig.index] = entry
         return [self.figures[fig.index] for fig in figures]
+
+    def light_ahead(self, figures: Sequence[Figure], lighting: Lighting) -> None:
+        """Light ``figures`` now, all at once (the people of a render's next frames), for
+        ``lit`` to take as their frames come; what an earlier call lit and no frame took is
+        let go."""
+        self.ahead = {id(fig): entry for fig, entry
+                      in zip(figures, _light(figures, lighting), strict=True)}
 
     def table(self, still: list[_Faces], moving: list[_Faces]) -> _FaceTable:
         """One table of every face: the still ones' joined once, the moving ones' each time."""
@@ -96,6 +106,20 @@ class FaceCache:
                 a is not b for a, b in zip(kept[0], still, strict=True)):
             kept = self.still = (still, _FaceTable(still))
         return _FaceTable([kept[1], *moving]) if moving else kept[1]
+
+
+def _light(figures: Sequence[Figure],
+           lighting: Lighting) -> list[tuple[Figure, _Faces, list[Colour], list[Colour]]]:
+    """Each figure with its lit faces, ball colours and ball edge colours, found in one pass."""
+    if not figures:
+        return []
+    balls = [ball for fig in figures for ball in fig.balls]
+    lit = lighting.balls([ball.colour for ball in balls],
+                         np.array([ball.centre for ball in balls]).reshape(-1, 3))
+    edges = iter(_edges(np.array(lit, float).reshape(-1, 3)))
+    colours = iter(lit)
+    return [(fig, faces, [next(colours) for _ in fig.balls], [next(edges) for _ in fig.balls])
+            for fig, faces in zip(figures, _Faces.of_many(figures, lighting), strict=True)]
 
 
 class Solids:

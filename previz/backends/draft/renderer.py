@@ -66,6 +66,7 @@ class DraftRenderer:
         self._faces = FaceCache()
         self._footprints: dict[int, tuple[Figure, Footprint]] = {}
         self._subjects: tuple[Subject, ...] = ()
+        self._ahead: dict[float, tuple[tuple[Subject, ...], dict[int, Figure]]] = {}
         self._set_subjects(tuple(scene.subjects))
         self.text_size = max(int(height * 0.028), 10)
         self._name_figures()
@@ -96,7 +97,11 @@ class DraftRenderer:
         """The frame at ``time`` seconds seen by ``view``, in a shot whose last frame is at
         ``end`` seconds: HxWx3 uint8 RGB."""
         if self.scene.track is not None:
-            self._set_subjects(tuple(self.scene.track(time)))
+            ahead = self._ahead.pop(time, None)
+            if ahead is not None:
+                self._set_subjects(*ahead)
+            else:
+                self._set_subjects(tuple(self.scene.track(time)))
         if self.scene.mode == "depth":
             return encode_depth(self.depth(view))
         if self.scene.mode == "pose":
@@ -116,14 +121,37 @@ class DraftRenderer:
             self._overlays(frame, view, time, end, shown)
         return frame
 
-    def _set_subjects(self, subjects: tuple[Subject, ...]) -> None:
-        """Rebuild what changed: people who moved; set pieces are built once."""
+    def prepare(self, times: Sequence[float]) -> None:
+        """Build and light the people of the frames at ``times`` (a render's next frames) all
+        at once, for ``render`` to take as those frames come: numpy's cost per call is then
+        paid once for them all, not once a frame. The frames are the same either way; what
+        an earlier call made and no frame took is let go."""
+        if self.scene.track is None:
+            return
+        tracked = [(time, tuple(self.scene.track(time))) for time in times]
+        people = [(subject, i) for _, subjects in tracked for i, subject in enumerate(subjects)
+                  if subject.kind == "person"]
+        built = iter(figures(people))
+        made = [(time, subjects, {i: next(built) for i, subject in enumerate(subjects)
+                                  if subject.kind == "person"})
+                for time, subjects in tracked]
+        self._ahead = {time: (subjects, mine) for time, subjects, mine in made}
+        self._faces.light_ahead([fig for _, _, mine in made for fig in mine.values()],
+                                self.lighting)
+
+    def _set_subjects(self, subjects: tuple[Subject, ...],
+                      made: Mapping[int, Figure] | None = None) -> None:
+        """Rebuild what changed: people who moved (taken from ``made`` where it has them);
+        set pieces are built once."""
         if subjects == self._subjects:
             return
         kept = dict(enumerate(getattr(self, "figures", ())))
         fresh = [(subject, i) for i, subject in enumerate(subjects)
                  if not (i in kept and i < len(self._subjects) and self._subjects[i] == subject)]
-        kept.update((i, built) for (_, i), built in zip(fresh, figures(fresh), strict=True))
+        ready = made or {}
+        missing = [(subject, i) for subject, i in fresh if i not in ready]
+        kept.update((i, built) for (_, i), built in zip(missing, figures(missing), strict=True))
+        kept.update((i, ready[i]) for _, i in fresh if i in ready)
         self.figures = [kept[i] for i in range(len(subjects))]
         still = {i for i, subject in enumerate(subjects) if subject.kind != "person"}
         order = OcclusionOrder([self._footprint(fig) for fig in self.figures], self._splits,

@@ -11,10 +11,11 @@ import cv2
 import numpy as np
 import pytest
 
-from previz.backends.draft.backend import DraftBackend
+from previz.backends.draft.backend import DraftBackend, scene_for
 from previz.backends.draft.geometry import View
 from previz.backends.draft.lighting import Lighting, Practical
 from previz.backends.draft.pose import COLOURS
+from previz.backends.draft.renderer import DraftRenderer
 from previz.backends.draft.skeleton import INDEX, skeleton
 from previz.core.blocking import heading_of, parse_blocking
 from previz.core.camera import ShotCamera, camera_path
@@ -264,3 +265,26 @@ def test_a_lamps_light_falls_on_the_grid_and_on_another_lamps_pool() -> None:
     both = pools(0.0, 2.0, painted=False)
     for column in (340, 420, 520):  # where the second lamp's pool lies on the first's
         assert (both[240, column] > pools(2.0, painted=False)[240, column]).all()
+
+
+@pytest.mark.parametrize("mode", ["preview", "depth", "pose"])
+def test_people_built_ahead_draw_the_frames_built_one_at_a_time(mode: str) -> None:
+    # A render builds and lights the people of its next frames at once
+    # (``DraftRenderer.prepare``); the frames must be those of a renderer that builds each
+    # frame's people as it comes (the live view's), a walk and a lamp at night included.
+    scene = _scene([{"character": ANN.id, "time": 0.0, "x": -3.0, "z": 0.5},
+                    {"character": ANN.id, "time": 0.0, "x": 3.0, "z": 0.5, "speed": 1.4},
+                    {"character": BEN.id, "time": 0.0, "x": 2.0, "z": 3.0},
+                    {"character": BEN.id, "time": 0.0, "x": -2.0, "z": 1.0, "speed": 1.0}],
+                   pieces=(SetPiece.of_kind("lamp_post", x=1.0, z=2.5),
+                           SetPiece.of_kind("bench", x=-1.5, z=3.0)), time_of_day="night")
+    frames, views = _render(scene, "Ann", 0.2, 30, mode, width=320, height=180)
+    subjects = scene.subjects_at(0.2, "Ann")
+    framed = next(subject for subject in subjects if subject.main)
+    path = camera_path(ShotCamera(framed, "wide", "eye", 24.0, "super35", 320, 180), (), 30)
+    request = RenderRequest(prompt="", width=320, height=180, frame_count=30,
+                            fps=Fraction(24), seed=0, camera=path, subjects=subjects,
+                            mode=mode, scene=scene, scene_time=0.2)
+    renderer = DraftRenderer(scene_for(request, views[0]), 320, 180)
+    for index, (frame, view) in enumerate(zip(frames, views, strict=True)):
+        assert np.array_equal(renderer.render(view, index / 24, 29 / 24), frame), index
