@@ -7,7 +7,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from itertools import chain
 
 import numpy as np
 
@@ -39,8 +38,8 @@ class Seen:
 
     points: list[np.ndarray]
     depths: list[float]
-    colours: list[Colour]
-    edges: list[Colour]
+    colours: list[Sequence[int]]  # RGB, as OpenCV takes them
+    edges: list[Sequence[int]]
     subjects: list[int]
     heads: list[bool]
 
@@ -220,9 +219,9 @@ class _Faces:
     corners: np.ndarray
     normals: np.ndarray
     centres: np.ndarray
-    subjects: list[int]
-    colours: list[Colour]
-    edges: list[Colour]
+    subjects: np.ndarray
+    colours: np.ndarray  # (F, 3) whole grey levels; a frame takes lists of those it shows
+    edges: np.ndarray
     leads: np.ndarray
 
     @classmethod
@@ -235,15 +234,15 @@ class _Faces:
         centres = total(corners) / 4
         colours = np.repeat(boxes.colours, 6, axis=0)
         lit = lighting.shade(colours, centres, normals, np.repeat(boxes.glow, 6))
-        rounded = list(map(tuple, lit.astype(int).tolist()))
-        edges = _edges(lit)
+        rounded = lit.astype(int)
+        edges = (lit * EDGE).astype(int)
         leads = np.repeat(boxes.lead, 6)
         found, start = [], 0
         for fig in figures:
             end = start + 6 * len(fig.boxes.centres)
             part = slice(start, end)
             found.append(cls(corners[part], normals[part], centres[part],
-                             [fig.index] * (end - start), rounded[part], edges[part],
+                             np.full(end - start, fig.index), rounded[part], edges[part],
                              leads[part]))
             start = end
         return found
@@ -257,9 +256,9 @@ class _FaceTable:
         self.corners = np.concatenate([t.corners for t in tables] or [np.zeros((0, 4, 3))])
         self.normals = np.concatenate([t.normals for t in tables] or [np.zeros((0, 3))])
         self.centres = np.concatenate([t.centres for t in tables] or [np.zeros((0, 3))])
-        self.subjects = list(chain.from_iterable(t.subjects for t in tables))
-        self.colours = list(chain.from_iterable(t.colours for t in tables))
-        self.edges = list(chain.from_iterable(t.edges for t in tables))
+        self.subjects = np.concatenate([t.subjects for t in tables] or [np.zeros(0, int)])
+        self.colours = np.concatenate([t.colours for t in tables] or [np.zeros((0, 3), int)])
+        self.edges = np.concatenate([t.edges for t in tables] or [np.zeros((0, 3), int)])
         self.leads = np.concatenate([t.leads for t in tables] or [np.zeros(0)])
 
     def visible(self, view: View) -> Seen:
@@ -277,19 +276,17 @@ class _FaceTable:
         framed = np.flatnonzero(in_frame(pixels, view))
         whole, points = whole[framed], cv_points(pixels[framed])
         means = total(depth[whole]) / 4 - self.leads[whole]
-        rows = whole.tolist()
-        colours, edges, subjects = self.colours, self.edges, self.subjects
-        seen = Seen(list(points), means.tolist(), [colours[row] for row in rows],
-                    [edges[row] for row in rows], [subjects[row] for row in rows],
-                    [False] * len(rows))
+        seen = Seen(list(points), means.tolist(), self.colours[whole].tolist(),
+                    self.edges[whole].tolist(), self.subjects[whole].tolist(),
+                    [False] * len(whole))
         for row in np.flatnonzero(facing & (farthest > NEAR) & (nearest < NEAR)).tolist():
             polygon = clip_near(camera[row])
             if len(polygon) >= 3:
                 seen.points.append(cv_points(view.to_pixels(polygon)))
                 seen.depths.append(float(polygon[:, 2].mean()))
-                seen.colours.append(colours[row])
-                seen.edges.append(edges[row])
-                seen.subjects.append(subjects[row])
+                seen.colours.append(self.colours[row].tolist())
+                seen.edges.append(self.edges[row].tolist())
+                seen.subjects.append(int(self.subjects[row]))
                 seen.heads.append(False)
         return seen
 
