@@ -183,8 +183,7 @@ class Solids:
         front = np.flatnonzero(centres[:, 2] > self._radii + NEAR)
         outlines = sphere_outlines(centres[front], self._radii[front], view.K)
         heads = [row for row, index in enumerate(front.tolist()) if self._balls[index][0].head]
-        boxes = np.concatenate([outlines[heads].min(axis=1), outlines[heads].max(axis=1)],
-                               axis=1)
+        boxes = np.concatenate([least(outlines[heads]), most(outlines[heads])], axis=1)
         self._heads = (view, {self._balls[front[row]][0].subject: box
                               for row, box in zip(heads, boxes, strict=True)})
         return centres, front, outlines
