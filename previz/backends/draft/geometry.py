@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import reduce
+from functools import cached_property, reduce
 
 import numpy as np
 
@@ -21,15 +21,18 @@ class View:
     width: int
     height: int
 
-    @property
+    @cached_property
     def rotation(self) -> np.ndarray:
         """World-to-camera rotation."""
         return self.world_to_camera[:3, :3]
 
-    @property
+    @cached_property
     def position(self) -> np.ndarray:
-        """The camera's centre in world coordinates."""
-        return -self.rotation.T @ self.world_to_camera[:3, 3]
+        """The camera's centre in world coordinates (found once, read-only: a frame asks
+        often)."""
+        centre = -self.rotation.T @ self.world_to_camera[:3, 3]
+        centre.flags.writeable = False
+        return centre
 
     def to_camera(self, points: np.ndarray) -> np.ndarray:
         """World points (M, 3) in camera coordinates (x right, y down, z forward)."""
