@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from operator import itemgetter
 
 import numpy as np
 
@@ -55,7 +56,10 @@ class Seen:
 
     def picked(self, rows: Sequence[int]) -> Seen:
         """These rows, in this order."""
-        return Seen(*([column[row] for row in rows] for column in self._columns()))
+        if len(rows) < 2:  # itemgetter of one row gives the row, not a tuple of it
+            return Seen(*([column[row] for row in rows] for column in self._columns()))
+        pick = itemgetter(*rows)
+        return Seen(*(list(pick(column)) for column in self._columns()))
 
     def joined(self, other: Seen) -> Seen:
         """These, then ``other``'s."""
@@ -142,6 +146,10 @@ class Solids:
         self._order = order or OcclusionOrder([footprint(fig.corners()) for fig in figures])
         self._centres = np.array([ball.centre for ball, _ in self._balls]).reshape(-1, 3)
         self._radii = np.array([ball.radius for ball, _ in self._balls])
+        # Hair: the way its face looks (zero for other balls), and which balls are hair.
+        self._looks = np.array([np.zeros(3) if ball.face is None else ball.face
+                                for ball, _ in self._balls]).reshape(-1, 3)
+        self._hair = np.array([ball.face is not None for ball, _ in self._balls], bool)
         self._heads: tuple[View, dict[int, np.ndarray]] | None = None
 
     def seen_by(self, view: View) -> Seen:
@@ -194,16 +202,17 @@ class Solids:
         centres, front, outlines = self._outlines(view)
         framed = np.flatnonzero(in_frame(outlines, view))
         front, outlines = front[framed], cv_points(outlines[framed])
+        radii = self._radii[front]
+        depths = centres[front, 2] - radii * 0.5
+        # Hair sorts behind its face, unless the camera is behind the face.
+        toward = view.position - self._centres[front]
+        behind = total(self._looks[front] * toward) < -0.3 * np.sqrt(total(toward * toward))
+        depths += np.where(self._hair[front], np.where(behind, -radii, radii), 0.0)
         seen = Seen.nothing()
         seen.points.extend(outlines)
+        seen.depths.extend(depths.tolist())
         for index in front.tolist():
             ball, colour = self._balls[index]
-            depth = float(centres[index, 2] - ball.radius * 0.5)
-            if ball.face is not None:  # hair: behind the face unless the camera is behind it
-                toward = view.position - ball.centre
-                behind = float(ball.face @ toward) < -0.3 * float(np.linalg.norm(toward))
-                depth += -ball.radius if behind else ball.radius
-            seen.depths.append(depth)
             seen.colours.append(colour)
             seen.edges.append(self._edges[index])
             seen.subjects.append(ball.subject)

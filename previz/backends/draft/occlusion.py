@@ -9,7 +9,7 @@ are ordered that way; faces within one subject still sort by depth.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 
 import cv2
@@ -41,22 +41,24 @@ class OcclusionOrder:
                  cache: dict[tuple[int, int], tuple | None] | None = None,
                  still: Collection[int] = ()) -> None:
         """``cache`` keeps the planes between pairs of subjects that are both ``still`` (set
-        pieces), so a frame in which only people moved finds only their planes again."""
-        pairs = [(i, j) for i in range(len(footprints)) for j in range(i + 1, len(footprints))]
-        kept = {}
-        if cache is not None:
-            kept = {pair: cache[pair] for pair in pairs
-                    if pair[0] in still and pair[1] in still and pair in cache}
-        found = _splits(footprints, [pair for pair in pairs if pair not in kept])
-        if cache is not None:
-            cache.update((pair, split) for pair, split in found.items()
-                         if pair[0] in still and pair[1] in still)
-        splits = [split for pair in pairs
-                  if (split := kept[pair] if pair in kept else found[pair]) is not None]
-        self._axes = np.array([split[0] for split in splits], float).reshape(-1, 2)
-        self._middles = np.array([split[1] for split in splits], float)
-        self._lows = [split[2] for split in splits]
-        self._highs = [split[3] for split in splits]
+        pieces), so a frame in which only people moved finds only their planes again (the
+        order of the planes decides nothing)."""
+        count, still = len(footprints), frozenset(still)
+        key = ("still", count, still)  # the still pairs' planes, as arrays
+        known = cache.get(key) if cache is not None else None
+        if known is None:
+            pairs = [(i, j) for i in range(count) for j in range(i + 1, count)]
+            steady = [pair for pair in pairs if pair[0] in still and pair[1] in still]
+            known = (_planes(_splits(footprints, steady).values()),
+                     [pair for pair in pairs if not (pair[0] in still and pair[1] in still)])
+            if cache is not None:
+                cache[key] = known
+        steady_planes, moving = known
+        axes, middles, lows, highs = _planes(_splits(footprints, moving).values())
+        self._axes = np.concatenate([steady_planes[0], axes])
+        self._middles = np.concatenate([steady_planes[1], middles])
+        self._lows = steady_planes[2] + lows
+        self._highs = steady_planes[3] + highs
 
     def back_to_front(self, shown: Sequence[int], camera: np.ndarray,
                       depths: Sequence[float]) -> list[int]:
@@ -80,6 +82,16 @@ class OcclusionOrder:
             order.append(pick)
             left.remove(pick)
         return order
+
+
+def _planes(splits: Iterable[tuple | None]) -> tuple[np.ndarray, np.ndarray, list[int],
+                                                      list[int]]:
+    """The planes that split pairs (``_splits``' values) as axes (S, 2), middles (S,) and
+    the subjects on their low and high sides."""
+    found = [split for split in splits if split is not None]
+    return (np.array([split[0] for split in found], float).reshape(-1, 2),
+            np.array([split[1] for split in found], float),
+            [split[2] for split in found], [split[3] for split in found])
 
 
 def _splits(footprints: Sequence[Footprint],
