@@ -46,6 +46,7 @@ class Seen:
 
     @classmethod
     def nothing(cls) -> Seen:
+        """Nothing seen, yet: lists to append to."""
         return cls([], [], [], [], [], [])
 
     def __len__(self) -> int:

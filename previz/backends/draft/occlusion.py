@@ -38,7 +38,7 @@ class OcclusionOrder:
     side where ``axis·p`` is smaller and ``high`` on the other."""
 
     def __init__(self, footprints: Sequence[Footprint],
-                 cache: dict[tuple[int, int], tuple | None] | None = None,
+                 cache: dict | None = None,
                  still: Collection[int] = ()) -> None:
         """``cache`` keeps the planes between pairs of subjects that are both ``still`` (set
         pieces), so a frame in which only people moved finds only their planes again (the

@@ -82,6 +82,8 @@ class DraftRenderer:
         subjects = tuple(scene.subjects)
         if _still(subjects) != _still(self._subjects):
             self._splits.clear()  # the planes between set pieces hold for pieces that stayed
+        self._ahead.clear()  # people prepared for the old scene's frames
+        self._faces.ahead.clear()
         self.scene = scene
         self._set_subjects(subjects)
         self._name_figures()

@@ -288,3 +288,29 @@ def test_people_built_ahead_draw_the_frames_built_one_at_a_time(mode: str) -> No
     renderer = DraftRenderer(scene_for(request, views[0]), 320, 180)
     for index, (frame, view) in enumerate(zip(frames, views, strict=True)):
         assert np.array_equal(renderer.render(view, index / 24, 29 / 24), frame), index
+
+
+def test_a_recast_renderer_lets_go_of_the_people_it_prepared() -> None:
+    # Someone drags a walker's mark in the live view after a render prepared the old
+    # walk's frames: the next frame shows the new walk, as a renderer made for it does.
+    before = _walk(1.4)
+    after = _scene([{"character": ANN.id, "time": 0.0, "x": -2.0, "z": 3.0},
+                    {"character": ANN.id, "time": 0.0, "x": 4.0, "z": 3.0, "speed": 1.0},
+                    {"character": BEN.id, "time": 0.0, "x": 0.0, "z": 4.0}])
+    _, views = _render(before, "Ann", 0.0, 2, "preview", width=320, height=180)
+
+    def renderer_for(scene: SceneValue) -> DraftRenderer:
+        subjects = scene.subjects_at(0.0, "Ann")
+        request = RenderRequest(prompt="", width=320, height=180, frame_count=2,
+                                fps=Fraction(24), seed=0, subjects=subjects, mode="preview",
+                                scene=scene, scene_time=0.0,
+                                camera=camera_path(ShotCamera(subjects[0], "wide", "eye", 24.0,
+                                                              "super35", 320, 180), (), 2))
+        return DraftRenderer(scene_for(request, views[0]), 320, 180)
+
+    kept = renderer_for(before)
+    kept.prepare([0.0, 1 / 24])
+    fresh = renderer_for(after)
+    kept.recast(fresh.scene)
+    assert np.array_equal(kept.render(views[1], 1 / 24, 1 / 24),
+                          fresh.render(views[1], 1 / 24, 1 / 24))
