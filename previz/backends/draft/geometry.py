@@ -49,9 +49,14 @@ class View:
 
     def horizon(self) -> np.ndarray:
         """The ground plane's vanishing line ``l``: image points ``p`` with ``l·p < 0`` see the
-        ground (their rays point down)."""
-        up_in_camera = self.rotation @ np.array([0.0, 1.0, 0.0])
-        return np.linalg.inv(self.K).T @ up_in_camera
+        ground (their rays point down). Found once (read-only: a frame asks twice)."""
+        line = self.__dict__.get("_horizon")
+        if line is None:
+            up_in_camera = self.rotation @ np.array([0.0, 1.0, 0.0])
+            line = np.linalg.inv(self.K).T @ up_in_camera
+            line.flags.writeable = False
+            object.__setattr__(self, "_horizon", line)
+        return line
 
     def ground_polygon(self) -> np.ndarray:
         """The part of the frame that shows the ground, as a polygon (may be empty)."""

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, replace
+from functools import lru_cache
 
 from previz.core.blocking import WALK_SPEED
 from previz.core.subjects import Subject
@@ -138,17 +139,28 @@ def proportions_of(subject: Subject) -> FigureProportions:
     standing adult's, of their own height: their top is the top."""
     if subject.kind != "person":
         return PERSON
-    base = CHILD if subject.figure == "child" else PERSON
-    girth = BUILDS.get(subject.build, 1.0)
+    walks = walking(subject)  # a walk's figure depends on its speed and height as well
+    return _proportions(subject.figure, subject.build, subject.pose,
+                        subject.speed if walks else 0.0, subject.height if walks else 0.0)
+
+
+@lru_cache(maxsize=256)
+def _proportions(figure: str, build: str, pose: str, speed: float,
+                 height: float) -> FigureProportions:
+    """``proportions_of`` a person, found once for each figure, build and pose (and, for a
+    walk, speed and height; both 0 for anyone not walking): every frame of a walk asks
+    again."""
+    base = CHILD if figure == "child" else PERSON
+    girth = BUILDS.get(build, 1.0)
     if girth != 1.0:
         base = replace(base, shoulder_width=base.shoulder_width * girth,
                        half_width=base.half_width * girth,
                        chest_forward=base.chest_forward * girth,
                        hip_width=base.hip_width * girth, girth=girth)
-    if subject.pose in SEATED_POSES:
+    if pose in SEATED_POSES:
         drop = base.hips - base.knees  # the hips come down onto a seat at knee height
-    elif walking(subject):
-        drop = walk_drop(base, subject)
+    elif speed > 0:
+        drop = walk_drop(base, Subject("", pose=pose, speed=speed, height=height))
     else:
         return base
     return replace(base, eyes=base.eyes - drop, shoulders=base.shoulders - drop,
