@@ -18,6 +18,7 @@ from previz.backends.draft.geometry import (
     clip_near,
     cv_points,
     in_frame,
+    inverse_of,
     least,
     most,
     total,
@@ -244,7 +245,7 @@ class _Faces:
         colours = np.repeat(boxes.colours, 6, axis=0)
         lit = lighting.shade(colours, centres, normals, np.repeat(boxes.glow, 6))
         rounded = lit.astype(int)
-        edges = (lit * EDGE).astype(int)
+        edges = _edge_levels(lit)
         leads = np.repeat(boxes.lead, 6)
         found, start = [], 0
         for fig in figures:
@@ -306,7 +307,7 @@ def sphere_outlines(centres: np.ndarray, radii: np.ndarray, k: np.ndarray,
     wholly in front of the lens, ``radii`` (B,)) under the pinhole ``k``, (B, count, 2): the
     conic d·(c cᵀ - (|c|² - r²) I)·d = 0 of the rays d that graze it, taken to pixels through
     K⁻¹, an ellipse whose 2x2 algebra is written out for all balls at once."""
-    inverse = _inverse(k)
+    inverse = inverse_of(k)
     cones = centres[:, :, None] * centres[:, None, :]
     cones -= ((centres * centres).sum(axis=1) - radii**2)[:, None, None] * np.eye(3)
     conics = -(inverse.T @ cones @ inverse)  # positive definite inside the outline
@@ -327,20 +328,6 @@ def sphere_outlines(centres: np.ndarray, radii: np.ndarray, k: np.ndarray,
             + across * np.stack([-sin, cos], axis=1)[:, None, :])
 
 
-_INVERSES: dict[bytes, np.ndarray] = {}
-
-
-def _inverse(k: np.ndarray) -> np.ndarray:
-    """K⁻¹, kept for the last few pinholes (every ball of a frame shares one)."""
-    key = k.tobytes()
-    found = _INVERSES.get(key)
-    if found is None:
-        if len(_INVERSES) > 8:
-            _INVERSES.clear()
-        found = _INVERSES[key] = np.linalg.inv(k)
-    return found
-
-
 @lru_cache(maxsize=4)
 def _circle(count: int) -> np.ndarray:
     """``count`` points around the unit circle (count, 2)."""
@@ -348,6 +335,12 @@ def _circle(count: int) -> np.ndarray:
     return np.stack([np.cos(angles), np.sin(angles)], axis=1)
 
 
+def _edge_levels(lit: np.ndarray) -> np.ndarray:
+    """The outline colours (N, 3 whole levels) of faces or balls lit ``lit``: ``EDGE`` as
+    bright."""
+    return (lit * EDGE).astype(int)
+
+
 def _edges(lit: np.ndarray) -> list[Colour]:
-    """The outline colours of faces or balls lit ``lit`` (N, 3): ``EDGE`` as bright."""
-    return list(map(tuple, (lit * EDGE).astype(int).tolist()))
+    """``_edge_levels`` as colour tuples (the balls')."""
+    return list(map(tuple, _edge_levels(lit).tolist()))

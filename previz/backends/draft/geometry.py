@@ -21,7 +21,7 @@ class View:
     width: int
     height: int
 
-    @cached_property
+    @property
     def rotation(self) -> np.ndarray:
         """World-to-camera rotation."""
         return self.world_to_camera[:3, :3]
@@ -49,20 +49,30 @@ class View:
 
     def horizon(self) -> np.ndarray:
         """The ground plane's vanishing line ``l``: image points ``p`` with ``l·p < 0`` see the
-        ground (their rays point down). Found once (read-only: a frame asks twice)."""
-        line = self.__dict__.get("_horizon")
-        if line is None:
-            up_in_camera = self.rotation @ np.array([0.0, 1.0, 0.0])
-            line = np.linalg.inv(self.K).T @ up_in_camera
-            line.flags.writeable = False
-            object.__setattr__(self, "_horizon", line)
-        return line
+        ground (their rays point down)."""
+        return inverse_of(self.K).T @ self.rotation[:, 1]
 
     def ground_polygon(self) -> np.ndarray:
         """The part of the frame that shows the ground, as a polygon (may be empty)."""
         w, h = self.width, self.height
         frame = np.array([[0, 0], [w, 0], [w, h], [0, h]], float)
         return clip_polygon_2d(frame, self.horizon())
+
+
+_INVERSES: dict[bytes, np.ndarray] = {}
+
+
+def inverse_of(k: np.ndarray) -> np.ndarray:
+    """K⁻¹, kept for the last few pinholes (a frame's horizon, ground and balls share one;
+    read-only)."""
+    key = k.tobytes()
+    found = _INVERSES.get(key)
+    if found is None:
+        if len(_INVERSES) > 8:
+            _INVERSES.clear()
+        found = _INVERSES[key] = np.linalg.inv(k)
+        found.flags.writeable = False
+    return found
 
 
 def in_frame(polygons: np.ndarray, view: View, margin: float = 2.0) -> np.ndarray:

@@ -7,7 +7,16 @@ from functools import lru_cache
 import cv2
 import numpy as np
 
-from previz.backends.draft.geometry import NEAR, SHIFT, View, cv_points, least, most, total
+from previz.backends.draft.geometry import (
+    NEAR,
+    SHIFT,
+    View,
+    cv_points,
+    inverse_of,
+    least,
+    most,
+    total,
+)
 
 EXTENT = 120.0  # metres of grid around the camera
 # Square rings around the camera: inner and outer half-size, line spacing, contrast.
@@ -159,7 +168,7 @@ def ground_depth(view: View, far: float) -> np.ndarray:
     The ray through pixel (u, v) is K⁻¹(u, v, 1), with depth 1; how fast it climbs in the
     world is linear in u and v, and it meets the ground at the camera's height over that.
     """
-    a, b, c = np.linalg.inv(view.K).T @ view.rotation[:, 1]
+    a, b, c = inverse_of(view.K).T @ view.rotation[:, 1]
     across = ((np.arange(view.width) + 0.5) * a).astype(np.float32)
     down = ((np.arange(view.height) + 0.5) * b + c).astype(np.float32)
     climb = down[:, None] + across[None, :]
