@@ -139,17 +139,14 @@ def proportions_of(subject: Subject) -> FigureProportions:
     standing adult's, of their own height: their top is the top."""
     if subject.kind != "person":
         return PERSON
-    walks = walking(subject)  # a walk's figure depends on its speed and height as well
-    return _proportions(subject.figure, subject.build, subject.pose,
-                        subject.speed if walks else 0.0, subject.height if walks else 0.0)
+    step = step_length(subject) / subject.height if walking(subject) else 0.0
+    return _proportions(subject.figure, subject.build, subject.pose, step)
 
 
 @lru_cache(maxsize=256)
-def _proportions(figure: str, build: str, pose: str, speed: float,
-                 height: float) -> FigureProportions:
-    """``proportions_of`` a person, found once for each figure, build and pose (and, for a
-    walk, speed and height; both 0 for anyone not walking): every frame of a walk asks
-    again."""
+def _proportions(figure: str, build: str, pose: str, step: float) -> FigureProportions:
+    """``proportions_of`` a person, found once for each figure, build, pose and step (a
+    fraction of the height; 0 for anyone not walking): every frame of a walk asks again."""
     base = CHILD if figure == "child" else PERSON
     girth = BUILDS.get(build, 1.0)
     if girth != 1.0:
@@ -159,8 +156,8 @@ def _proportions(figure: str, build: str, pose: str, speed: float,
                        hip_width=base.hip_width * girth, girth=girth)
     if pose in SEATED_POSES:
         drop = base.hips - base.knees  # the hips come down onto a seat at knee height
-    elif speed > 0:
-        drop = walk_drop(base, Subject("", pose=pose, speed=speed, height=height))
+    elif step > 0:
+        drop = walk_drop(base, step)
     else:
         return base
     return replace(base, eyes=base.eyes - drop, shoulders=base.shoulders - drop,
@@ -179,11 +176,11 @@ def step_length(subject: Subject) -> float:
     return min(max(STEP * scale, 0.15), 0.75) * subject.height
 
 
-def walk_drop(base: FigureProportions, subject: Subject) -> float:
+def walk_drop(base: FigureProportions, step: float) -> float:
     """How much lower (a fraction of H) a walk carries the upper body than standing: the
     pelvis comes down until straight legs a step apart reach the ground (a little more, so
-    the knees never lock). Framing holds the eyes where the walking figure has them."""
-    step = step_length(subject) / subject.height
+    the knees never lock). Framing holds the eyes where the walking figure has them.
+    ``step``: one step of the walk, a fraction of the height (``step_length``)."""
     leg = base.hips - base.ankles
     pelvis = base.ankles + math.sqrt(max(leg**2 - (step / 2) ** 2, 0.0)) * 0.995
     return base.hips - pelvis
