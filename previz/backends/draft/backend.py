@@ -70,7 +70,7 @@ class DraftBackend:
         for index, view in enumerate(views):
             cancel.check()
             if index % AHEAD == 0:
-                renderer.prepare(times[index:index + AHEAD])
+                renderer.prepare(times[index:index + AHEAD], views[index:index + AHEAD])
             yield renderer.render(view, times[index], end)
             progress(index + 1, request.frame_count)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from functools import lru_cache
 
 import cv2
@@ -13,8 +14,6 @@ from previz.backends.draft.geometry import (
     View,
     cv_points,
     inverse_of,
-    least,
-    most,
     total,
 )
 
@@ -28,29 +27,97 @@ UNSEEN = 2  # grey levels: a line no more than this from the ground in every cha
 FAINT = 8  # grey levels: a line no more than this from the ground is drawn aliased (``_inks``)
 
 
+Strokes = list[tuple[list[np.ndarray], tuple[int, ...], int]]
+"""One frame's grid lines as polylines calls: segments' points, colour and line type, the
+nearest ring and faintest level first."""
+
+
 def draw_grid(frame: np.ndarray, view: View, ground: tuple[int, int, int],
               grid: tuple[int, int, int]) -> None:
     """Draw the grid lines, weaker with distance, exactly where the camera sees them. A line
     whose neighbour is closer than ``CROWDED`` pixels on screen fades out (it would only
     thicken into a band by the horizon: a painted line that far off is thinner than a pixel)."""
-    segments, rings = grid_around(view)
-    pixels, kept = project_segments(view, segments)
-    rings = rings[kept]
-    fade = _fades(view, segments[kept], rings)
-    points = cv_points(pixels)
-    # One polyline call per ring and fade level, nearest ring and faintest level first.
-    keys = rings * (FADES + 1) + fade
-    order = np.argsort(keys, kind="stable")
-    order = order[fade[order] > 0]
-    keys = keys[order]
-    if not len(keys):  # nothing of the grid in view: the camera looks at the sky
-        return
+    draw_strokes(frame, grid_strokes([view], ground, grid)[0])
+
+
+def draw_strokes(frame: np.ndarray, strokes: Strokes) -> None:
+    """Draw one frame's grid lines (``grid_strokes``)."""
+    lines = cv2.polylines
+    for points, colour, line_type in strokes:
+        lines(frame, points, False, colour, 1, line_type, SHIFT)
+
+
+def grid_strokes(views: Sequence[View], ground: tuple[int, int, int],
+                 grid: tuple[int, int, int]) -> list[Strokes]:
+    """The grid lines each of ``views`` sees (``draw_grid``), found for all of them in one
+    pass: a render asks for a second of frames at once, so numpy's cost per call is paid
+    once for them, not once a frame. Views of one size; each frame's lines are those it would
+    find alone (the same arithmetic, row by row)."""
+    found: list[Strokes] = [[] for _ in views]
     inks = _inks(tuple(ground), tuple(grid))
-    starts = np.flatnonzero(np.diff(keys, prepend=-1)).tolist()
-    for start, end in zip(starts, [*starts[1:], len(keys)], strict=True):
-        ink = inks[int(keys[start])]
-        if ink is not None:
-            cv2.polylines(frame, list(points[order[start:end]]), False, ink[0], 1, ink[1], SHIFT)
+    by_grid: dict[tuple[float, float], list[int]] = {}
+    for number, view in enumerate(views):
+        by_grid.setdefault(_centre(view), []).append(number)
+    for centre, numbers in by_grid.items():
+        grid_lines = _grid(*centre)
+        chosen = [views[number] for number in numbers]
+        columns, (pixels, reach), seen, fade = _seen_lines(chosen, grid_lines)
+        rings = grid_lines[1][columns]
+        keys = rings[None, :] * (FADES + 1) + fade  # (F, S)
+        drawn = seen & (fade > 0)
+        frame_of, segment = np.nonzero(drawn)  # by frame, then segment: the order kept
+        if not len(segment):
+            continue
+        keys = keys[frame_of, segment]
+        order = np.argsort(frame_of * len(inks) + keys, kind="stable")
+        frame_of, segment, keys = frame_of[order], segment[order], keys[order]
+        points = cv_points(_cut(pixels[frame_of, segment], reach[:, frame_of, segment]))
+        starts = np.flatnonzero(np.diff(frame_of * len(inks) + keys, prepend=-1)).tolist()
+        ends = [*starts[1:], len(keys)]
+        for start, end, which, key in zip(starts, ends, frame_of[starts].tolist(),
+                                          keys[starts].tolist(), strict=True):
+            ink = inks[key]
+            if ink is not None:
+                found[numbers[which]].append((list(points[start:end]), ink[0], ink[1]))
+    return found
+
+
+def _seen_lines(views: Sequence[View],
+                lines: tuple[np.ndarray, np.ndarray, tuple[np.ndarray, ...]]
+                ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """The segments (S') of a grid that some view in front of its lens sees, and for each
+    view (F) and those segments its pixel segment clipped to the lens and the frame
+    (F, S', 2, 2), whether any of it is seen (F, S'), and its fade (F, S'): every view at
+    once."""
+    segments = lines[0]
+    rotations = np.stack([view.rotation for view in views])
+    shifts = np.stack([view.world_to_camera[:3, 3] for view in views])
+    lenses = np.stack([view.K for view in views])
+    camera = (segments.reshape(-1, 3) @ rotations.transpose(0, 2, 1)
+              + shifts[:, None, :]).reshape(len(views), -1, 2, 3)
+    ahead = (camera[:, :, 0, 2] > NEAR) | (camera[:, :, 1, 2] > NEAR)
+    columns = np.flatnonzero(ahead.any(axis=0))  # most of the grid is behind every view
+    camera, ahead = camera[:, columns], ahead[:, columns]
+    z0, z1 = camera[:, :, 0, 2], camera[:, :, 1, 2]
+    with np.errstate(divide="ignore", invalid="ignore"):  # rows behind the lens are dropped
+        t = np.clip((NEAR - z0) / np.where(z1 != z0, z1 - z0, 1.0), 0.0, 1.0)
+        cut = camera[:, :, 0] + t[:, :, None] * (camera[:, :, 1] - camera[:, :, 0])
+        start = np.where((z0 < NEAR)[:, :, None], cut, camera[:, :, 0])
+        end = np.where((z1 < NEAR)[:, :, None], cut, camera[:, :, 1])
+        pixels = np.stack([_to_pixels(start, lenses), _to_pixels(end, lenses)], axis=2)
+        view = views[0]
+        inside, reach = _clip_to_frame(pixels, view.width, view.height)
+        seen = ahead & inside
+        fade = np.zeros(seen.shape, int)
+        wanted = np.flatnonzero(seen.any(axis=0))
+        fade[:, wanted] = _fades(views, lines, columns[wanted], (rotations, shifts, lenses))
+    return columns, (pixels, reach), seen, fade
+
+
+def _to_pixels(camera_points: np.ndarray, lenses: np.ndarray) -> np.ndarray:
+    """``View.to_pixels`` for each view's points (F, S, 3), lenses (F, 3, 3)."""
+    homogeneous = camera_points @ lenses.transpose(0, 2, 1)
+    return homogeneous[:, :, :2] / homogeneous[:, :, 2:3]
 
 
 @lru_cache(maxsize=16)
@@ -73,41 +140,55 @@ def _inks(ground: tuple[int, ...],
     return inks
 
 
-def _fades(view: View, segments: np.ndarray, rings: np.ndarray) -> np.ndarray:
-    """How strongly each world segment (S, 2, 3) is drawn, 0 (not at all) to ``FADES``: by
-    the screen distance from the point of it nearest the camera to the same point of the
-    next line over (one spacing of its ring across it)."""
-    start, along = segments[:, 0], segments[:, 1] - segments[:, 0]
-    length2 = np.maximum(total(along * along), 1e-12)
-    t = np.clip(total((view.position - start) * along) / length2, 0.0, 1.0)
-    nearest = start + t[:, None] * along
-    spacing = np.array([band[2] for band in BANDS])[rings]
-    across = np.stack([along[:, 2], np.zeros(len(along)), -along[:, 0]], axis=1)
-    across *= (spacing / np.sqrt(length2))[:, None]
-    here, there = view.to_camera(nearest), view.to_camera(nearest + across)
-    seen = (here[:, 2] > NEAR) & (there[:, 2] > NEAR)
-    apart = np.full(len(segments), np.inf)
-    step = view.to_pixels(here[seen]) - view.to_pixels(there[seen])
-    apart[seen] = np.sqrt(step[:, 0] * step[:, 0] + step[:, 1] * step[:, 1])
+def _fades(views: Sequence[View], lines: tuple[np.ndarray, np.ndarray, tuple[np.ndarray, ...]],
+           columns: np.ndarray, cameras: tuple[np.ndarray, np.ndarray, np.ndarray]
+           ) -> np.ndarray:
+    """How strongly each of the ``columns`` (S') of a grid's segments is drawn in each view
+    (F, S'), 0 (not at all) to ``FADES``: by the screen distance from the point of it nearest
+    the camera to the same point of the next line over (one spacing of its ring across it)."""
+    segments, _, (along, length2, across) = lines
+    rotations, shifts, lenses = cameras
+    start, along = segments[columns, 0], along[columns]
+    length2, across = length2[columns], across[columns]
+    positions = np.stack([view.position for view in views])
+    reach = (positions[:, None, :] - start) * along
+    t = np.clip((reach[:, :, 0] + reach[:, :, 1] + reach[:, :, 2]) / length2, 0.0, 1.0)
+    nearest = start + t[:, :, None] * along
+    turn = rotations.transpose(0, 2, 1)
+    here = nearest @ turn + shifts[:, None, :]
+    there = (nearest + across) @ turn + shifts[:, None, :]
+    seen = (here[:, :, 2] > NEAR) & (there[:, :, 2] > NEAR)
+    step = _to_pixels(here, lenses) - _to_pixels(there, lenses)
+    apart = np.where(seen, np.sqrt(step[:, :, 0] * step[:, :, 0] + step[:, :, 1] * step[:, :, 1]),
+                     np.inf)
     share = np.clip((apart - CROWDED[0]) / (CROWDED[1] - CROWDED[0]), 0.0, 1.0)
     return np.ceil(share * FADES).astype(int)
 
 
-def grid_around(view: View) -> tuple[np.ndarray, np.ndarray]:
-    """World segments (S, 2, 3) of the grid around the camera, and the ring of each (S,),
-    nearest ring first. Lines lie on whole metres, so they stay put as the camera moves."""
+def _centre(view: View) -> tuple[float, float]:
+    """The middle of the grid around a view: on whole five metres near the camera, so the
+    lines stay put as it moves."""
     centre = np.round(view.position[[0, 2]] / 5.0) * 5.0
-    return _grid(float(centre[0]), float(centre[1]))
+    return float(centre[0]), float(centre[1])
 
 
 @lru_cache(maxsize=16)
-def _grid(x: float, z: float) -> tuple[np.ndarray, np.ndarray]:
+def _grid(x: float, z: float) -> tuple[np.ndarray, np.ndarray,
+                                       tuple[np.ndarray, np.ndarray, np.ndarray]]:
+    """The grid's segments, their rings, and what ``_fades`` needs of them that no view
+    changes: each segment's direction, its length squared and one spacing across it."""
     rings = [_ring(np.array([x, z]), inner, outer, spacing)
              for inner, outer, spacing, _ in BANDS]
     segments = np.concatenate(rings)
     labels = np.repeat(np.arange(len(rings)), [len(ring) for ring in rings])
-    segments.flags.writeable = labels.flags.writeable = False
-    return segments, labels
+    along = segments[:, 1] - segments[:, 0]
+    length2 = np.maximum(total(along * along), 1e-12)
+    spacing = np.array([band[2] for band in BANDS])[labels]
+    across = np.stack([along[:, 2], np.zeros(len(along)), -along[:, 0]], axis=1)
+    across *= (spacing / np.sqrt(length2))[:, None]
+    for array in (segments, labels, along, length2, across):
+        array.flags.writeable = False
+    return segments, labels, (along, length2, across)
 
 
 def _ring(centre: np.ndarray, inner: float, outer: float, spacing: float) -> np.ndarray:
@@ -126,39 +207,33 @@ def _ring(centre: np.ndarray, inner: float, outer: float, spacing: float) -> np.
     return np.concatenate(segments)
 
 
-def project_segments(view: View, segments: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """World segments (S, 2, 3) as pixel segments (S', 2, 2) clipped to the lens and the frame,
-    with the indices (S',) of the segments they came from."""
-    camera = view.to_camera(segments.reshape(-1, 3)).reshape(-1, 2, 3)
-    z0, z1 = camera[:, 0, 2], camera[:, 1, 2]
-    kept = np.flatnonzero((z0 > NEAR) | (z1 > NEAR))
-    camera, z0, z1 = camera[kept], z0[kept], z1[kept]
-    t = np.clip((NEAR - z0) / np.where(z1 != z0, z1 - z0, 1.0), 0.0, 1.0)
-    cut = camera[:, 0] + t[:, None] * (camera[:, 1] - camera[:, 0])
-    start = np.where((z0 < NEAR)[:, None], cut, camera[:, 0])
-    end = np.where((z1 < NEAR)[:, None], cut, camera[:, 1])
-    pixels = np.stack([view.to_pixels(start), view.to_pixels(end)], axis=1)
-    inside, clipped = _clip_to_frame(pixels, view.width, view.height)
-    return clipped, kept[inside]
-
-
 def _clip_to_frame(pixels: np.ndarray, width: int,
                    height: int) -> tuple[np.ndarray, np.ndarray]:
-    """Liang–Barsky clipping of pixel segments to the frame (plus a margin): which segments
-    reach it, and those segments cut to it."""
-    p0, delta = pixels[:, 0], pixels[:, 1] - pixels[:, 0]
-    # The four edges at once: a point p0 + t·delta is inside where p·t <= q for each.
-    p = np.stack([-delta[:, 0], delta[:, 0], -delta[:, 1], delta[:, 1]], axis=1)
-    q = np.stack([p0[:, 0] + MARGIN, width + MARGIN - p0[:, 0],
-                  p0[:, 1] + MARGIN, height + MARGIN - p0[:, 1]], axis=1)
-    parallel = p == 0
-    ratio = np.divide(q, p, out=np.zeros_like(q), where=~parallel)
-    low = np.maximum(most(np.where(p < 0, ratio, 0.0)), 0.0)
-    high = np.minimum(least(np.where(p > 0, ratio, 1.0)), 1.0)
-    keep = np.flatnonzero((low <= high) & ~most(parallel & (q < 0)))
-    start = p0[keep] + low[keep, None] * delta[keep]
-    end = p0[keep] + high[keep, None] * delta[keep]
-    return keep, np.stack([start, end], axis=1)
+    """Liang–Barsky clipping of pixel segments (..., 2, 2) to the frame (plus a margin):
+    which of them reach it (...), and the share of each that is in it, from and to (2, ...;
+    meaningless where it does not reach it): ``_cut`` cuts them."""
+    p0 = pixels[..., 0, :]
+    delta = pixels[..., 1, :] - p0
+    across, down = delta[..., 0], delta[..., 1]
+    # Each edge: a point p0 + t·delta is inside it where p·t <= q.
+    edges = ((-across, p0[..., 0] + MARGIN), (across, width + MARGIN - p0[..., 0]),
+             (-down, p0[..., 1] + MARGIN), (down, height + MARGIN - p0[..., 1]))
+    low, high, outside = np.float64(0.0), np.float64(1.0), np.False_
+    with np.errstate(divide="ignore", invalid="ignore"):  # parallel edges are not read
+        for p, q in edges:
+            ratio = q / p
+            low = np.maximum(low, np.where(p < 0, ratio, 0.0))
+            high = np.minimum(high, np.where(p > 0, ratio, 1.0))
+            outside = outside | ((p == 0) & (q < 0))
+    return (low <= high) & ~outside, np.stack([low, high])
+
+
+def _cut(pixels: np.ndarray, reach: np.ndarray) -> np.ndarray:
+    """Pixel segments (N, 2, 2) cut to the share ``reach`` (2, N) of them that
+    ``_clip_to_frame`` found in the frame."""
+    p0 = pixels[:, 0]
+    delta = pixels[:, 1] - p0
+    return np.stack([p0 + reach[0][:, None] * delta, p0 + reach[1][:, None] * delta], axis=1)
 
 
 def ground_depth(view: View, far: float) -> np.ndarray:

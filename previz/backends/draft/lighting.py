@@ -27,8 +27,6 @@ from previz.backends.draft.geometry import (
     View,
     clip_near,
     cv_points,
-    in_frame,
-    least,
     total,
 )
 from previz.backends.draft.pieces import Colour, colour_of
@@ -102,35 +100,27 @@ class Lighting:
         lit = np.minimum(np.array(colours, float) * light, 255.0).astype(int)
         return list(map(tuple, lit.tolist()))
 
-    def draw_pools(self, frame: np.ndarray, view: View, ground: Sequence[int]) -> None:
+    def draw_pools(self, frame: np.ndarray, view: View, ground: Sequence[int],
+                   outlines: Sequence[np.ndarray | None] | None = None) -> None:
         """The practicals' pools of light on the ground, added to what is there (the ground
         and its grid, so a painted line under a lamp is lit like the ground around it, and two
         pools that overlap add up). Each lamp's bands are drawn outermost first, each a disc over
-        the last, into a patch the size of its pool, which is then added to the frame; every
-        ring is seen through one projection, those wholly in front of the lens as they are and
-        the others cut at the near plane. Aliased: neighbouring bands are a few grey levels
-        apart, and two dozen aliased discs cost what six anti-aliased rings did."""
-        rings, lights, lamps = self._pools(tuple(int(c) for c in ground))
+        the last, into a patch the size of its pool, which is then added to the frame.
+        ``outlines``: the bands' outlines as this view sees them (``pool_outlines``), found here
+        if not given. Aliased: neighbouring bands are a few grey levels apart, and two dozen
+        aliased discs cost what six anti-aliased rings did."""
+        _, lights, lamps = self._pools(tuple(int(c) for c in ground))
         if not lights:
             return
-        camera = view.to_camera(rings.reshape(-1, 3)).reshape(rings.shape)
-        depth = camera[:, :, 2]
-        whole = least(depth) >= NEAR
-        projected = camera[whole] @ view.K.T
-        pixels = np.zeros((len(rings), RING_POINTS, 2))
-        pixels[whole] = projected[:, :, :2] / projected[:, :, 2:3]
-        framed = (~whole | in_frame(pixels, view, margin=0.0)).tolist()
-        points: list[np.ndarray | None] = list(cv_points(pixels))
-        for ring in np.flatnonzero(~whole).tolist():
-            cut = clip_near(camera[ring])
-            points[ring] = cv_points(view.to_pixels(cut)) if len(cut) >= 3 else None
+        if outlines is None:
+            outlines = self.pool_outlines([view], ground)[0]
         height, width = frame.shape[:2]
         fill, sharp = cv2.fillConvexPoly, cv2.LINE_8
         for _, bands in groupby(range(len(lamps)), key=lamps.__getitem__):  # lamp by lamp
-            mine = [ring for ring in bands if framed[ring] and points[ring] is not None]
+            mine = [ring for ring in bands if outlines[ring] is not None]
             if not mine:
                 continue
-            outer = points[mine[0]]  # outermost first: it holds the others
+            outer = outlines[mine[0]]  # outermost first: it holds the others
             assert outer is not None
             low = np.maximum(outer.min(axis=0) >> SHIFT, 0)
             high = np.minimum((outer.max(axis=0) >> SHIFT) + 2, (width, height))
@@ -139,11 +129,47 @@ class Lighting:
             light = _patch(high[1] - low[1], high[0] - low[0])
             corner = low << SHIFT
             for ring in mine:
-                edge = points[ring]
+                edge = outlines[ring]
                 assert edge is not None
                 fill(light, edge - corner, lights[ring], sharp, SHIFT)
             patch = frame[low[1]:high[1], low[0]:high[0]]
             cv2.add(patch, light, dst=patch)
+
+    def pool_outlines(self, views: Sequence[View],
+                      ground: Sequence[int]) -> list[list[np.ndarray | None]]:
+        """Each view's outline of every band of every pool (``_pools``) in fixed-point pixels,
+        or None where it does not reach into the frame or lies behind the lens, found for all
+        the views at once (a render's next frames: numpy's cost per call paid once for them).
+        Every ring is seen through one projection, those wholly in front of the lens as they
+        are and the others cut at the near plane."""
+        rings = self._pools(tuple(int(c) for c in ground))[0]
+        if not len(rings):
+            return [[] for _ in views]
+        rotations = np.stack([view.rotation for view in views])
+        shifts = np.stack([view.world_to_camera[:3, 3] for view in views])
+        lenses = np.stack([view.K for view in views])
+        camera = (rings.reshape(-1, 3) @ rotations.transpose(0, 2, 1)
+                  + shifts[:, None, :]).reshape(len(views), *rings.shape)  # (F, R, P, 3)
+        depth = camera[:, :, :, 2]
+        whole = depth.min(axis=2) >= NEAR
+        with np.errstate(divide="ignore", invalid="ignore"):  # rings not whole are not read
+            projected = (camera.reshape(len(views), -1, 3)
+                         @ lenses.transpose(0, 2, 1)).reshape(camera.shape)
+            pixels = projected[..., :2] / projected[..., 2:3]
+        width, height = views[0].width, views[0].height
+        low, high = pixels.min(axis=2), pixels.max(axis=2)
+        usable = (whole & (high[..., 0] >= 0) & (high[..., 1] >= 0) & (low[..., 0] <= width)
+                  & (low[..., 1] <= height))
+        points = cv_points(np.where(whole[..., None, None], pixels, 0.0))
+        found: list[list[np.ndarray | None]] = []
+        for number, (view, used) in enumerate(zip(views, usable.tolist(), strict=True)):
+            outlines = [ring if ok else None for ring, ok in zip(points[number], used,
+                                                                  strict=True)]
+            for ring in np.flatnonzero(~whole[number]).tolist():  # cut at the near plane
+                cut = clip_near(camera[number, ring])
+                outlines[ring] = cv_points(view.to_pixels(cut)) if len(cut) >= 3 else None
+            found.append(outlines)
+        return found
 
     def _pools(self, ground: tuple[int, int, int]) -> tuple[np.ndarray, list[Colour],
                                                              list[int]]:

@@ -23,7 +23,7 @@ import numpy as np
 from previz.backends.draft.drawables import FaceCache, Seen, Solids
 from previz.backends.draft.figures import LAYOUT_COLOURS, Figure, figures
 from previz.backends.draft.geometry import SHIFT, View, cv_points
-from previz.backends.draft.ground import draw_grid, ground_depth
+from previz.backends.draft.ground import Strokes, draw_strokes, grid_strokes, ground_depth
 from previz.backends.draft.labels import place_labels
 from previz.backends.draft.lighting import Lighting
 from previz.backends.draft.occlusion import Footprint, OcclusionOrder, footprint
@@ -67,6 +67,8 @@ class DraftRenderer:
         self._footprints: dict[int, tuple[Figure, Footprint]] = {}
         self._subjects: tuple[Subject, ...] = ()
         self._ahead: dict[float, tuple[tuple[Subject, ...], dict[int, Figure]]] = {}
+        # The grid lines and lamp pools of views found ahead (``prepare``), by view.
+        self._grounds: dict[int, tuple[View, Strokes, list[np.ndarray | None]]] = {}
         self._set_subjects(tuple(scene.subjects))
         self.text_size = max(int(height * 0.028), 10)
         self._name_figures()
@@ -123,11 +125,17 @@ class DraftRenderer:
             self._overlays(frame, view, time, end, shown)
         return frame
 
-    def prepare(self, times: Sequence[float]) -> None:
+    def prepare(self, times: Sequence[float], views: Sequence[View] = ()) -> None:
         """Build and light the people of the frames at ``times`` (a render's next frames) all
-        at once, for ``render`` to take as those frames come: numpy's cost per call is then
-        paid once for them all, not once a frame. The frames are the same either way; what
-        an earlier call made and no frame took is let go."""
+        at once, and find the grid lines ``views`` (those frames' cameras) see, for ``render``
+        to take as those frames come: numpy's cost per call is then paid once for them all,
+        not once a frame. The frames are the same either way; what an earlier call made and no
+        frame took is let go."""
+        if self.scene.mode == "preview" and views:
+            ground, grid = self.scene.palette.ground, self.scene.palette.grid
+            self._grounds = {id(view): (view, strokes, pools) for view, strokes, pools in zip(
+                views, grid_strokes(views, ground, grid),
+                self.lighting.pool_outlines(views, ground), strict=True)}
         if self.scene.track is None:
             return
         tracked = [(time, tuple(self.scene.track(time))) for time in times]
@@ -204,8 +212,11 @@ class DraftRenderer:
         if len(polygon) >= 3:
             cv2.fillPoly(frame, [cv_points(polygon)], ground, cv2.LINE_AA, SHIFT)
         if not layout:  # the pools' light falls on the grid's lines too
-            draw_grid(frame, view, palette.ground, palette.grid)
-            self.lighting.draw_pools(frame, view, palette.ground)
+            ahead = self._grounds.pop(id(view), None)
+            if ahead is None or ahead[0] is not view:
+                ahead = (view, grid_strokes([view], palette.ground, palette.grid)[0], None)
+            draw_strokes(frame, ahead[1])
+            self.lighting.draw_pools(frame, view, palette.ground, ahead[2])
 
     def _figures(self, frame: np.ndarray, view: View, layout: bool,
                  outline_only: bool) -> dict[int, int]:

@@ -23,6 +23,7 @@ from previz.core.cast import Character
 from previz.core.locations import Location, SetPiece
 from previz.core.scene import SceneValue
 from previz.core.subjects import Subject
+from previz.core.values import MoveValue
 from previz.engine.backend import CancelToken, RenderRequest
 
 W, H = 640, 360
@@ -222,6 +223,31 @@ def test_a_lamps_pool_falls_off_without_bands() -> None:
     assert row[320] > 2 * sum(ground) and row[0] == sum(ground)
 
 
+def test_a_camera_standing_in_a_lamps_pool_sees_the_pool_around_its_feet() -> None:
+    # The camera stands a metre from a lamp's foot, at eye height, looking along the ground:
+    # the pool's outer bands reach behind the lens and are cut at the near plane, and the
+    # ground at the bottom of the frame (a couple of metres ahead) is lit, smoothly, and
+    # brighter nearer the lamp.
+    lamp = Practical(np.array([0.0, 3.68, 1.0]), np.array([1.0, 0.88, 0.64]), 1.0)
+    lighting = Lighting(np.full(3, 0.1), np.full(3, 0.12), np.array([0.0, 1.0, 0.0]),
+                        (lamp,), lamps_on=True)
+    tilt = math.radians(-20.0)  # down a little: x right, y down, z forward
+    rotation = np.array([[1.0, 0.0, 0.0], [0.0, math.cos(tilt), math.sin(tilt)],
+                         [0.0, -math.sin(tilt), math.cos(tilt)]]) @ np.diag([1.0, -1.0, 1.0])
+    world_to_camera = np.hstack([rotation, -rotation @ np.array([[0.0], [1.6], [0.0]])])
+    view = View(np.array([[300.0, 0.0, 320.0], [0.0, 300.0, 240.0], [0.0, 0.0, 1.0]]),
+                world_to_camera, 640, 480)
+    assert abs(view.project(np.array([[0.0, 0.0, 1.0]]))[0, 0] - 320) < 1e-6  # the lamp's foot
+    ground = (18, 20, 26)
+    frame = np.empty((480, 640, 3), np.uint8)
+    frame[:] = ground
+    lighting.draw_pools(frame, view, ground)
+    brightness = frame.astype(int).sum(axis=2)
+    assert brightness[479, 320] > 3 * sum(ground)  # the ground at the bottom of the frame
+    assert brightness[479, 320] > brightness[479, 0]  # farther from the foot: darker
+    assert np.abs(np.diff(brightness[479])).max() <= 18  # no band's edge is a step
+
+
 def _ground_points(view: View) -> np.ndarray:
     """Where each pixel's ray meets the ground (x, z); infinitely far for rays above it."""
     rows, columns = np.mgrid[0:view.height, 0:view.width]
@@ -286,6 +312,33 @@ def test_people_built_ahead_draw_the_frames_built_one_at_a_time(mode: str) -> No
                             fps=Fraction(24), seed=0, camera=path, subjects=subjects,
                             mode=mode, scene=scene, scene_time=0.2)
     renderer = DraftRenderer(scene_for(request, views[0]), 320, 180)
+    for index, (frame, view) in enumerate(zip(frames, views, strict=True)):
+        assert np.array_equal(renderer.render(view, index / 24, 29 / 24), frame), index
+
+
+def test_ground_found_ahead_draws_the_frames_found_one_at_a_time() -> None:
+    # A render finds the grid lines and lamp pools of its next frames' cameras at once
+    # (``DraftRenderer.prepare``); the frames must be those of a renderer that finds each
+    # frame's as it comes. The camera dollies 6 m past a lamp at night and pans: the grid
+    # around it moves on within one batch, and the lamp's pool reaches behind the lens.
+    scene = _scene([{"character": ANN.id, "time": 0.0, "x": 0.0, "z": 3.0},
+                    {"character": BEN.id, "time": 0.0, "x": 1.5, "z": 6.0}],
+                   pieces=(SetPiece.of_kind("lamp_post", x=-1.0, z=-6.0),
+                           SetPiece.of_kind("bench", x=-1.5, z=3.0)), time_of_day="night")
+    subjects = scene.subjects_at(0.0, "Ann")
+    framed = next(subject for subject in subjects if subject.main)
+    moves = (MoveValue("dolly", 6.0, 0.0, 1.0, "linear"), MoveValue("pan", 20.0, 0.2, 0.8))
+    path = camera_path(ShotCamera(framed, "wide", "eye", 24.0, "super35", 320, 180), moves, 30)
+    request = RenderRequest(prompt="", width=320, height=180, frame_count=30,
+                            fps=Fraction(24), seed=0, camera=path, subjects=subjects,
+                            mode="preview", scene=scene, scene_time=0.0)
+    views = [View(path.K[i], path.world_to_camera[i], 320, 180) for i in range(30)]
+    cells = {tuple(np.round(view.position[[0, 2]] / 5.0)) for view in views[:24]}
+    assert len(cells) > 1  # the grid is found around two places in the first batch
+    frames = list(DraftBackend().generate(request, lambda *_: None, CancelToken()))
+    renderer = DraftRenderer(scene_for(request, views[0]), 320, 180)
+    rings = renderer.lighting._pools(renderer.scene.palette.ground)[0]
+    assert (views[0].to_camera(rings.reshape(-1, 3))[:, 2] < 0).any()  # a pool behind it
     for index, (frame, view) in enumerate(zip(frames, views, strict=True)):
         assert np.array_equal(renderer.render(view, index / 24, 29 / 24), frame), index
 
