@@ -15,12 +15,11 @@ from previz.backends.draft.figures import Colour, Figure, join_boxes
 from previz.backends.draft.geometry import (
     NEAR,
     View,
+    cameras,
     clip_near,
     cv_points,
-    in_frame,
+    in_frame_boxes,
     inverse_of,
-    least,
-    most,
     total,
 )
 from previz.backends.draft.lighting import Lighting
@@ -158,7 +157,20 @@ class Solids:
         """Everything ``view`` sees of the subjects, in drawing order: subjects back to front
         (``OcclusionOrder``, by their parts' mean depth where no plane splits them), each
         one's parts from the farthest (stably: equal depths keep their order)."""
-        seen = self._faces.visible(view).joined(self._balls_seen(view))
+        seen, heads = seen_many([(self, view)])[0]
+        self._heads = (view, heads)
+        return seen
+
+    def heads_seen(self, view: View) -> dict[int, np.ndarray]:
+        """Where each head in front of the lens lands in the picture (left, top, right,
+        bottom), by subject: the outlines ``seen_by`` drew this view with (labels sit beside
+        them), found here only for a view it did not draw."""
+        if self._heads is None or self._heads[0] is not view:
+            self._heads = (view, _balls_many([(self, view)])[0][1])
+        return self._heads[1]
+
+    def _ordered(self, seen: Seen, view: View) -> Seen:
+        """``seen`` in drawing order (``seen_by``)."""
         if not len(seen):
             return seen
         depths = np.array(seen.depths)
@@ -173,53 +185,89 @@ class Solids:
         rank[order] = np.arange(len(order))
         return seen.picked(farthest_first[np.argsort(rank[subjects], kind="stable")].tolist())
 
-    def heads_seen(self, view: View) -> dict[int, np.ndarray]:
-        """Where each head in front of the lens lands in the picture (left, top, right,
-        bottom), by subject: the outlines ``seen_by`` drew this view with (labels sit beside
-        them), found here only for a view it did not draw."""
-        if self._heads is None or self._heads[0] is not view:
-            self._outlines(view)
-        assert self._heads is not None
-        return self._heads[1]
 
-    def _outlines(self, view: View) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """The balls in camera space, which of them are wholly in front of the lens, and
-        those balls' outlines (F, ``OUTLINE_POINTS``, 2 pixels); the heads' boxes are kept
-        for ``heads_seen``."""
-        if not self._balls:
-            self._heads = (view, {})
-            return np.zeros((0, 3)), np.zeros(0, int), np.zeros((0, OUTLINE_POINTS, 2))
-        centres = view.to_camera(self._centres)
-        front = np.flatnonzero(centres[:, 2] > self._radii + NEAR)
-        outlines = sphere_outlines(centres[front], self._radii[front], view.K)
-        heads = [row for row, index in enumerate(front.tolist()) if self._balls[index][0].head]
-        boxes = np.concatenate([least(outlines[heads]), most(outlines[heads])], axis=1)
-        self._heads = (view, {self._balls[front[row]][0].subject: box
-                              for row, box in zip(heads, boxes, strict=True)})
-        return centres, front, outlines
+def seen_many(frames: Sequence[tuple[Solids, View]]
+              ) -> list[tuple[Seen, dict[int, np.ndarray]]]:
+    """What each view sees of its solids, in drawing order (``Solids.seen_by``), and where
+    the heads land (``Solids.heads_seen``), found for all of them at once: a render sees a
+    second of frames in one pass, so numpy's cost per call is paid once for them, not once a
+    frame. Each frame's is what it would find alone (the same arithmetic, row by row)."""
+    faces = _FaceTable.visible_many([(solids._faces, view) for solids, view in frames])
+    balls = _balls_many(frames)
+    return [(solids._ordered(mine.joined(theirs), view), heads)
+            for (solids, view), mine, (theirs, heads) in zip(frames, faces, balls, strict=True)]
 
-    def _balls_seen(self, view: View) -> Seen:
-        """The balls wholly in front of the lens, as the pinhole sees them: the ellipse where
-        the cone of rays grazing each meets the image (a circle only on the optical axis)."""
-        centres, front, outlines = self._outlines(view)
-        framed = np.flatnonzero(in_frame(outlines, view))
-        front, outlines = front[framed], cv_points(outlines[framed])
-        radii = self._radii[front]
-        depths = centres[front, 2] - radii * 0.5
+
+def _groups(sizes: Sequence[int]) -> dict[int, list[int]]:
+    """The positions of ``sizes`` by size: frames whose rows can be stacked."""
+    found: dict[int, list[int]] = {}
+    for number, size in enumerate(sizes):
+        found.setdefault(size, []).append(number)
+    return found
+
+
+def _split(values: list, counts: Sequence[int]) -> list[list]:
+    """``values`` cut into consecutive runs of ``counts``."""
+    runs, start = [], 0
+    for count in counts:
+        runs.append(values[start:start + count])
+        start += count
+    return runs
+
+
+def _balls_many(frames: Sequence[tuple[Solids, View]]
+                ) -> list[tuple[Seen, dict[int, np.ndarray]]]:
+    """The balls each view sees wholly in front of its lens, as the pinhole sees them (the
+    ellipse where the cone of rays grazing each meets the image: a circle only on the optical
+    axis), and the boxes of the heads in front of it by subject."""
+    found = [(Seen.nothing(), {}) for _ in frames]
+    for count, numbers in _groups([len(solids._balls) for solids, _ in frames]).items():
+        chosen = [frames[number] for number in numbers]
+        if not count:
+            continue
+        views = [view for _, view in chosen]
+        rotations, shifts, lenses = cameras(views)
+        world = np.stack([solids._centres for solids, _ in chosen])  # (F, B, 3)
+        radii = np.stack([solids._radii for solids, _ in chosen])
+        centres = world @ rotations.transpose(0, 2, 1) + shifts[:, None, :]
+        front = centres[:, :, 2] > radii + NEAR
+        with np.errstate(divide="ignore", invalid="ignore"):  # balls not in front: not read
+            outlines = _sphere_outlines(centres, radii, lenses)  # (F, B, P, 2)
+        low, high = outlines.min(axis=2), outlines.max(axis=2)
+        boxes = np.concatenate([low, high], axis=2).tolist()
+        framed = front & in_frame_boxes(low, high, views[0])
         # Hair sorts behind its face, unless the camera is behind the face.
-        toward = view.position - self._centres[front]
-        behind = total(self._looks[front] * toward) < -0.3 * np.sqrt(total(toward * toward))
-        depths += np.where(self._hair[front], np.where(behind, -radii, radii), 0.0)
-        seen = Seen.nothing()
-        seen.points.extend(outlines)
-        seen.depths.extend(depths.tolist())
-        for index in front.tolist():
-            ball, colour = self._balls[index]
-            seen.colours.append(colour)
-            seen.edges.append(self._edges[index])
-            seen.subjects.append(ball.subject)
-            seen.heads.append(ball.head)
-        return seen
+        toward = np.stack([view.position for view in views])[:, None, :] - world
+        looks = np.stack([solids._looks for solids, _ in chosen])
+        facing = looks * toward
+        distance2 = toward * toward
+        behind = ((facing[..., 0] + facing[..., 1] + facing[..., 2])
+                  < -0.3 * np.sqrt(distance2[..., 0] + distance2[..., 1] + distance2[..., 2]))
+        hair = np.stack([solids._hair for solids, _ in chosen])
+        depths = (centres[:, :, 2] - radii * 0.5) + np.where(
+            hair, np.where(behind, -radii, radii), 0.0)
+        frame_of, rows = np.nonzero(framed)
+        points = list(cv_points(outlines[frame_of, rows]))
+        chosen_depths = depths[frame_of, rows].tolist()
+        per_frame = framed.sum(axis=1).tolist()
+        fronts = front.tolist()
+        for (solids, _), number, mine, deep, ahead_of_lens, ball_boxes, picked in zip(
+                chosen, numbers, _split(points, per_frame), _split(chosen_depths, per_frame),
+                fronts, boxes, _split(rows.tolist(), per_frame), strict=True):
+            balls = solids._balls
+            seen, heads = found[number]
+            heads.update((balls[index][0].subject, np.array(ball_boxes[index]))
+                         for index in range(count)
+                         if ahead_of_lens[index] and balls[index][0].head)
+            seen.points.extend(mine)
+            seen.depths.extend(deep)
+            for index in picked:
+                ball, colour = balls[index]
+                seen.colours.append(colour)
+                seen.edges.append(solids._edges[index])
+                seen.subjects.append(ball.subject)
+                seen.heads.append(ball.head)
+    return found
 
 
 @dataclass(frozen=True)
@@ -271,34 +319,67 @@ class _FaceTable:
         self.edges = np.concatenate([t.edges for t in tables] or [np.zeros((0, 3), int)])
         self.leads = np.concatenate([t.leads for t in tables] or [np.zeros(0)])
 
-    def visible(self, view: View) -> Seen:
-        """The faces ``view`` sees: turned toward it and reaching into the frame, those
-        wholly beyond the near plane as they are, the others cut at it."""
-        if not len(self.corners):
-            return Seen.nothing()
-        facing = np.einsum("ij,ij->i", self.normals, view.position - self.centres) > 0
-        camera = view.to_camera(self.corners.reshape(-1, 3)).reshape(-1, 4, 3)
-        depth = camera[:, :, 2]
-        nearest, farthest = least(depth), most(depth)
-        whole = np.flatnonzero(facing & (nearest >= NEAR))
-        projected = camera[whole] @ view.K.T
-        pixels = projected[:, :, :2] / projected[:, :, 2:3]
-        framed = np.flatnonzero(in_frame(pixels, view))
-        whole, points = whole[framed], cv_points(pixels[framed])
-        means = total(depth[whole]) / 4 - self.leads[whole]
-        seen = Seen(list(points), means.tolist(), self.colours[whole].tolist(),
-                    self.edges[whole].tolist(), self.subjects[whole].tolist(),
-                    [False] * len(whole))
-        for row in np.flatnonzero(facing & (farthest > NEAR) & (nearest < NEAR)).tolist():
-            polygon = clip_near(camera[row])
-            if len(polygon) >= 3:
-                seen.points.append(cv_points(view.to_pixels(polygon)))
-                seen.depths.append(float(polygon[:, 2].mean()))
-                seen.colours.append(self.colours[row].tolist())
-                seen.edges.append(self.edges[row].tolist())
-                seen.subjects.append(int(self.subjects[row]))
-                seen.heads.append(False)
-        return seen
+    @staticmethod
+    def visible_many(frames: Sequence[tuple[_FaceTable, View]]) -> list[Seen]:
+        """The faces each view sees of its table: turned toward it and reaching into the
+        frame, those wholly beyond the near plane as they are, the others cut at it; found
+        for all the frames at once (tables of one size are stacked)."""
+        found = [Seen.nothing() for _ in frames]
+        for count, numbers in _groups([len(table.corners) for table, _ in frames]).items():
+            if count:
+                chosen = [frames[number] for number in numbers]
+                for number, seen in zip(numbers, _visible(chosen), strict=True):
+                    found[number] = seen
+        return found
+
+
+def _visible(frames: Sequence[tuple[_FaceTable, View]]) -> list[Seen]:
+    """``_FaceTable.visible_many`` for tables with the same number of faces."""
+    tables = [table for table, _ in frames]
+    views = [view for _, view in frames]
+    rotations, shifts, lenses = cameras(views)
+    corners = np.stack([table.corners for table in tables])  # (F, N, 4, 3)
+    positions = np.stack([view.position for view in views])
+    facing = np.einsum("fij,fij->fi", np.stack([table.normals for table in tables]),
+                       positions[:, None, :] - np.stack([table.centres for table in tables])) > 0
+    frames_count = len(views)
+    camera = (corners.reshape(frames_count, -1, 3) @ rotations.transpose(0, 2, 1)
+              + shifts[:, None, :]).reshape(corners.shape)
+    depth = [camera[:, :, corner, 2] for corner in range(4)]
+    nearest = np.minimum(np.minimum(np.minimum(depth[0], depth[1]), depth[2]), depth[3])
+    farthest = np.maximum(np.maximum(np.maximum(depth[0], depth[1]), depth[2]), depth[3])
+    whole = facing & (nearest >= NEAR)
+    with np.errstate(divide="ignore", invalid="ignore"):  # faces not whole are not read
+        projected = (camera.reshape(frames_count, -1, 3)
+                     @ lenses.transpose(0, 2, 1)).reshape(corners.shape)
+        pixels = projected[..., :2] / projected[..., 2:3]
+    low = np.minimum(np.minimum(np.minimum(pixels[:, :, 0], pixels[:, :, 1]), pixels[:, :, 2]),
+                     pixels[:, :, 3])
+    high = np.maximum(np.maximum(np.maximum(pixels[:, :, 0], pixels[:, :, 1]), pixels[:, :, 2]),
+                      pixels[:, :, 3])
+    frame_of, rows = np.nonzero(whole & in_frame_boxes(low, high, views[0]))
+    means = ((depth[0] + depth[1] + depth[2] + depth[3]) / 4)[frame_of, rows] - np.stack(
+        [table.leads for table in tables])[frame_of, rows]
+    per_frame = np.bincount(frame_of, minlength=frames_count).tolist()
+    colours = np.stack([table.colours for table in tables])[frame_of, rows].tolist()
+    edges = np.stack([table.edges for table in tables])[frame_of, rows].tolist()
+    subjects = np.stack([table.subjects for table in tables])[frame_of, rows].tolist()
+    found = [Seen(*columns, [False] * len(columns[0])) for columns in zip(
+        _split(list(cv_points(pixels[frame_of, rows])), per_frame),
+        _split(means.tolist(), per_frame), _split(colours, per_frame),
+        _split(edges, per_frame), _split(subjects, per_frame), strict=True)]
+    cut = facing & (farthest > NEAR) & (nearest < NEAR)
+    for number, row in zip(*np.nonzero(cut), strict=True):  # faces through the near plane
+        table, view, seen = tables[number], views[number], found[number]
+        polygon = clip_near(camera[number, row])
+        if len(polygon) >= 3:
+            seen.points.append(cv_points(view.to_pixels(polygon)))
+            seen.depths.append(float(polygon[:, 2].mean()))
+            seen.colours.append(table.colours[row].tolist())
+            seen.edges.append(table.edges[row].tolist())
+            seen.subjects.append(int(table.subjects[row]))
+            seen.heads.append(False)
+    return found
 
 
 def sphere_outlines(centres: np.ndarray, radii: np.ndarray, k: np.ndarray,
@@ -307,12 +388,18 @@ def sphere_outlines(centres: np.ndarray, radii: np.ndarray, k: np.ndarray,
     wholly in front of the lens, ``radii`` (B,)) under the pinhole ``k``, (B, count, 2): the
     conic d·(c cᵀ - (|c|² - r²) I)·d = 0 of the rays d that graze it, taken to pixels through
     K⁻¹, an ellipse whose 2x2 algebra is written out for all balls at once."""
-    inverse = inverse_of(k)
-    cones = centres[:, :, None] * centres[:, None, :]
-    cones -= ((centres * centres).sum(axis=1) - radii**2)[:, None, None] * np.eye(3)
-    conics = -(inverse.T @ cones @ inverse)  # positive definite inside the outline
-    a00, a01, a11 = conics[:, 0, 0], conics[:, 0, 1], conics[:, 1, 1]
-    b0, b1, c = conics[:, 0, 2], conics[:, 1, 2], conics[:, 2, 2]
+    return _sphere_outlines(centres[None], radii[None], k[None], count)[0]
+
+
+def _sphere_outlines(centres: np.ndarray, radii: np.ndarray, lenses: np.ndarray,
+                     count: int = OUTLINE_POINTS) -> np.ndarray:
+    """``sphere_outlines`` for each frame's balls (F, B, 3) under its pinhole (F, 3, 3)."""
+    inverse = np.stack([inverse_of(k) for k in lenses])[:, None]  # (F, 1, 3, 3)
+    cones = centres[..., :, None] * centres[..., None, :]
+    cones -= ((centres * centres).sum(axis=-1) - radii**2)[..., None, None] * np.eye(3)
+    conics = -(inverse.transpose(0, 1, 3, 2) @ cones @ inverse)  # positive definite inside
+    a00, a01, a11 = conics[..., 0, 0], conics[..., 0, 1], conics[..., 1, 1]
+    b0, b1, c = conics[..., 0, 2], conics[..., 1, 2], conics[..., 2, 2]
     det = a00 * a11 - a01 * a01
     mx, my = (a01 * b1 - a11 * b0) / det, (a01 * b0 - a00 * b1) / det  # -A⁻¹b
     level = a00 * mx * mx + 2 * a01 * mx * my + a11 * my * my - c
@@ -321,11 +408,11 @@ def sphere_outlines(centres: np.ndarray, radii: np.ndarray, k: np.ndarray,
     cos, sin = np.cos(angle), np.sin(angle)
     short, long = np.sqrt(level / (half + spread)), np.sqrt(level / (half - spread))
     ring = _circle(count)
-    along = ring[None, :, :1] * short[:, None, None]  # (B, count, 1)
-    across = ring[None, :, 1:] * long[:, None, None]
-    return (np.stack([mx, my], axis=1)[:, None, :]
-            + along * np.stack([cos, sin], axis=1)[:, None, :]
-            + across * np.stack([-sin, cos], axis=1)[:, None, :])
+    along = ring[:, :1] * short[..., None, None]  # (F, B, count, 1)
+    across = ring[:, 1:] * long[..., None, None]
+    return (np.stack([mx, my], axis=-1)[..., None, :]
+            + along * np.stack([cos, sin], axis=-1)[..., None, :]
+            + across * np.stack([-sin, cos], axis=-1)[..., None, :])
 
 
 @lru_cache(maxsize=4)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cached_property, reduce
 
@@ -75,12 +76,28 @@ def inverse_of(k: np.ndarray) -> np.ndarray:
     return found
 
 
+def cameras(views: Sequence[View]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Views' rotations (F, 3, 3), translations (F, 3) and intrinsics (F, 3, 3), stacked
+    for the passes that see a second of frames at once."""
+    return (np.stack([view.rotation for view in views]),
+            np.stack([view.world_to_camera[:3, 3] for view in views]),
+            np.stack([view.K for view in views]))
+
+
 def in_frame(polygons: np.ndarray, view: View, margin: float = 2.0) -> np.ndarray:
     """Which polygons (N, K, 2 pixels) reach into the frame (within ``margin`` pixels, the
     reach of an outline's anti-aliasing): the others would draw nothing."""
     low, high = least(polygons), most(polygons)
     return ((high[:, 0] >= -margin) & (high[:, 1] >= -margin)
             & (low[:, 0] <= view.width + margin) & (low[:, 1] <= view.height + margin))
+
+
+def in_frame_boxes(low: np.ndarray, high: np.ndarray, view: View,
+                   margin: float = 2.0) -> np.ndarray:
+    """``in_frame`` for polygons already reduced to their least and greatest corners
+    (..., 2)."""
+    return ((high[..., 0] >= -margin) & (high[..., 1] >= -margin)
+            & (low[..., 0] <= view.width + margin) & (low[..., 1] <= view.height + margin))
 
 
 def least(values: np.ndarray) -> np.ndarray:

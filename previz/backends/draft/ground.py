@@ -12,6 +12,7 @@ from previz.backends.draft.geometry import (
     NEAR,
     SHIFT,
     View,
+    cameras,
     cv_points,
     inverse_of,
     total,
@@ -90,9 +91,7 @@ def _seen_lines(views: Sequence[View],
     (F, S', 2, 2), whether any of it is seen (F, S'), and its fade (F, S'): every view at
     once."""
     segments = lines[0]
-    rotations = np.stack([view.rotation for view in views])
-    shifts = np.stack([view.world_to_camera[:3, 3] for view in views])
-    lenses = np.stack([view.K for view in views])
+    rotations, shifts, lenses = cameras(views)
     camera = (segments.reshape(-1, 3) @ rotations.transpose(0, 2, 1)
               + shifts[:, None, :]).reshape(len(views), -1, 2, 3)
     ahead = (camera[:, :, 0, 2] > NEAR) | (camera[:, :, 1, 2] > NEAR)
@@ -141,13 +140,13 @@ def _inks(ground: tuple[int, ...],
 
 
 def _fades(views: Sequence[View], lines: tuple[np.ndarray, np.ndarray, tuple[np.ndarray, ...]],
-           columns: np.ndarray, cameras: tuple[np.ndarray, np.ndarray, np.ndarray]
+           columns: np.ndarray, stacked: tuple[np.ndarray, np.ndarray, np.ndarray]
            ) -> np.ndarray:
     """How strongly each of the ``columns`` (S') of a grid's segments is drawn in each view
     (F, S'), 0 (not at all) to ``FADES``: by the screen distance from the point of it nearest
     the camera to the same point of the next line over (one spacing of its ring across it)."""
     segments, _, (along, length2, across) = lines
-    rotations, shifts, lenses = cameras
+    rotations, shifts, lenses = stacked  # ``cameras(views)``
     start, along = segments[columns, 0], along[columns]
     length2, across = length2[columns], across[columns]
     positions = np.stack([view.position for view in views])

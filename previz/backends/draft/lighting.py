@@ -25,6 +25,7 @@ from previz.backends.draft.geometry import (
     NEAR,
     SHIFT,
     View,
+    cameras,
     clip_near,
     cv_points,
     total,
@@ -145,9 +146,7 @@ class Lighting:
         rings = self._pools(tuple(int(c) for c in ground))[0]
         if not len(rings):
             return [[] for _ in views]
-        rotations = np.stack([view.rotation for view in views])
-        shifts = np.stack([view.world_to_camera[:3, 3] for view in views])
-        lenses = np.stack([view.K for view in views])
+        rotations, shifts, lenses = cameras(views)
         camera = (rings.reshape(-1, 3) @ rotations.transpose(0, 2, 1)
                   + shifts[:, None, :]).reshape(len(views), *rings.shape)  # (F, R, P, 3)
         depth = camera[:, :, :, 2]

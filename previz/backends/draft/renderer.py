@@ -20,7 +20,7 @@ from functools import lru_cache
 import cv2
 import numpy as np
 
-from previz.backends.draft.drawables import FaceCache, Seen, Solids
+from previz.backends.draft.drawables import FaceCache, Seen, Solids, seen_many
 from previz.backends.draft.figures import LAYOUT_COLOURS, Figure, figures
 from previz.backends.draft.geometry import SHIFT, View, cv_points
 from previz.backends.draft.ground import Strokes, draw_strokes, grid_strokes, ground_depth
@@ -66,7 +66,7 @@ class DraftRenderer:
         self._faces = FaceCache()
         self._footprints: dict[int, tuple[Figure, Footprint]] = {}
         self._subjects: tuple[Subject, ...] = ()
-        self._ahead: dict[float, tuple[tuple[Subject, ...], dict[int, Figure]]] = {}
+        self._ahead: dict[float, _Prepared] = {}  # frames prepared (``prepare``), by time
         # The grid lines and lamp pools of views found ahead (``prepare``), by view.
         self._grounds: dict[int, tuple[View, Strokes, list[np.ndarray | None]]] = {}
         self._set_subjects(tuple(scene.subjects))
@@ -100,14 +100,17 @@ class DraftRenderer:
     def render(self, view: View, time: float, end: float) -> np.ndarray:
         """The frame at ``time`` seconds seen by ``view``, in a shot whose last frame is at
         ``end`` seconds: HxWx3 uint8 RGB."""
-        if self.scene.track is not None:
-            ahead = self._ahead.pop(time, None)
-            if ahead is not None:
-                self._set_subjects(*ahead)
-            else:
-                self._set_subjects(tuple(self.scene.track(time)))
+        prepared = self._ahead.pop(time, None)
+        seen: tuple[Seen, dict[int, np.ndarray]] | None = None
+        if prepared is not None:
+            self._subjects, self.figures, self._solids = prepared.subjects, prepared.figures, \
+                prepared.solids
+            if prepared.view is view:
+                seen = prepared.seen
+        elif self.scene.track is not None:
+            self._set_subjects(tuple(self.scene.track(time)))
         if self.scene.mode == "depth":
-            return encode_depth(self.depth(view))
+            return encode_depth(self.depth(view, seen[0] if seen else None))
         if self.scene.mode == "pose":
             return render_pose([fig.skeleton for fig in self.figures if fig.skeleton], view)
         frame = np.empty((self.height, self.width, 3), np.uint8)
@@ -120,34 +123,57 @@ class DraftRenderer:
                     opacity = plate.opacity(time, end)
                     draw_plate(frame, plate, view, opacity)
                     plated = plated or opacity >= 1.0
-        shown = self._figures(frame, view, layout, outline_only=plated)
+        shown = self._figures(frame, view, layout, plated, seen[0] if seen else None)
         if not layout:
-            self._overlays(frame, view, time, end, shown)
+            self._overlays(frame, view, time, end, shown, heads=seen[1] if seen else None)
         return frame
 
     def prepare(self, times: Sequence[float], views: Sequence[View] = ()) -> None:
-        """Build and light the people of the frames at ``times`` (a render's next frames) all
-        at once, and find the grid lines ``views`` (those frames' cameras) see, for ``render``
-        to take as those frames come: numpy's cost per call is then paid once for them all,
-        not once a frame. The frames are the same either way; what an earlier call made and no
-        frame took is let go."""
-        if self.scene.mode == "preview" and views:
+        """Get the frames at ``times`` (a render's next frames) ready, for ``render`` to take
+        as they come: their people built and lit, and what ``views`` (those frames' cameras)
+        see of the ground and the subjects, all at once: numpy's cost per call is then paid
+        once for them all, not once a frame. The frames are the same either way; what an
+        earlier call made and no frame took is let go."""
+        mode = self.scene.mode
+        if mode == "preview" and views:
             ground, grid = self.scene.palette.ground, self.scene.palette.grid
             self._grounds = {id(view): (view, strokes, pools) for view, strokes, pools in zip(
                 views, grid_strokes(views, ground, grid),
                 self.lighting.pool_outlines(views, ground), strict=True)}
         if self.scene.track is None:
+            frames = [(self._subjects, self.figures, self._solids)] * len(times)
+        else:
+            frames = self._people_ahead(times)
+        if not frames:
             return
+        views = list(views) or [None] * len(frames)
+        found = seen_many([(solids, view) for (_, _, solids), view in zip(
+            frames, views, strict=True)]) if views[0] is not None and mode != "pose" else (
+            [None] * len(frames))
+        self._ahead = {time: _Prepared(*frame, view, sight) for time, frame, view, sight
+                       in zip(times, frames, views, found, strict=True)}
+
+    def _people_ahead(self, times: Sequence[float]
+                      ) -> list[tuple[tuple[Subject, ...], list[Figure], Solids]]:
+        """The subjects, figures and solids of the frames at ``times``, in order, their people
+        built and lit all at once; the renderer is left as it was."""
+        assert self.scene.track is not None
         tracked = [(time, tuple(self.scene.track(time))) for time in times]
         people = [(subject, i) for _, subjects in tracked for i, subject in enumerate(subjects)
                   if subject.kind == "person"]
         built = iter(figures(people))
-        made = [(time, subjects, {i: next(built) for i, subject in enumerate(subjects)
-                                  if subject.kind == "person"})
-                for time, subjects in tracked]
-        self._ahead = {time: (subjects, mine) for time, subjects, mine in made}
-        self._faces.light_ahead([fig for _, _, mine in made for fig in mine.values()],
+        made = [(subjects, {i: next(built) for i, subject in enumerate(subjects)
+                            if subject.kind == "person"})
+                for _, subjects in tracked]
+        self._faces.light_ahead([fig for _, mine in made for fig in mine.values()],
                                 self.lighting)
+        before = (self._subjects, self.figures, self._solids)
+        frames = []
+        for subjects, mine in made:  # each frame from the one before, as render would
+            self._set_subjects(subjects, mine)
+            frames.append((self._subjects, self.figures, self._solids))
+        self._subjects, self.figures, self._solids = before
+        return frames
 
     def _set_subjects(self, subjects: tuple[Subject, ...],
                       made: Mapping[int, Figure] | None = None) -> None:
@@ -176,10 +202,11 @@ class DraftRenderer:
             known = self._footprints[fig.index] = (fig, footprint(fig.corners()))
         return known[1]
 
-    def depth(self, view: View) -> np.ndarray:
-        """Camera-space depth in metres (H, W) float32; the sky is ``SKY_DEPTH``."""
+    def depth(self, view: View, seen: Seen | None = None) -> np.ndarray:
+        """Camera-space depth in metres (H, W) float32; the sky is ``SKY_DEPTH``. ``seen``:
+        what the view sees of the subjects, if it was found ahead."""
         depth = ground_depth(view, SKY_DEPTH)
-        seen = self._solids.seen_by(view)
+        seen = seen if seen is not None else self._solids.seen_by(view)
         for points, metres in zip(seen.points, seen.depths, strict=True):
             cv2.fillConvexPoly(depth, points, metres, cv2.LINE_8, SHIFT)
         return depth
@@ -218,11 +245,12 @@ class DraftRenderer:
             draw_strokes(frame, ahead[1])
             self.lighting.draw_pools(frame, view, palette.ground, ahead[2])
 
-    def _figures(self, frame: np.ndarray, view: View, layout: bool,
-                 outline_only: bool) -> dict[int, int]:
-        """Draw the subjects; how many pixels of each one's head (of a prop, of all of it) show,
-        counted in the preview only, where a hidden head's label is left out."""
-        seen = self._solids.seen_by(view)
+    def _figures(self, frame: np.ndarray, view: View, layout: bool, outline_only: bool,
+                 seen: Seen | None) -> dict[int, int]:
+        """Draw the subjects (``seen``, if found ahead); how many pixels of each one's head (of
+        a prop, of all of it) show, counted in the preview only, where a hidden head's label is
+        left out."""
+        seen = seen if seen is not None else self._solids.seen_by(view)
         if outline_only:
             lines, smooth = cv2.polylines, cv2.LINE_AA
             for points in seen.points:
@@ -247,19 +275,31 @@ class DraftRenderer:
                 for fig in self.figures}
 
     def _overlays(self, frame: np.ndarray, view: View, time: float, end: float,
-                  shown: dict[int, int]) -> None:
+                  shown: dict[int, int], *, heads: dict[int, np.ndarray] | None) -> None:
         for plate in self.scene.plates:
             if plate.corners is None:
                 draw_plate(frame, plate, view, plate.opacity(time, end))
         seen = [fig for fig in self.figures if shown.get(fig.index, 0) > 0]
         place_labels(frame, view, seen, self._labels, self._thumbnails,
-                     heads=self._solids.heads_seen(view))
+                     heads=heads if heads is not None else self._solids.heads_seen(view))
 
     def _label(self, fig: Figure) -> Sprite:
         name = fig.subject.name
         if name in self.scene.references:
             name += " (ref)"
         return label_sprite(name, self.text_size)
+
+
+@dataclass(frozen=True)
+class _Prepared:
+    """A frame made ready ahead (``DraftRenderer.prepare``): its subjects, figures and
+    solids, and what its camera ``view`` sees of them (drawing order and heads), if found."""
+
+    subjects: tuple[Subject, ...]
+    figures: list[Figure]
+    solids: Solids
+    view: View | None
+    seen: tuple[Seen, dict[int, np.ndarray]] | None
 
 
 def _still(subjects: Sequence[Subject]) -> dict[int, Subject]:

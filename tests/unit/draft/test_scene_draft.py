@@ -316,12 +316,15 @@ def test_people_built_ahead_draw_the_frames_built_one_at_a_time(mode: str) -> No
         assert np.array_equal(renderer.render(view, index / 24, 29 / 24), frame), index
 
 
-def test_ground_found_ahead_draws_the_frames_found_one_at_a_time() -> None:
-    # A render finds the grid lines and lamp pools of its next frames' cameras at once
-    # (``DraftRenderer.prepare``); the frames must be those of a renderer that finds each
-    # frame's as it comes. The camera dollies 6 m past a lamp at night and pans: the grid
-    # around it moves on within one batch, and the lamp's pool reaches behind the lens.
-    scene = _scene([{"character": ANN.id, "time": 0.0, "x": 0.0, "z": 3.0},
+@pytest.mark.parametrize("mode", ["preview", "layout", "depth"])
+def test_frames_found_ahead_draw_the_frames_found_one_at_a_time(mode: str) -> None:
+    # A render finds what its next frames' cameras see at once (``DraftRenderer.prepare``):
+    # the grid's lines, the lamps' pools, the people's and set pieces' faces and heads. The
+    # frames must be those of a renderer that finds each frame's as it comes. The camera
+    # dollies 6 m past a lamp at night and pans while Ann walks: the grid around it moves on
+    # within one batch, and the lamp's pool reaches behind the lens.
+    scene = _scene([{"character": ANN.id, "time": 0.0, "x": -2.0, "z": 3.0},
+                    {"character": ANN.id, "time": 0.0, "x": 2.0, "z": 3.0, "speed": 1.4},
                     {"character": BEN.id, "time": 0.0, "x": 1.5, "z": 6.0}],
                    pieces=(SetPiece.of_kind("lamp_post", x=-1.0, z=-6.0),
                            SetPiece.of_kind("bench", x=-1.5, z=3.0)), time_of_day="night")
@@ -331,7 +334,7 @@ def test_ground_found_ahead_draws_the_frames_found_one_at_a_time() -> None:
     path = camera_path(ShotCamera(framed, "wide", "eye", 24.0, "super35", 320, 180), moves, 30)
     request = RenderRequest(prompt="", width=320, height=180, frame_count=30,
                             fps=Fraction(24), seed=0, camera=path, subjects=subjects,
-                            mode="preview", scene=scene, scene_time=0.0)
+                            mode=mode, scene=scene, scene_time=0.0)
     views = [View(path.K[i], path.world_to_camera[i], 320, 180) for i in range(30)]
     cells = {tuple(np.round(view.position[[0, 2]] / 5.0)) for view in views[:24]}
     assert len(cells) > 1  # the grid is found around two places in the first batch
