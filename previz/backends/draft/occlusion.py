@@ -27,9 +27,16 @@ class Footprint:
 
 def footprint(corners: np.ndarray) -> Footprint:
     """The footprint of a subject's solid corners (M, 3)."""
-    points = np.ascontiguousarray(corners[:, [0, 2]], dtype=np.float32)
-    hull = cv2.convexHull(points).reshape(-1, 2).astype(float)
-    return Footprint(hull, _normals(hull))
+    return footprints([corners])[0]
+
+
+def footprints(corners: Sequence[np.ndarray]) -> list[Footprint]:
+    """The footprints of several subjects' solid corners (each (M, 3)), their hulls' normals
+    found at once."""
+    hulls = [cv2.convexHull(np.ascontiguousarray(points[:, [0, 2]], dtype=np.float32))
+             .reshape(-1, 2).astype(float) for points in corners]
+    return [Footprint(hull, normals)
+            for hull, normals in zip(hulls, _normals_many(hulls), strict=True)]
 
 
 class OcclusionOrder:
@@ -54,11 +61,32 @@ class OcclusionOrder:
             if cache is not None:
                 cache[key] = known
         steady_planes, moving = known
-        axes, middles, lows, highs = _planes(_splits(footprints, moving).values())
-        self._axes = np.concatenate([steady_planes[0], axes])
-        self._middles = np.concatenate([steady_planes[1], middles])
-        self._lows = steady_planes[2] + lows
-        self._highs = steady_planes[3] + highs
+        self._join(steady_planes, _planes(_splits(footprints, moving).values()))
+
+    @classmethod
+    def many(cls, frames: Sequence[Sequence[Footprint]], cache: dict,
+             still: Collection[int]) -> list[OcclusionOrder]:
+        """The orders of several frames' subjects (as many in each, ``still`` the same set
+        pieces): ``OcclusionOrder(footprints, cache, still)`` for each, the planes between the
+        pairs that move found for all the frames at once."""
+        if not frames:
+            return []
+        first = cls(frames[0], cache, still)  # finds and keeps the still pairs' planes
+        if len(frames) == 1:
+            return [first]
+        steady_planes, moving = cache[("still", len(frames[0]), frozenset(still))]
+        found = [first]
+        for splits in _splits_many(frames[1:], moving):
+            order = cls.__new__(cls)
+            order._join(steady_planes, _planes(splits))
+            found.append(order)
+        return found
+
+    def _join(self, steady: tuple, moving: tuple) -> None:
+        self._axes = np.concatenate([steady[0], moving[0]])
+        self._middles = np.concatenate([steady[1], moving[1]])
+        self._lows = steady[2] + moving[2]
+        self._highs = steady[3] + moving[3]
 
     def back_to_front(self, shown: Sequence[int], camera: np.ndarray,
                       depths: Sequence[float]) -> list[int]:
@@ -133,9 +161,56 @@ def _splits(footprints: Sequence[Footprint],
     return found
 
 
-def _normals(hull: np.ndarray) -> np.ndarray:
-    edges = np.concatenate([hull[1:], hull[:1]]) - hull
+def _splits_many(frames: Sequence[Sequence[Footprint]],
+                 pairs: Sequence[tuple[int, int]]) -> list[list[tuple | None]]:
+    """``_splits(footprints, pairs).values()`` for each frame's footprints (as many in each),
+    all at once: each pair's two hulls are projected onto the two hulls' own normals only."""
+    if not pairs:
+        return [[] for _ in frames]
+    flat = [f for footprints in frames for f in footprints]
+    size = max(len(f.hull) for f in flat)
+    axes_count = max(len(f.normals) for f in flat) or 1
+    points = np.zeros((len(flat), size, 2))
+    axes = np.zeros((len(flat), axes_count, 2))  # padding: zero axes, never apart along
+    for index, f in enumerate(flat):
+        points[index, : len(f.hull)] = f.hull
+        points[index, len(f.hull):] = f.hull[0]  # a copy changes no extent
+        axes[index, : len(f.normals)] = f.normals
+    count = len(frames[0])
+    local = np.array(pairs)
+    offsets = (np.arange(len(frames)) * count)[:, None]
+    first, second = (local[:, 0] + offsets).ravel(), (local[:, 1] + offsets).ravel()
+    tried = np.concatenate([axes[first], axes[second]], axis=1)  # (P, 2A, 2)
+    projected = np.concatenate([points[first], points[second]], axis=1) @ tried.transpose(0, 2, 1)
+    a, b = projected[:, :size], projected[:, size:]
+    a_low, a_high, b_low, b_high = a.min(axis=1), a.max(axis=1), b.min(axis=1), b.max(axis=1)
+    a_before = a_high < b_low
+    apart = a_before | (b_high < a_low)
+    rows = np.arange(len(first))
+    k = apart.argmax(axis=1)
+    low_first = a_before[rows, k]
+    middles = np.where(low_first, a_high[rows, k] + b_low[rows, k],
+                       b_high[rows, k] + a_low[rows, k]) / 2
+    found = [None if not split else (axis, middle, *((i, j) if ordered else (j, i)))
+             for (i, j), split, axis, middle, ordered in zip(
+                 pairs * len(frames), apart.any(axis=1).tolist(), tried[rows, k],
+                 middles.tolist(), low_first.tolist(), strict=True)]
+    return [found[start:start + len(pairs)] for start in range(0, len(found), len(pairs))]
+
+
+def _normals_many(hulls: Sequence[np.ndarray]) -> list[np.ndarray]:
+    """Each hull's outward edge normals (unit length; edges of no length have none)."""
+    if not hulls:
+        return []
+    points = np.concatenate(hulls)
+    ends = np.cumsum([len(hull) for hull in hulls])
+    following = np.arange(1, len(points) + 1)
+    following[ends - 1] = ends - np.array([len(hull) for hull in hulls])  # back to the first
+    edges = points[following] - points
     normals = np.stack([-edges[:, 1], edges[:, 0]], axis=1)
     lengths = np.sqrt(np.einsum("ij,ij->i", normals, normals))
     kept = lengths > 1e-9
-    return normals[kept] / lengths[kept, None]
+    with np.errstate(divide="ignore", invalid="ignore"):  # edges of no length are dropped
+        unit = normals / lengths[:, None]
+    return [unit[start:end][kept[start:end]]
+            for start, end in zip([0, *ends[:-1].tolist()], ends.tolist(), strict=True)]

@@ -26,7 +26,7 @@ from previz.backends.draft.geometry import SHIFT, View, cv_points
 from previz.backends.draft.ground import Strokes, draw_strokes, grid_strokes, ground_depth
 from previz.backends.draft.labels import place_labels
 from previz.backends.draft.lighting import Lighting
-from previz.backends.draft.occlusion import Footprint, OcclusionOrder, footprint
+from previz.backends.draft.occlusion import Footprint, OcclusionOrder, footprint, footprints
 from previz.backends.draft.plates import Plate, draw_plate
 from previz.backends.draft.pose import render_pose
 from previz.backends.draft.sky import Palette, sky_rows
@@ -168,12 +168,32 @@ class DraftRenderer:
         self._faces.light_ahead([fig for _, mine in made for fig in mine.values()],
                                 self.lighting)
         before = (self._subjects, self.figures, self._solids)
-        frames = []
+        changes: list[tuple[tuple[Subject, ...], list[Figure]]] = []
+        shows = []  # for each frame, the change it shows (0: the frame before them all)
         for subjects, mine in made:  # each frame from the one before, as render would
-            self._set_subjects(subjects, mine)
-            frames.append((self._subjects, self.figures, self._solids))
-        self._subjects, self.figures, self._solids = before
-        return frames
+            if subjects != self._subjects:
+                self.figures, self._subjects = self._refigured(subjects, mine), subjects
+                changes.append((subjects, self.figures))
+            shows.append(len(changes))
+        self._subjects, self.figures = before[0], before[1]
+        # The footprints of the figures built for them, and the occlusion orders, at once.
+        fresh = {id(fig): fig for _, figs in changes for fig in figs
+                 if (known := self._footprints.get(fig.index)) is None or known[0] is not fig}
+        found = dict(zip(fresh, footprints([fig.corners() for fig in fresh.values()]),
+                         strict=True))
+        alike: dict[tuple, list[int]] = {}  # changes with the same set pieces
+        for number, (subjects, _) in enumerate(changes):
+            alike.setdefault((len(subjects), frozenset(_still(subjects))), []).append(number)
+        orders: dict[int, OcclusionOrder] = {}
+        for numbers in alike.values():
+            prints = [[found[id(fig)] if id(fig) in found else self._footprint(fig)
+                       for fig in changes[number][1]] for number in numbers]
+            orders.update(zip(numbers, OcclusionOrder.many(
+                prints, self._splits, _still(changes[numbers[0]][0])), strict=True))
+        states = [before] + [(subjects, figs, Solids(figs, self.lighting, orders[number],
+                                                     self._faces))
+                             for number, (subjects, figs) in enumerate(changes)]
+        return [states[show] for show in shows]
 
     def _set_subjects(self, subjects: tuple[Subject, ...],
                       made: Mapping[int, Figure] | None = None) -> None:
@@ -181,6 +201,16 @@ class DraftRenderer:
         set pieces are built once."""
         if subjects == self._subjects:
             return
+        self.figures = self._refigured(subjects, made)
+        order = OcclusionOrder([self._footprint(fig) for fig in self.figures], self._splits,
+                               _still(subjects))
+        self._solids = Solids(self.figures, self.lighting, order, self._faces)
+        self._subjects = subjects
+
+    def _refigured(self, subjects: tuple[Subject, ...],
+                   made: Mapping[int, Figure] | None) -> list[Figure]:
+        """The figures of ``subjects``: those of the last frame's (``figures``) where the
+        subject is the same, else taken from ``made`` or built."""
         kept = dict(enumerate(getattr(self, "figures", ())))
         fresh = [(subject, i) for i, subject in enumerate(subjects)
                  if not (i in kept and i < len(self._subjects) and self._subjects[i] == subject)]
@@ -188,12 +218,7 @@ class DraftRenderer:
         missing = [(subject, i) for subject, i in fresh if i not in ready]
         kept.update((i, built) for (_, i), built in zip(missing, figures(missing), strict=True))
         kept.update((i, ready[i]) for _, i in fresh if i in ready)
-        self.figures = [kept[i] for i in range(len(subjects))]
-        still = {i for i, subject in enumerate(subjects) if subject.kind != "person"}
-        order = OcclusionOrder([self._footprint(fig) for fig in self.figures], self._splits,
-                               still)
-        self._solids = Solids(self.figures, self.lighting, order, self._faces)
-        self._subjects = subjects
+        return [kept[i] for i in range(len(subjects))]
 
     def _footprint(self, fig: Figure) -> Footprint:
         """A figure's footprint, found again only when the figure was built again."""

@@ -7,6 +7,7 @@ import numpy as np
 import pytest
 from unit.draft.pictures import BLUE, GREEN, RED, Take, coverage, person, shoot
 
+from previz.backends.draft.occlusion import Footprint, OcclusionOrder, footprint
 from previz.core.subjects import Subject
 
 
@@ -59,3 +60,34 @@ def test_a_car_hides_the_person_behind_it() -> None:
     frame, bob = take.frames[0], _alone(take, subjects[1])
     shown = (coverage(frame, GREEN) > 0.5)[bob].mean()
     assert shown < 0.5  # only his head and shoulders clear the roof
+
+
+def test_the_orders_of_a_second_of_frames_are_those_of_each_frame_alone() -> None:
+    # A render finds the occlusion orders of its next frames at once
+    # (``OcclusionOrder.many``): two walkers crossing among three set pieces, whose
+    # footprints (a box each, turned) give pairs that are apart along one hull's normals,
+    # along the other's, and not apart at all. Each frame's order must ask the camera the
+    # same questions as an order made for that frame alone.
+    def box(x: float, z: float, turn: float, half: tuple[float, float]) -> Footprint:
+        c, s = np.cos(turn), np.sin(turn)
+        local = np.array([[-1, -1], [1, -1], [1, 1], [-1, 1]]) * half
+        corners = np.zeros((8, 3))
+        corners[:4, [0, 2]] = corners[4:, [0, 2]] = local @ np.array([[c, s], [-s, c]]) + (x, z)
+        corners[4:, 1] = 1.0
+        return footprint(corners)
+
+    pieces = [box(-3.0, 4.0, 0.3, (1.5, 0.4)), box(2.0, 5.0, 0.0, (0.5, 0.5)),
+              box(0.0, 2.0, 1.1, (2.0, 0.2))]
+    frames = [[box(-4.0 + 0.4 * t, 1.0, 0.2 * t, (0.25, 0.15)),
+               box(3.0 - 0.5 * t, 2.2, -0.1 * t, (0.3, 0.2)), *pieces] for t in range(12)]
+    still = {2, 3, 4}
+    together = OcclusionOrder.many(frames, {}, still)
+    cameras = [np.array([x, z]) for x in (-6.0, 0.0, 5.0) for z in (-5.0, 3.0, 9.0)]
+    for t, (footprints_now, order) in enumerate(zip(frames, together, strict=True)):
+        alone = OcclusionOrder(footprints_now, {}, still)
+        assert order._lows == alone._lows and order._highs == alone._highs, t
+        assert np.array_equal(order._axes, alone._axes), t
+        assert np.array_equal(order._middles, alone._middles), t
+        for camera in cameras:
+            assert order.back_to_front(list(range(5)), camera, [1.0] * 5) == \
+                alone.back_to_front(list(range(5)), camera, [1.0] * 5)
