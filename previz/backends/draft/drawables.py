@@ -191,7 +191,8 @@ def seen_many(frames: Sequence[tuple[Solids, View]]
     """What each view sees of its solids, in drawing order (``Solids.seen_by``), and where
     the heads land (``Solids.heads_seen``), found for all of them at once: a render sees a
     second of frames in one pass, so numpy's cost per call is paid once for them, not once a
-    frame. Each frame's is what it would find alone (the same arithmetic, row by row)."""
+    frame. Each frame's is what it would find alone (the same arithmetic, row by row). Views
+    of one size (a render's)."""
     faces = _FaceTable.visible_many([(solids._faces, view) for solids, view in frames])
     balls = _balls_many(frames)
     return [(solids._ordered(mine.joined(theirs), view), heads)
