@@ -56,12 +56,12 @@ class OcclusionOrder:
         if known is None:
             pairs = [(i, j) for i in range(count) for j in range(i + 1, count)]
             steady = [pair for pair in pairs if pair[0] in still and pair[1] in still]
-            known = (_planes(_splits(footprints, steady).values()),
+            known = (_planes(_splits([footprints], steady)[0]),
                      [pair for pair in pairs if not (pair[0] in still and pair[1] in still)])
             if cache is not None:
                 cache[key] = known
         steady_planes, moving = known
-        self._join(steady_planes, _planes(_splits(footprints, moving).values()))
+        self._join(steady_planes, _planes(_splits([footprints], moving)[0]))
 
     @classmethod
     def many(cls, frames: Sequence[Sequence[Footprint]], cache: dict,
@@ -76,7 +76,7 @@ class OcclusionOrder:
             return [first]
         steady_planes, moving = cache[("still", len(frames[0]), frozenset(still))]
         found = [first]
-        for splits in _splits_many(frames[1:], moving):
+        for splits in _splits(frames[1:], moving):
             order = cls.__new__(cls)
             order._join(steady_planes, _planes(splits))
             found.append(order)
@@ -114,7 +114,7 @@ class OcclusionOrder:
 
 def _planes(splits: Iterable[tuple | None]) -> tuple[np.ndarray, np.ndarray, list[int],
                                                       list[int]]:
-    """The planes that split pairs (``_splits``' values) as axes (S, 2), middles (S,) and
+    """The planes that split pairs (one frame's ``_splits``) as axes (S, 2), middles (S,) and
     the subjects on their low and high sides."""
     found = [split for split in splits if split is not None]
     return (np.array([split[0] for split in found], float).reshape(-1, 2),
@@ -122,49 +122,13 @@ def _planes(splits: Iterable[tuple | None]) -> tuple[np.ndarray, np.ndarray, lis
             [split[2] for split in found], [split[3] for split in found])
 
 
-def _splits(footprints: Sequence[Footprint],
-            pairs: Sequence[tuple[int, int]]) -> dict[tuple[int, int], tuple | None]:
-    """A plane between the footprints of each pair ``(i, j)``, if they are apart: the first
-    edge normal of either hull (``i``'s, then ``j``'s) along which they do not overlap, as
-    ``(axis, middle, low, high)``. Every hull is projected once onto every normal, and each
-    pair reads its own normals' extents from that."""
-    if not pairs:
-        return {}
-    axes = np.concatenate([f.normals for f in footprints] + [np.zeros((1, 2))])
-    points = np.zeros((len(footprints), max(len(f.hull) for f in footprints), 2))
-    owned = np.full((len(footprints), max(len(f.normals) for f in footprints) or 1),
-                    len(axes) - 1)  # a hull's normals' rows in ``axes``; padding: the zero row
-    start = 0
-    for index, f in enumerate(footprints):
-        points[index, : len(f.hull)] = f.hull
-        points[index, len(f.hull):] = f.hull[0]  # a copy changes no extent
-        owned[index, : len(f.normals)] = np.arange(start, start + len(f.normals))
-        start += len(f.normals)
-    projected = points @ axes.T  # (N, M, T)
-    low, high = projected.min(axis=1), projected.max(axis=1)
-    first, second = np.array(pairs).T
-    tried = np.concatenate([owned[first], owned[second]], axis=1)  # (P, 2A)
-    a_low, a_high = low[first[:, None], tried], high[first[:, None], tried]
-    b_low, b_high = low[second[:, None], tried], high[second[:, None], tried]
-    a_before = a_high < b_low  # never along the zero row: both extents are 0 there
-    apart = a_before | (b_high < a_low)
-    rows = np.arange(len(pairs))
-    k = apart.argmax(axis=1)
-    low_first = a_before[rows, k]
-    middles = np.where(low_first, a_high[rows, k] + b_low[rows, k],
-                       b_high[rows, k] + a_low[rows, k]) / 2
-    found: dict[tuple[int, int], tuple | None] = {}
-    for (i, j), split, axis, middle, ordered in zip(
-            pairs, apart.any(axis=1).tolist(), axes[tried[rows, k]], middles.tolist(),
-            low_first.tolist(), strict=True):
-        found[(i, j)] = None if not split else (axis, middle, *((i, j) if ordered else (j, i)))
-    return found
-
-
-def _splits_many(frames: Sequence[Sequence[Footprint]],
-                 pairs: Sequence[tuple[int, int]]) -> list[list[tuple | None]]:
-    """``_splits(footprints, pairs).values()`` for each frame's footprints (as many in each),
-    all at once: each pair's two hulls are projected onto the two hulls' own normals only."""
+def _splits(frames: Sequence[Sequence[Footprint]],
+            pairs: Sequence[tuple[int, int]]) -> list[list[tuple | None]]:
+    """For each frame's footprints (as many in each) and each pair ``(i, j)`` of them, a plane
+    between the two if they are apart: the first edge normal of either hull (``i``'s, then
+    ``j``'s) along which they do not overlap, as ``(axis, middle, low, high)``, else None.
+    Each pair's two hulls are projected onto the two hulls' own normals, every pair of every
+    frame at once."""
     if not pairs:
         return [[] for _ in frames]
     flat = [f for footprints in frames for f in footprints]
