@@ -103,8 +103,8 @@ class DraftRenderer:
         prepared = self._ahead.pop(time, None)
         seen: tuple[Seen, dict[int, np.ndarray]] | None = None
         if prepared is not None:
-            self._subjects, self.figures, self._solids = prepared.subjects, prepared.figures, \
-                prepared.solids
+            self._subjects, self.figures = prepared.subjects, prepared.figures
+            self._solids = prepared.solids
             if prepared.view is view:
                 seen = prepared.seen
         elif self.scene.track is not None:
@@ -146,12 +146,14 @@ class DraftRenderer:
             frames = self._people_ahead(times)
         if not frames:
             return
-        views = list(views) or [None] * len(frames)
-        found = seen_many([(solids, view) for (_, _, solids), view in zip(
-            frames, views, strict=True)]) if views[0] is not None and mode != "pose" else (
-            [None] * len(frames))
+        if not views:
+            self._ahead = {time: _Prepared(*frame, None, None)
+                           for time, frame in zip(times, frames, strict=True)}
+            return
+        sights = seen_many([(solids, view) for (_, _, solids), view in zip(
+            frames, views, strict=True)]) if mode != "pose" else [None] * len(frames)
         self._ahead = {time: _Prepared(*frame, view, sight) for time, frame, view, sight
-                       in zip(times, frames, views, found, strict=True)}
+                       in zip(times, frames, views, sights, strict=True)}
 
     def _people_ahead(self, times: Sequence[float]
                       ) -> list[tuple[tuple[Subject, ...], list[Figure], Solids]]:
