@@ -86,10 +86,10 @@ def grid_strokes(views: Sequence[View], ground: tuple[int, int, int],
 def _seen_lines(views: Sequence[View],
                 lines: tuple[np.ndarray, np.ndarray, tuple[np.ndarray, ...]]
                 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """The segments (S') of a grid that some view in front of its lens sees, and for each
-    view (F) and those segments its pixel segment clipped to the lens and the frame
-    (F, S', 2, 2), whether any of it is seen (F, S'), and its fade (F, S'): every view at
-    once."""
+    """The segments (S') of a grid that some view has in front of its lens, and for each view
+    (F) and those segments: its pixel segment clipped to the lens (F, S', 2, 2) with the
+    share of it inside the frame (2, F, S': ``_clip_to_frame``), whether any of it is seen
+    (F, S'), and its fade (F, S'); every view at once."""
     segments = lines[0]
     rotations, shifts, lenses = cameras(views)
     camera = (segments.reshape(-1, 3) @ rotations.transpose(0, 2, 1)
