@@ -151,6 +151,7 @@ class Solids:
         self._looks = np.array([np.zeros(3) if ball.face is None else ball.face
                                 for ball, _ in self._balls]).reshape(-1, 3)
         self._hair = np.array([ball.face is not None for ball, _ in self._balls], bool)
+        self._is_head = np.array([ball.head for ball, _ in self._balls], bool)
         self._heads: tuple[View, dict[int, np.ndarray]] | None = None
 
     def seen_by(self, view: View) -> Seen:
@@ -234,9 +235,18 @@ def _balls_many(frames: Sequence[tuple[Solids, View]]
         front = centres[:, :, 2] > radii + NEAR
         with np.errstate(divide="ignore", invalid="ignore"):  # balls not in front: not read
             outlines = _sphere_outlines(centres, radii, lenses)  # (F, B, P, 2)
-        low, high = outlines.min(axis=2), outlines.max(axis=2)
-        boxes = np.concatenate([low, high], axis=2).tolist()
+        # Each ball's least and greatest x and y (numpy reduces a middle axis row by row).
+        low = np.stack([outlines[..., 0].min(axis=2), outlines[..., 1].min(axis=2)], axis=-1)
+        high = np.stack([outlines[..., 0].max(axis=2), outlines[..., 1].max(axis=2)], axis=-1)
         framed = front & in_frame_boxes(low, high, views[0])
+        head_frame, head_row = np.nonzero(front & np.stack([solids._is_head
+                                                             for solids, _ in chosen]))
+        head_boxes = np.concatenate([low[head_frame, head_row], high[head_frame, head_row]],
+                                    axis=1)
+        for frame, row, box in zip(head_frame.tolist(), head_row.tolist(), head_boxes,
+                                   strict=True):
+            solids = chosen[frame][0]
+            found[numbers[frame]][1][solids._balls[row][0].subject] = box
         # Hair sorts behind its face, unless the camera is behind the face.
         toward = np.stack([view.position for view in views])[:, None, :] - world
         looks = np.stack([solids._looks for solids, _ in chosen])
@@ -251,15 +261,11 @@ def _balls_many(frames: Sequence[tuple[Solids, View]]
         points = list(cv_points(outlines[frame_of, rows]))
         chosen_depths = depths[frame_of, rows].tolist()
         per_frame = framed.sum(axis=1).tolist()
-        fronts = front.tolist()
-        for (solids, _), number, mine, deep, ahead_of_lens, ball_boxes, picked in zip(
+        for (solids, _), number, mine, deep, picked in zip(
                 chosen, numbers, _split(points, per_frame), _split(chosen_depths, per_frame),
-                fronts, boxes, _split(rows.tolist(), per_frame), strict=True):
+                _split(rows.tolist(), per_frame), strict=True):
             balls = solids._balls
-            seen, heads = found[number]
-            heads.update((balls[index][0].subject, np.array(ball_boxes[index]))
-                         for index in range(count)
-                         if ahead_of_lens[index] and balls[index][0].head)
+            seen = found[number][0]
             seen.points.extend(mine)
             seen.depths.extend(deep)
             for index in picked:
@@ -338,37 +344,42 @@ def _visible(frames: Sequence[tuple[_FaceTable, View]]) -> list[Seen]:
     """``_FaceTable.visible_many`` for tables with the same number of faces."""
     tables = [table for table, _ in frames]
     views = [view for _, view in frames]
+    count = len(views)
     rotations, shifts, lenses = cameras(views)
-    corners = np.stack([table.corners for table in tables])  # (F, N, 4, 3)
+    stacked = _stacked(tables)
     positions = np.stack([view.position for view in views])
-    facing = np.einsum("fij,fij->fi", np.stack([table.normals for table in tables]),
-                       positions[:, None, :] - np.stack([table.centres for table in tables])) > 0
-    frames_count = len(views)
-    camera = (corners.reshape(frames_count, -1, 3) @ rotations.transpose(0, 2, 1)
+    facing = np.einsum("fij,fij->fi", stacked["normals"],
+                       positions[:, None, :] - stacked["centres"]) > 0
+    corners = stacked["corners"]  # (F, N, 4, 3)
+    camera = (corners.reshape(count, -1, 3) @ rotations.transpose(0, 2, 1)
               + shifts[:, None, :]).reshape(corners.shape)
     depth = [camera[:, :, corner, 2] for corner in range(4)]
     nearest = np.minimum(np.minimum(np.minimum(depth[0], depth[1]), depth[2]), depth[3])
     farthest = np.maximum(np.maximum(np.maximum(depth[0], depth[1]), depth[2]), depth[3])
-    whole = facing & (nearest >= NEAR)
-    with np.errstate(divide="ignore", invalid="ignore"):  # faces not whole are not read
-        projected = (camera.reshape(frames_count, -1, 3)
-                     @ lenses.transpose(0, 2, 1)).reshape(corners.shape)
-        pixels = projected[..., :2] / projected[..., 2:3]
-    low = np.minimum(np.minimum(np.minimum(pixels[:, :, 0], pixels[:, :, 1]), pixels[:, :, 2]),
-                     pixels[:, :, 3])
-    high = np.maximum(np.maximum(np.maximum(pixels[:, :, 0], pixels[:, :, 1]), pixels[:, :, 2]),
-                      pixels[:, :, 3])
-    frame_of, rows = np.nonzero(whole & in_frame_boxes(low, high, views[0]))
-    means = ((depth[0] + depth[1] + depth[2] + depth[3]) / 4)[frame_of, rows] - np.stack(
-        [table.leads for table in tables])[frame_of, rows]
-    per_frame = np.bincount(frame_of, minlength=frames_count).tolist()
-    colours = np.stack([table.colours for table in tables])[frame_of, rows].tolist()
-    edges = np.stack([table.edges for table in tables])[frame_of, rows].tolist()
-    subjects = np.stack([table.subjects for table in tables])[frame_of, rows].tolist()
+    frame_of, rows = np.nonzero(facing & (nearest >= NEAR))  # wholly beyond the near plane
+    whole = camera[frame_of, rows]  # (M, 4, 3), frame by frame: each through its own lens
+    starts = np.cumsum([0, *np.bincount(frame_of, minlength=count).tolist()])
+    projected = np.concatenate([
+        (whole[start:end].reshape(-1, 3) @ lens.T).reshape(-1, 4, 3)
+        for start, end, lens in zip(starts[:-1].tolist(), starts[1:].tolist(), lenses,
+                                    strict=True)])
+    pixels = projected[:, :, :2] / projected[:, :, 2:3]
+    low = np.minimum(np.minimum(np.minimum(pixels[:, 0], pixels[:, 1]), pixels[:, 2]),
+                     pixels[:, 3])
+    high = np.maximum(np.maximum(np.maximum(pixels[:, 0], pixels[:, 1]), pixels[:, 2]),
+                      pixels[:, 3])
+    framed = np.flatnonzero(in_frame_boxes(low, high, views[0]))
+    frame_of, rows = frame_of[framed], rows[framed]
+    deep = whole[framed, :, 2]
+    means = ((deep[:, 0] + deep[:, 1] + deep[:, 2] + deep[:, 3]) / 4
+             - stacked["leads"][frame_of, rows])
+    per_frame = np.bincount(frame_of, minlength=count).tolist()
     found = [Seen(*columns, [False] * len(columns[0])) for columns in zip(
-        _split(list(cv_points(pixels[frame_of, rows])), per_frame),
-        _split(means.tolist(), per_frame), _split(colours, per_frame),
-        _split(edges, per_frame), _split(subjects, per_frame), strict=True)]
+        _split(list(cv_points(pixels[framed])), per_frame),
+        _split(means.tolist(), per_frame),
+        _split(stacked["colours"][frame_of, rows].tolist(), per_frame),
+        _split(stacked["edges"][frame_of, rows].tolist(), per_frame),
+        _split(stacked["subjects"][frame_of, rows].tolist(), per_frame), strict=True)]
     cut = facing & (farthest > NEAR) & (nearest < NEAR)
     for number, row in zip(*np.nonzero(cut), strict=True):  # faces through the near plane
         table, view, seen = tables[number], views[number], found[number]
@@ -381,6 +392,15 @@ def _visible(frames: Sequence[tuple[_FaceTable, View]]) -> list[Seen]:
             seen.subjects.append(int(table.subjects[row]))
             seen.heads.append(False)
     return found
+
+
+def _stacked(tables: Sequence[_FaceTable]) -> dict[str, np.ndarray]:
+    """The columns of tables of as many faces, stacked (F, N, ...) by name (one table's own
+    columns, with a first axis of one, are not copied)."""
+    return {name: getattr(tables[0], name)[None] if len(tables) == 1 else
+            np.stack([getattr(table, name) for table in tables])
+            for name in ("corners", "normals", "centres", "subjects", "colours", "edges",
+                         "leads")}
 
 
 def sphere_outlines(centres: np.ndarray, radii: np.ndarray, k: np.ndarray,
