@@ -18,8 +18,13 @@ from previz.backends.draft.geometry import (
     cameras,
     clip_near,
     cv_points,
+    grouped,
+    in_frame,
     in_frame_boxes,
     inverse_of,
+    least,
+    most,
+    to_cameras,
     total,
 )
 from previz.backends.draft.lighting import Lighting
@@ -200,14 +205,6 @@ def seen_many(frames: Sequence[tuple[Solids, View]]
             for (solids, view), mine, (theirs, heads) in zip(frames, faces, balls, strict=True)]
 
 
-def _groups(sizes: Sequence[int]) -> dict[int, list[int]]:
-    """The positions of ``sizes`` by size: frames whose rows can be stacked."""
-    found: dict[int, list[int]] = {}
-    for number, size in enumerate(sizes):
-        found.setdefault(size, []).append(number)
-    return found
-
-
 def _split(values: list, counts: Sequence[int]) -> list[list]:
     """``values`` cut into consecutive runs of ``counts``."""
     runs, start = [], 0
@@ -223,7 +220,7 @@ def _balls_many(frames: Sequence[tuple[Solids, View]]
     ellipse where the cone of rays grazing each meets the image: a circle only on the optical
     axis), and the boxes of the heads in front of it by subject."""
     found = [(Seen.nothing(), {}) for _ in frames]
-    for count, numbers in _groups([len(solids._balls) for solids, _ in frames]).items():
+    for count, numbers in grouped([len(solids._balls) for solids, _ in frames]).items():
         chosen = [frames[number] for number in numbers]
         if not count:
             continue
@@ -231,13 +228,13 @@ def _balls_many(frames: Sequence[tuple[Solids, View]]
         rotations, shifts, lenses = cameras(views)
         world = np.stack([solids._centres for solids, _ in chosen])  # (F, B, 3)
         radii = np.stack([solids._radii for solids, _ in chosen])
-        centres = world @ rotations.transpose(0, 2, 1) + shifts[:, None, :]
+        centres = to_cameras(world, rotations, shifts)
         front = centres[:, :, 2] > radii + NEAR
         with np.errstate(divide="ignore", invalid="ignore"):  # balls not in front: not read
             outlines = _sphere_outlines(centres, radii, lenses)  # (F, B, P, 2)
-        # Each ball's least and greatest x and y (numpy reduces a middle axis row by row).
-        low = np.stack([outlines[..., 0].min(axis=2), outlines[..., 1].min(axis=2)], axis=-1)
-        high = np.stack([outlines[..., 0].max(axis=2), outlines[..., 1].max(axis=2)], axis=-1)
+        rows_of = (len(chosen), count, 2)  # each ball's least and greatest x and y
+        low = least(outlines.reshape(-1, OUTLINE_POINTS, 2)).reshape(rows_of)
+        high = most(outlines.reshape(-1, OUTLINE_POINTS, 2)).reshape(rows_of)
         framed = front & in_frame_boxes(low, high, views[0])
         head_frame, head_row = np.nonzero(front & np.stack([solids._is_head
                                                              for solids, _ in chosen]))
@@ -332,7 +329,7 @@ class _FaceTable:
         frame, those wholly beyond the near plane as they are, the others cut at it; found
         for all the frames at once (tables of one size are stacked)."""
         found = [Seen.nothing() for _ in frames]
-        for count, numbers in _groups([len(table.corners) for table, _ in frames]).items():
+        for count, numbers in grouped([len(table.corners) for table, _ in frames]).items():
             if count:
                 chosen = [frames[number] for number in numbers]
                 for number, seen in zip(numbers, _visible(chosen), strict=True):
@@ -351,11 +348,9 @@ def _visible(frames: Sequence[tuple[_FaceTable, View]]) -> list[Seen]:
     facing = np.einsum("fij,fij->fi", stacked["normals"],
                        positions[:, None, :] - stacked["centres"]) > 0
     corners = stacked["corners"]  # (F, N, 4, 3)
-    camera = (corners.reshape(count, -1, 3) @ rotations.transpose(0, 2, 1)
-              + shifts[:, None, :]).reshape(corners.shape)
-    depth = [camera[:, :, corner, 2] for corner in range(4)]
-    nearest = np.minimum(np.minimum(np.minimum(depth[0], depth[1]), depth[2]), depth[3])
-    farthest = np.maximum(np.maximum(np.maximum(depth[0], depth[1]), depth[2]), depth[3])
+    camera = to_cameras(corners.reshape(count, -1, 3), rotations, shifts).reshape(corners.shape)
+    depth = camera[:, :, :, 2].reshape(-1, 4)
+    nearest, farthest = least(depth).reshape(count, -1), most(depth).reshape(count, -1)
     frame_of, rows = np.nonzero(facing & (nearest >= NEAR))  # wholly beyond the near plane
     whole = camera[frame_of, rows]  # (M, 4, 3), frame by frame: each through its own lens
     starts = np.cumsum([0, *np.bincount(frame_of, minlength=count).tolist()])
@@ -364,15 +359,9 @@ def _visible(frames: Sequence[tuple[_FaceTable, View]]) -> list[Seen]:
         for start, end, lens in zip(starts[:-1].tolist(), starts[1:].tolist(), lenses,
                                     strict=True)])
     pixels = projected[:, :, :2] / projected[:, :, 2:3]
-    low = np.minimum(np.minimum(np.minimum(pixels[:, 0], pixels[:, 1]), pixels[:, 2]),
-                     pixels[:, 3])
-    high = np.maximum(np.maximum(np.maximum(pixels[:, 0], pixels[:, 1]), pixels[:, 2]),
-                      pixels[:, 3])
-    framed = np.flatnonzero(in_frame_boxes(low, high, views[0]))
+    framed = np.flatnonzero(in_frame(pixels, views[0]))
     frame_of, rows = frame_of[framed], rows[framed]
-    deep = whole[framed, :, 2]
-    means = ((deep[:, 0] + deep[:, 1] + deep[:, 2] + deep[:, 3]) / 4
-             - stacked["leads"][frame_of, rows])
+    means = total(whole[framed, :, 2]) / 4 - stacked["leads"][frame_of, rows]
     per_frame = np.bincount(frame_of, minlength=count).tolist()
     found = [Seen(*columns, [False] * len(columns[0])) for columns in zip(
         _split(list(cv_points(pixels[framed])), per_frame),

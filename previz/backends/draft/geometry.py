@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Hashable, Sequence
 from dataclasses import dataclass
 from functools import cached_property, reduce
 
@@ -84,12 +84,31 @@ def cameras(views: Sequence[View]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
             np.stack([view.K for view in views]))
 
 
+def to_cameras(points: np.ndarray, rotations: np.ndarray, shifts: np.ndarray) -> np.ndarray:
+    """``View.to_camera`` for views stacked by ``cameras``: world points (M, 3), or each
+    view's own (F, M, 3), in each view's camera coordinates (F, M, 3)."""
+    return points @ rotations.transpose(0, 2, 1) + shifts[:, None, :]
+
+
+def to_pixels_many(camera_points: np.ndarray, lenses: np.ndarray) -> np.ndarray:
+    """``View.to_pixels`` for each view's camera-space points (F, M, 3) under its lens
+    (F, 3, 3): (F, M, 2)."""
+    homogeneous = camera_points @ lenses.transpose(0, 2, 1)
+    return homogeneous[..., :2] / homogeneous[..., 2:3]
+
+
+def grouped(keys: Sequence[Hashable]) -> dict[Hashable, list[int]]:
+    """The positions of ``keys`` by key, in order: which frames of a batch can be stacked."""
+    found: dict[Hashable, list[int]] = {}
+    for number, key in enumerate(keys):
+        found.setdefault(key, []).append(number)
+    return found
+
+
 def in_frame(polygons: np.ndarray, view: View, margin: float = 2.0) -> np.ndarray:
     """Which polygons (N, K, 2 pixels) reach into the frame (within ``margin`` pixels, the
     reach of an outline's anti-aliasing): the others would draw nothing."""
-    low, high = least(polygons), most(polygons)
-    return ((high[:, 0] >= -margin) & (high[:, 1] >= -margin)
-            & (low[:, 0] <= view.width + margin) & (low[:, 1] <= view.height + margin))
+    return in_frame_boxes(least(polygons), most(polygons), view, margin)
 
 
 def in_frame_boxes(low: np.ndarray, high: np.ndarray, view: View,

@@ -14,7 +14,10 @@ from previz.backends.draft.geometry import (
     View,
     cameras,
     cv_points,
+    grouped,
     inverse_of,
+    to_cameras,
+    to_pixels_many,
     total,
 )
 
@@ -56,10 +59,7 @@ def grid_strokes(views: Sequence[View], ground: tuple[int, int, int],
     find alone (the same arithmetic, row by row)."""
     found: list[Strokes] = [[] for _ in views]
     inks = _inks(tuple(ground), tuple(grid))
-    by_grid: dict[tuple[float, float], list[int]] = {}
-    for number, view in enumerate(views):
-        by_grid.setdefault(_centre(view), []).append(number)
-    for centre, numbers in by_grid.items():
+    for centre, numbers in grouped([_centre(view) for view in views]).items():
         grid_lines = _grid(*centre)
         chosen = [views[number] for number in numbers]
         columns, (pixels, reach), seen, fade = _seen_lines(chosen, grid_lines)
@@ -92,8 +92,7 @@ def _seen_lines(views: Sequence[View],
     (F, S'), and its fade (F, S'); every view at once."""
     segments = lines[0]
     rotations, shifts, lenses = cameras(views)
-    camera = (segments.reshape(-1, 3) @ rotations.transpose(0, 2, 1)
-              + shifts[:, None, :]).reshape(len(views), -1, 2, 3)
+    camera = to_cameras(segments.reshape(-1, 3), rotations, shifts).reshape(len(views), -1, 2, 3)
     ahead = (camera[:, :, 0, 2] > NEAR) | (camera[:, :, 1, 2] > NEAR)
     columns = np.flatnonzero(ahead.any(axis=0))  # most of the grid is behind every view
     camera, ahead = camera[:, columns], ahead[:, columns]
@@ -103,7 +102,7 @@ def _seen_lines(views: Sequence[View],
         cut = camera[:, :, 0] + t[:, :, None] * (camera[:, :, 1] - camera[:, :, 0])
         start = np.where((z0 < NEAR)[:, :, None], cut, camera[:, :, 0])
         end = np.where((z1 < NEAR)[:, :, None], cut, camera[:, :, 1])
-        pixels = np.stack([_to_pixels(start, lenses), _to_pixels(end, lenses)], axis=2)
+        pixels = np.stack([to_pixels_many(start, lenses), to_pixels_many(end, lenses)], axis=2)
         view = views[0]
         inside, reach = _clip_to_frame(pixels, view.width, view.height)
         seen = ahead & inside
@@ -111,12 +110,6 @@ def _seen_lines(views: Sequence[View],
         wanted = np.flatnonzero(seen.any(axis=0))
         fade[:, wanted] = _fades(views, lines, columns[wanted], (rotations, shifts, lenses))
     return columns, (pixels, reach), seen, fade
-
-
-def _to_pixels(camera_points: np.ndarray, lenses: np.ndarray) -> np.ndarray:
-    """``View.to_pixels`` for each view's points (F, S, 3), lenses (F, 3, 3)."""
-    homogeneous = camera_points @ lenses.transpose(0, 2, 1)
-    return homogeneous[:, :, :2] / homogeneous[:, :, 2:3]
 
 
 @lru_cache(maxsize=16)
@@ -153,11 +146,10 @@ def _fades(views: Sequence[View], lines: tuple[np.ndarray, np.ndarray, tuple[np.
     reach = (positions[:, None, :] - start) * along
     t = np.clip((reach[:, :, 0] + reach[:, :, 1] + reach[:, :, 2]) / length2, 0.0, 1.0)
     nearest = start + t[:, :, None] * along
-    turn = rotations.transpose(0, 2, 1)
-    here = nearest @ turn + shifts[:, None, :]
-    there = (nearest + across) @ turn + shifts[:, None, :]
+    here = to_cameras(nearest, rotations, shifts)
+    there = to_cameras(nearest + across, rotations, shifts)
     seen = (here[:, :, 2] > NEAR) & (there[:, :, 2] > NEAR)
-    step = _to_pixels(here, lenses) - _to_pixels(there, lenses)
+    step = to_pixels_many(here, lenses) - to_pixels_many(there, lenses)
     apart = np.where(seen, np.sqrt(step[:, :, 0] * step[:, :, 0] + step[:, :, 1] * step[:, :, 1]),
                      np.inf)
     share = np.clip((apart - CROWDED[0]) / (CROWDED[1] - CROWDED[0]), 0.0, 1.0)

@@ -28,6 +28,10 @@ from previz.backends.draft.geometry import (
     cameras,
     clip_near,
     cv_points,
+    in_frame,
+    least,
+    to_cameras,
+    to_pixels_many,
     total,
 )
 from previz.backends.draft.pieces import Colour, colour_of
@@ -147,18 +151,14 @@ class Lighting:
         if not len(rings):
             return [[] for _ in views]
         rotations, shifts, lenses = cameras(views)
-        camera = (rings.reshape(-1, 3) @ rotations.transpose(0, 2, 1)
-                  + shifts[:, None, :]).reshape(len(views), *rings.shape)  # (F, R, P, 3)
-        depth = camera[:, :, :, 2]
-        whole = depth.min(axis=2) >= NEAR
+        count = len(views)
+        camera = to_cameras(rings.reshape(-1, 3), rotations, shifts)  # (F, R·P, 3)
+        whole = least(camera[:, :, 2].reshape(-1, RING_POINTS)).reshape(count, -1) >= NEAR
         with np.errstate(divide="ignore", invalid="ignore"):  # rings not whole are not read
-            projected = (camera.reshape(len(views), -1, 3)
-                         @ lenses.transpose(0, 2, 1)).reshape(camera.shape)
-            pixels = projected[..., :2] / projected[..., 2:3]
-        width, height = views[0].width, views[0].height
-        low, high = pixels.min(axis=2), pixels.max(axis=2)
-        usable = (whole & (high[..., 0] >= 0) & (high[..., 1] >= 0) & (low[..., 0] <= width)
-                  & (low[..., 1] <= height))
+            pixels = to_pixels_many(camera, lenses).reshape(-1, RING_POINTS, 2)
+        usable = whole & in_frame(pixels, views[0], margin=0.0).reshape(count, -1)
+        camera = camera.reshape(count, *rings.shape)  # (F, R, P, 3)
+        pixels = pixels.reshape(count, -1, RING_POINTS, 2)
         points = cv_points(np.where(whole[..., None, None], pixels, 0.0))
         found: list[list[np.ndarray | None]] = []
         for number, (view, used) in enumerate(zip(views, usable.tolist(), strict=True)):

@@ -22,7 +22,7 @@ import numpy as np
 
 from previz.backends.draft.drawables import FaceCache, Seen, Solids, seen_many
 from previz.backends.draft.figures import LAYOUT_COLOURS, Figure, figures
-from previz.backends.draft.geometry import SHIFT, View, cv_points
+from previz.backends.draft.geometry import SHIFT, View, cv_points, grouped
 from previz.backends.draft.ground import Strokes, draw_strokes, grid_strokes, ground_depth
 from previz.backends.draft.labels import place_labels
 from previz.backends.draft.lighting import Lighting
@@ -183,11 +183,9 @@ class DraftRenderer:
                  if (known := self._footprints.get(fig.index)) is None or known[0] is not fig}
         found = dict(zip(fresh, footprints([fig.corners() for fig in fresh.values()]),
                          strict=True))
-        alike: dict[tuple, list[int]] = {}  # changes with the same set pieces
-        for number, (subjects, _) in enumerate(changes):
-            alike.setdefault((len(subjects), frozenset(_still(subjects))), []).append(number)
         orders: dict[int, OcclusionOrder] = {}
-        for numbers in alike.values():
+        for numbers in grouped([(len(subjects), frozenset(_still(subjects)))  # same set pieces
+                                for subjects, _ in changes]).values():
             prints = [[found[id(fig)] if id(fig) in found else self._footprint(fig)
                        for fig in changes[number][1]] for number in numbers]
             orders.update(zip(numbers, OcclusionOrder.many(
