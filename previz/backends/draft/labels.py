@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
 
 from previz.backends.draft.figures import Figure
-from previz.backends.draft.geometry import NEAR, View
+from previz.backends.draft.geometry import NEAR, View, cameras, grouped, to_cameras, to_pixels_many
 from previz.backends.draft.text import Sprite, blend
 
 GAP = 4  # pixels between a head and its label
@@ -26,62 +25,80 @@ class Area:
     bottom: float
 
 
-def head_boxes(figures: Sequence[Figure], view: View,
-               heads: Mapping[int, np.ndarray]) -> list[np.ndarray | None]:
-    """Where each figure's head (its top, for a prop or a vehicle) lands in the picture, as
-    (left, top, right, bottom); ``None`` where it is behind the lens. ``heads``: the heads in
-    front of the lens by subject, as the frame drew them (``Solids.heads_seen``)."""
-    found: list[np.ndarray | None] = [None] * len(figures)
-    for number, fig in enumerate(figures):
-        if fig.heads:
-            found[number] = heads.get(fig.heads[0].subject)
-    tops = [number for number, fig in enumerate(figures) if not fig.heads]
-    if tops:
-        anchors = view.to_camera(np.array([figures[number].label_anchor for number in tops]))
-        front = np.flatnonzero(anchors[:, 2] > NEAR)
-        points = np.tile(view.to_pixels(anchors[front]), 2)
-        for row, point in zip(front.tolist(), points, strict=True):
-            found[tops[row]] = point
+Room = dict[int, tuple[list[float] | None, list[float] | None]]
+"""Where a frame's figures land in its picture, by figure index: the box of the figure's top
+where it has no head (a prop's, a vehicle's; None for a person, or behind the lens) and the box
+of all its solids (None where any of them reaches behind the lens), each as (left, top, right,
+bottom) pixels."""
+
+
+def rooms(frames: Sequence[tuple[Sequence[Figure], View]]) -> list[Room]:
+    """Each frame's ``Room`` for its figures as its view sees them, found for all the frames
+    at once (a render's next second: numpy's cost per call paid once for them): every
+    figure's corners and every head-less figure's label anchor in one projection a frame,
+    frames whose figures have as many corners stacked."""
+    found: list[Room] = [{} for _ in frames]
+    shapes = [tuple((len(fig.corners()), not fig.heads) for fig in figures)
+              for figures, _ in frames]
+    for shape, numbers in grouped(shapes).items():
+        if not shape:
+            continue
+        counts = [count for count, _ in shape]
+        tops = [number for number, (_, headless) in enumerate(shape) if headless]
+        points = np.stack([np.concatenate(
+            [fig.corners() for fig in figures]
+            + [np.array([figures[number].label_anchor for number in tops]).reshape(-1, 3)])
+            for figures, _ in (frames[number] for number in numbers)])
+        rotations, shifts, lenses = cameras([frames[number][1] for number in numbers])
+        camera = to_cameras(points, rotations, shifts)  # (F, corners + anchors, 3)
+        solid, starts = sum(counts), np.cumsum([0, *counts[:-1]])
+        behind = camera[:, :, 2] <= NEAR
+        hidden = np.logical_or.reduceat(behind[:, :solid], starts, axis=1).tolist()
+        shown = (~behind[:, solid:]).tolist()
+        camera[behind, 2] = 1.0  # any value: those rows are dropped
+        pixels = to_pixels_many(camera, lenses)
+        bodies = np.concatenate([np.minimum.reduceat(pixels[:, :solid], starts, axis=1),
+                                 np.maximum.reduceat(pixels[:, :solid], starts, axis=1)],
+                                axis=2).tolist()
+        anchors = np.tile(pixels[:, solid:], 2).tolist()
+        for row, number in enumerate(numbers):
+            room, figures = found[number], frames[number][0]
+            for fig, body, gone in zip(figures, bodies[row], hidden[row], strict=True):
+                room[fig.index] = (None, None if gone else body)
+            for top, anchor, ahead in zip(tops, anchors[row], shown[row], strict=True):
+                if ahead:
+                    room[figures[top].index] = (anchor, room[figures[top].index][1])
     return found
-
-
-def body_boxes(figures: Sequence[Figure], view: View) -> np.ndarray:
-    """Where each figure's solids land in the picture, (F, 4) rows of (left, top, right,
-    bottom); a row of NaN where any reach behind the lens. All figures' corners at once."""
-    if not figures:
-        return np.zeros((0, 4))
-    corners = [fig.corners() for fig in figures]
-    starts = np.cumsum([0] + [len(c) for c in corners[:-1]])
-    camera = view.to_camera(np.concatenate(corners))
-    behind = np.logical_or.reduceat(camera[:, 2] <= NEAR, starts)
-    camera[camera[:, 2] <= NEAR, 2] = 1.0  # any value: those figures' rows are dropped
-    pixels = view.to_pixels(camera)
-    boxes = np.concatenate([np.minimum.reduceat(pixels, starts),
-                            np.maximum.reduceat(pixels, starts)], axis=1)
-    boxes[behind] = np.nan
-    return boxes
 
 
 def place_labels(frame: np.ndarray, view: View, figures: Sequence[Figure],
                  labels: Mapping[int, Sprite], thumbnails: Mapping[int, Sprite], *,
-                 heads: Mapping[int, np.ndarray]) -> None:
+                 heads: Mapping[int, np.ndarray], room: Room | None = None) -> None:
     """Draw each seen figure's label beside its head (right, left, else above it) where it
     stays in the frame and covers no face, nor if it can help another figure (a label with
     nowhere to go is left out). ``heads``: the heads the frame drew, by subject
-    (``Solids.heads_seen``)."""
-    boxes = head_boxes(figures, view, heads)
+    (``Solids.heads_seen``); ``room``: where the figures land (``rooms``), found here if not
+    given."""
+    if room is None:
+        room = rooms([(figures, view)])[0]
     # A handful of rows each: plain comparisons on lists beat array calls.
-    bodies = [None if math.isnan(box[0]) else box for box in body_boxes(figures, view).tolist()]
-    faces = [box.tolist() for box in boxes if box is not None]
-    for number, (fig, head) in enumerate(zip(figures, boxes, strict=True)):
-        if head is None:
+    boxes: list[list[float] | None] = []
+    for fig in figures:
+        if fig.heads:
+            head = heads.get(fig.heads[0].subject)
+            boxes.append(None if head is None else head.tolist())
+        else:
+            boxes.append(room[fig.index][0])
+    bodies = [room[fig.index][1] for fig in figures]
+    faces = [box for box in boxes if box is not None]
+    for number, (fig, box) in enumerate(zip(figures, boxes, strict=True)):
+        if box is None:
             continue
         sprite = labels[fig.index]
         thumbnail = thumbnails.get(fig.index)
         extra = thumbnail.width + GAP if thumbnail is not None else 0
         tall = max(sprite.height, thumbnail.height if thumbnail is not None else 0)
-        others = [box for other, box in enumerate(bodies) if other != number and box is not None]
-        box = head.tolist()
+        others = [body for other, body in enumerate(bodies) if other != number and body is not None]
         spot = (_spot(box, sprite.width + extra, tall, faces + others, view)
                 or _spot(box, sprite.width + extra, tall, faces, view))
         if spot is None:

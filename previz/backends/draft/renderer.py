@@ -24,7 +24,7 @@ from previz.backends.draft.drawables import FaceCache, Seen, Solids, seen_many
 from previz.backends.draft.figures import LAYOUT_COLOURS, Figure, figures
 from previz.backends.draft.geometry import SHIFT, View, cv_points, grouped
 from previz.backends.draft.ground import Strokes, draw_strokes, grid_strokes, ground_depth
-from previz.backends.draft.labels import place_labels
+from previz.backends.draft.labels import Room, place_labels, rooms
 from previz.backends.draft.lighting import Lighting
 from previz.backends.draft.occlusion import Footprint, OcclusionOrder, footprint, footprints
 from previz.backends.draft.plates import Plate, draw_plate
@@ -102,11 +102,12 @@ class DraftRenderer:
         ``end`` seconds: HxWx3 uint8 RGB."""
         prepared = self._ahead.pop(time, None)
         seen: tuple[Seen, dict[int, np.ndarray]] | None = None
+        room: Room | None = None
         if prepared is not None:
             self._subjects, self.figures = prepared.subjects, prepared.figures
             self._solids = prepared.solids
             if prepared.view is view:
-                seen = prepared.seen
+                seen, room = prepared.seen, prepared.room
         elif self.scene.track is not None:
             self._set_subjects(tuple(self.scene.track(time)))
         if self.scene.mode == "depth":
@@ -125,7 +126,8 @@ class DraftRenderer:
                     plated = plated or opacity >= 1.0
         shown = self._figures(frame, view, layout, plated, seen[0] if seen else None)
         if not layout:
-            self._overlays(frame, view, time, end, shown, heads=seen[1] if seen else None)
+            self._overlays(frame, view, time, end, shown, heads=seen[1] if seen else None,
+                           room=room)
         return frame
 
     def prepare(self, times: Sequence[float], views: Sequence[View] = ()) -> None:
@@ -147,13 +149,16 @@ class DraftRenderer:
         if not frames:
             return
         if not views:
-            self._ahead = {time: _Prepared(*frame, None, None)
+            self._ahead = {time: _Prepared(*frame, None, None, None)
                            for time, frame in zip(times, frames, strict=True)}
             return
         sights = seen_many([(solids, view) for (_, _, solids), view in zip(
             frames, views, strict=True)]) if mode != "pose" else [None] * len(frames)
-        self._ahead = {time: _Prepared(*frame, view, sight) for time, frame, view, sight
-                       in zip(times, frames, views, sights, strict=True)}
+        labelled = rooms([(figs, view) for (_, figs, _), view in zip(
+            frames, views, strict=True)]) if mode == "preview" else [None] * len(frames)
+        self._ahead = {time: _Prepared(*frame, view, sight, room)
+                       for time, frame, view, sight, room
+                       in zip(times, frames, views, sights, labelled, strict=True)}
 
     def _people_ahead(self, times: Sequence[float]
                       ) -> list[tuple[tuple[Subject, ...], list[Figure], Solids]]:
@@ -300,13 +305,15 @@ class DraftRenderer:
                 for fig in self.figures}
 
     def _overlays(self, frame: np.ndarray, view: View, time: float, end: float,
-                  shown: dict[int, int], *, heads: dict[int, np.ndarray] | None) -> None:
+                  shown: dict[int, int], *, heads: dict[int, np.ndarray] | None,
+                  room: Room | None) -> None:
         for plate in self.scene.plates:
             if plate.corners is None:
                 draw_plate(frame, plate, view, plate.opacity(time, end))
         seen = [fig for fig in self.figures if shown.get(fig.index, 0) > 0]
         place_labels(frame, view, seen, self._labels, self._thumbnails,
-                     heads=heads if heads is not None else self._solids.heads_seen(view))
+                     heads=heads if heads is not None else self._solids.heads_seen(view),
+                     room=room)
 
     def _label(self, fig: Figure) -> Sprite:
         name = fig.subject.name
@@ -318,13 +325,15 @@ class DraftRenderer:
 @dataclass(frozen=True)
 class _Prepared:
     """A frame made ready ahead (``DraftRenderer.prepare``): its subjects, figures and
-    solids, and what its camera ``view`` sees of them (drawing order and heads), if found."""
+    solids, and what its camera ``view`` sees of them (drawing order and heads) and where its
+    figures land for their labels (``rooms``), if found."""
 
     subjects: tuple[Subject, ...]
     figures: list[Figure]
     solids: Solids
     view: View | None
     seen: tuple[Seen, dict[int, np.ndarray]] | None
+    room: Room | None
 
 
 def _still(subjects: Sequence[Subject]) -> dict[int, Subject]:
