@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Any
 
 POSES = ("stand", "sit", "walk", "run", "lie", "point", "phone")
@@ -192,16 +192,23 @@ class Blocking:
 
         ``where(other, time)`` finds a look-at target; without it, look-at is ignored.
         """
-        legs = _legs(self.marks_of(character))
+        legs, before = self._legs(character)
         if not legs:
             return None
         index = next((i for i in reversed(range(len(legs))) if legs[i].depart <= time), 0)
-        state = _on_leg(legs[index], time, where)
-        walked = sum(_length(leg) for leg in legs[:index])
-        x, z = state.x, state.z
-        leg = legs[index]
-        walked += math.hypot(x - leg.start_x, z - leg.start_z)
-        return replace(state, walked=walked)
+        return _on_leg(legs[index], time, where, before[index])
+
+
+    def _legs(self, character: str) -> tuple[list[_Leg], list[float]]:
+        """A character's legs and how far they walk before each, found once: blocking does
+        not change, and a render asks where everyone is every frame."""
+        known = self.__dict__.setdefault("_found_legs", {})  # a cache, not a field
+        found = known.get(character)
+        if found is None:
+            legs = _legs(self.marks_of(character))
+            found = known[character] = (
+                legs, [sum(_length(leg) for leg in legs[:index]) for index in range(len(legs))])
+        return found
 
 
 def _length(leg: _Leg) -> float:
@@ -238,9 +245,12 @@ def _position(leg: _Leg, time: float) -> tuple[float, float]:
             leg.start_z + (leg.mark.z - leg.start_z) * share)
 
 
-def _on_leg(leg: _Leg, time: float,
-            where: Callable[[str, float], CharacterState] | None) -> CharacterState:
+def _on_leg(leg: _Leg, time: float, where: Callable[[str, float], CharacterState] | None,
+            before: float) -> CharacterState:
+    """Where a character is at ``time`` on ``leg``, having walked ``before`` metres on the
+    legs before it."""
     x, z = _position(leg, time)
+    walked = before + math.hypot(x - leg.start_x, z - leg.start_z)
     dx, dz = leg.mark.x - leg.start_x, leg.mark.z - leg.start_z
     heading = heading_of(dx, dz) if math.hypot(dx, dz) > 1e-9 else None
     look = None
@@ -251,13 +261,14 @@ def _on_leg(leg: _Leg, time: float,
     if leg.depart <= time < leg.arrive and heading is not None:
         speed = math.hypot(dx, dz) / (leg.arrive - leg.depart)
         return CharacterState(leg.mark.character, x, z, heading,
-                              "run" if speed > RUN_SPEED else "walk", speed, look=look)
+                              "run" if speed > RUN_SPEED else "walk", speed, walked, look)
     facing = leg.mark.facing
     if facing is None:
         facing = look
     if facing is None:
         facing = heading if heading is not None else 0.0
-    return CharacterState(leg.mark.character, x, z, facing, leg.mark.pose, look=look)
+    return CharacterState(leg.mark.character, x, z, facing, leg.mark.pose, walked=walked,
+                          look=look)
 
 
 def heading_of(dx: float, dz: float) -> float:

@@ -65,13 +65,18 @@ class SceneValue:
         ``main`` names what is framed: a character (by name or id) or a set piece (by name);
         by default the first of the cast, or the first set piece of a scene with no cast.
         """
-        framed = self.character(main) if main else (self.cast[0] if self.cast else None)
-        people = [_person(c, self.state(c, time), c is framed) for c in self.cast]
-        pieces = self.set_pieces()
-        framed_piece = next((p for p in pieces if p.name == main), None) if main else None
-        if framed is None and framed_piece is None and not main and pieces:
-            framed_piece = pieces[0]
-        return (*people, *(_prop(piece, piece is framed_piece) for piece in pieces))
+        known = self.__dict__.setdefault("_found_props", {})  # a cache, not a field
+        found = known.get(main)
+        if found is None:  # the set pieces stand still: found once for each ``main``
+            framed = self.character(main) if main else (self.cast[0] if self.cast else None)
+            pieces = self.set_pieces()
+            framed_piece = next((p for p in pieces if p.name == main), None) if main else None
+            if framed is None and framed_piece is None and not main and pieces:
+                framed_piece = pieces[0]
+            found = known[main] = (
+                framed, tuple(_prop(piece, piece is framed_piece) for piece in pieces))
+        framed, props = found
+        return (*(_person(c, self.state(c, time), c is framed) for c in self.cast), *props)
 
     def names(self, name: str) -> bool:
         """Whether ``name`` is a character or a set piece of the scene (what a shot frames)."""
