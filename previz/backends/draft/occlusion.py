@@ -146,8 +146,11 @@ def _splits(frames: Sequence[Sequence[Footprint]],
     first, second = (local[:, 0] + offsets).ravel(), (local[:, 1] + offsets).ravel()
     tried = np.concatenate([axes[first], axes[second]], axis=1)  # (P, 2A, 2)
     projected = np.concatenate([points[first], points[second]], axis=1) @ tried.transpose(0, 2, 1)
-    a, b = projected[:, :size], projected[:, size:]
-    a_low, a_high, b_low, b_high = a.min(axis=1), a.max(axis=1), b.min(axis=1), b.max(axis=1)
+    # Points first (2S, P, 2A): each extent is then elementwise steps over whole planes, not a
+    # reduction of a middle axis (half the time; the same numbers).
+    projected = np.ascontiguousarray(projected.transpose(1, 0, 2))
+    a, b = projected[:size], projected[size:]
+    a_low, a_high, b_low, b_high = a.min(axis=0), a.max(axis=0), b.min(axis=0), b.max(axis=0)
     a_before = a_high < b_low
     apart = a_before | (b_high < a_low)
     rows = np.arange(len(first))
