@@ -21,6 +21,7 @@ from unit.draft.pictures import (
     layout_silhouette,
     linear,
     person,
+    prop,
     render,
     shoot,
 )
@@ -249,6 +250,36 @@ def test_labels_sit_beside_the_faces_never_over_them() -> None:
         head[rows[0] + int(0.12 * (rows[-1] - rows[0])):] = False  # the head's top part
         assert head.sum() > 50
         assert not (labelled & head).any()
+
+
+def test_a_label_keeps_off_another_figures_body() -> None:
+    """Ann's label would fit right of her head, but a tall man stands there: it goes to her
+    left rather than over his shoulder, and his keeps off her."""
+    def two(names: tuple[str, str], mode: str) -> np.ndarray:
+        pair = [person(names[0], -0.3, 0.0, main=True),
+                person(names[1], 0.45, 0.1, height=2.05)]
+        return shoot(pair, size="medium_wide", mode=mode).frames[0]
+
+    labelled = (two(("Annabelle Longname", "Bartholomew Longer"), "preview")
+                != two(("A", "B"), "preview")).any(axis=2)
+    assert labelled.sum() > 1000  # both long names show
+    bodies = two(("A", "B"), "layout")
+    for colour in (RED, GREEN):
+        assert not (labelled & (coverage(bodies, colour) > 0.5)).any()
+
+
+def test_a_set_piece_is_labelled_beside_its_top() -> None:
+    """A set piece has no head: its label sits level with its top, beside it."""
+    crate = prop("Crate", 1.2, 0.5)
+    take = shoot([person(main=True), crate], size="wide", mode="preview")
+    longer = shoot([person(main=True), replace(crate, name="Crate with a long name")],
+                   size="wide", mode="preview")
+    rows, columns = np.nonzero((take.frames[0] != longer.frames[0]).any(axis=2))
+    assert len(rows) > 200
+    top = np.array([[1.2, 1.0 + 0.12 / 1.75, 0.5]])  # its top, and the tab's gap above it
+    (u, v), = take.path.project(0, top).pixels
+    assert rows.min() < v < rows.max() + 1
+    assert columns.min() > u  # to its right, where there is room
 
 
 def test_a_one_metre_truck_on_a_plate_shows_no_grid() -> None:
