@@ -106,39 +106,57 @@ class Lighting:
         return list(map(tuple, lit.tolist()))
 
     def draw_pools(self, frame: np.ndarray, view: View, ground: Sequence[int],
-                   outlines: Sequence[np.ndarray | None] | None = None) -> None:
+                   patches: list[PoolPatch] | None = None) -> None:
         """The practicals' pools of light on the ground, added to what is there (the ground
         and its grid, so a painted line under a lamp is lit like the ground around it, and two
         pools that overlap add up). Each lamp's bands are drawn outermost first, each a disc over
         the last, into a patch the size of its pool, which is then added to the frame.
-        ``outlines``: the bands' outlines as this view sees them (``pool_outlines``), found here
-        if not given. Aliased: neighbouring bands are a few grey levels apart, and two dozen
-        aliased discs cost what six anti-aliased rings did."""
-        _, lights, lamps = self._pools(tuple(int(c) for c in ground))
-        if not lights:
-            return
-        if outlines is None:
-            outlines = self.pool_outlines([view], ground)[0]
-        height, width = frame.shape[:2]
+        ``patches``: the pools as this view sees them (``pool_patches``), found here if not
+        given. Aliased: neighbouring bands are a few grey levels apart, and two dozen aliased
+        discs cost what six anti-aliased rings did."""
+        if patches is None:
+            patches = self.pool_patches([view], ground)[0]
         fill, sharp = cv2.fillConvexPoly, cv2.LINE_8
-        for _, bands in groupby(range(len(lamps)), key=lamps.__getitem__):  # lamp by lamp
-            mine = [ring for ring in bands if outlines[ring] is not None]
-            if not mine:
-                continue
-            outer = outlines[mine[0]]  # outermost first: it holds the others
-            assert outer is not None
-            low = np.maximum(outer.min(axis=0) >> SHIFT, 0)
-            high = np.minimum((outer.max(axis=0) >> SHIFT) + 2, (width, height))
-            if (high <= low).any():
-                continue
-            light = _patch(high[1] - low[1], high[0] - low[0])
-            corner = low << SHIFT
-            for ring in mine:
-                edge = outlines[ring]
-                assert edge is not None
-                fill(light, edge - corner, lights[ring], sharp, SHIFT)
-            patch = frame[low[1]:high[1], low[0]:high[0]]
+        for (left, top, right, bottom), bands in patches:
+            light = _patch(bottom - top, right - left)
+            for edge, colour in bands:
+                fill(light, edge, colour, sharp, SHIFT)
+            patch = frame[top:bottom, left:right]
             cv2.add(patch, light, dst=patch)
+
+    def pool_patches(self, views: Sequence[View], ground: Sequence[int]) -> list[list[PoolPatch]]:
+        """Each view's pools (``draw_pools``): for each lamp whose pool it sees, the patch of
+        the frame its outermost seen band spans and each seen band's outline in that patch
+        with its light, found for all the views at once (``pool_outlines``; the patches'
+        extents and the outlines' shifts one array call for them all)."""
+        _, lights, lamps = self._pools(tuple(int(c) for c in ground))
+        outlines = self.pool_outlines(views, ground)
+        every = [(number, mine) for number, seen in enumerate(outlines)
+                 for _, bands in groupby(range(len(lamps)), key=lamps.__getitem__)
+                 if (mine := [ring for ring in bands if seen[ring] is not None])]
+        found: list[list[PoolPatch]] = [[] for _ in views]
+        if not every:
+            return found
+        outers = [outlines[number][mine[0]] for number, mine in every]  # holds the others
+        starts = np.cumsum([0, *(len(outer) for outer in outers[:-1])])
+        joined = np.concatenate(outers)
+        size = np.array([views[0].width, views[0].height])
+        low = np.maximum(np.minimum.reduceat(joined, starts) >> SHIFT, 0)
+        high = np.minimum((np.maximum.reduceat(joined, starts) >> SHIFT) + 2, size)
+        rings = [outlines[number][ring] for number, mine in every for ring in mine]
+        corners = np.repeat(low << SHIFT, [sum(len(outlines[number][ring]) for ring in mine)
+                                           for number, mine in every], axis=0)
+        shifted = np.concatenate(rings) - corners
+        ends = np.cumsum([len(ring) for ring in rings]).tolist()
+        spans, taken = list(zip([0, *ends[:-1]], ends, strict=True)), 0
+        for (number, mine), (left, top), (right, bottom) in zip(every, low.tolist(),
+                                                               high.tolist(), strict=True):
+            bands = [(shifted[start:end], lights[ring]) for ring, (start, end)
+                     in zip(mine, spans[taken:taken + len(mine)], strict=True)]
+            taken += len(mine)
+            if right > left and bottom > top:
+                found[number].append(((left, top, right, bottom), bands))
+        return found
 
     def pool_outlines(self, views: Sequence[View],
                       ground: Sequence[int]) -> list[list[np.ndarray | None]]:
@@ -212,6 +230,12 @@ class Lighting:
 
 
 _SCRATCH = threading.local()  # each rendering thread's buffer for the pools' light
+
+
+PoolPatch = tuple[tuple[int, int, int, int], list[tuple[np.ndarray, Colour]]]
+"""A lamp's pool as one view sees it (``Lighting.pool_patches``): the patch of the frame it
+lights (left, top, right, bottom pixels), and each seen band's outline in fixed-point pixels
+from the patch's corner with its light, outermost first."""
 
 
 def _patch(height: int, width: int) -> np.ndarray:

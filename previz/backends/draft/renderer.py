@@ -25,7 +25,7 @@ from previz.backends.draft.figures import LAYOUT_COLOURS, Figure, figures
 from previz.backends.draft.geometry import SHIFT, View, cv_points, grouped
 from previz.backends.draft.ground import Strokes, draw_strokes, grid_strokes, ground_depth
 from previz.backends.draft.labels import Room, place_labels, rooms
-from previz.backends.draft.lighting import Lighting
+from previz.backends.draft.lighting import Lighting, PoolPatch
 from previz.backends.draft.occlusion import Footprint, OcclusionOrder, footprint, footprints
 from previz.backends.draft.plates import Plate, draw_plate
 from previz.backends.draft.pose import render_pose
@@ -68,7 +68,7 @@ class DraftRenderer:
         self._subjects: tuple[Subject, ...] = ()
         self._ahead: dict[float, _Prepared] = {}  # frames prepared (``prepare``), by time
         # The grid lines and lamp pools of views found ahead (``prepare``), by view.
-        self._grounds: dict[int, tuple[View, Strokes, list[np.ndarray | None]]] = {}
+        self._grounds: dict[int, tuple[View, Strokes, list[PoolPatch] | None]] = {}
         self._set_subjects(tuple(scene.subjects))
         self.text_size = max(int(height * 0.028), 10)
         self._name_figures()
@@ -141,7 +141,7 @@ class DraftRenderer:
             ground, grid = self.scene.palette.ground, self.scene.palette.grid
             self._grounds = {id(view): (view, strokes, pools) for view, strokes, pools in zip(
                 views, grid_strokes(views, ground, grid),
-                self.lighting.pool_outlines(views, ground), strict=True)}
+                self.lighting.pool_patches(views, ground), strict=True)}
         if self.scene.track is None:
             frames = [(self._subjects, self.figures, self._solids)] * len(times)
         else:
