@@ -17,7 +17,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from previz.backends.draft.pieces import Part, colour_of, parts_of
-from previz.backends.draft.skeleton import FOOT, HEEL, INDEX, JOINTS, Skeleton, body_axes, skeleton
+from previz.backends.draft.skeleton import FOOT, HEEL, INDEX, JOINTS, Skeleton, body_axes, skeletons
 from previz.core.subjects import Subject
 
 Colour = tuple[int, int, int]
@@ -151,7 +151,7 @@ def _people(people: Sequence[tuple[Subject, int]]) -> list[Figure]:
     """People (each with its index) on their skeletons, their limbs built together."""
     if not people:
         return []
-    bones = [skeleton(subject) for subject, _ in people]
+    bones = skeletons([subject for subject, _ in people])
     tints = []
     for subject, index in people:
         colours = subject.colours

@@ -14,7 +14,7 @@ import cv2
 import numpy as np
 
 from previz.backends.draft.geometry import NEAR, SHIFT, View, cv_length, cv_points
-from previz.backends.draft.skeleton import OPENPOSE, Skeleton, skeleton
+from previz.backends.draft.skeleton import OPENPOSE, Skeleton, skeletons
 from previz.core.subjects import Subject
 
 COLOURS: tuple[tuple[int, int, int], ...] = (
@@ -32,7 +32,8 @@ LIMB_SHARE = 0.6
 
 def pose_keypoints(subjects: Sequence[Subject]) -> list[np.ndarray]:
     """The world keypoints (18, 3) of every person among ``subjects``."""
-    return [skeleton(subject).keypoints() for subject in subjects if subject.kind == "person"]
+    return [bones.keypoints() for bones in skeletons(
+        [subject for subject in subjects if subject.kind == "person"])]
 
 
 def project_keypoints(keypoints: np.ndarray, view: View) -> np.ndarray:

@@ -58,23 +58,53 @@ class Skeleton:
 
 def body_axes(facing: float) -> tuple[np.ndarray, np.ndarray]:
     """The ground directions a subject faces and has on its left, for ``facing`` degrees."""
+    forward, left = _axes(facing)
+    return np.array(forward), np.array(left)
+
+
+def _axes(facing: float) -> tuple[list[float], list[float]]:
+    """``body_axes`` as plain floats."""
     angle = math.radians(facing)
-    forward = np.array([math.sin(angle), 0.0, -math.cos(angle)])
-    left = np.array([math.cos(angle), 0.0, math.sin(angle)])
-    return forward, left
+    return [math.sin(angle), 0.0, -math.cos(angle)], [math.cos(angle), 0.0, math.sin(angle)]
 
 
 def skeleton(subject: Subject) -> Skeleton:
     """The posed skeleton of a person ``subject``."""
-    fig = proportions_of(subject)
-    local = _posed(subject, fig)  # (forward, up, left) fractions of the height
-    local = _turn_head(local, subject, fig)
-    forward, left = body_axes(subject.facing)
+    return skeletons([subject])[0]
+
+
+def skeletons(subjects: Sequence[Subject]) -> list[Skeleton]:
+    """The posed skeletons of several people, found together: a render poses everyone who
+    moved, every frame, so the walkers' feet and arms are set and everyone is turned into
+    the world in a few array calls for them all, not a few a joint each."""
+    if not subjects:
+        return []
+    figs = [proportions_of(subject) for subject in subjects]
+    walkers = [number for number, subject in enumerate(subjects) if walking(subject)]
+    if len(walkers) == len(subjects):
+        local = _walks(subjects, figs)
+    else:
+        local = np.empty((len(subjects), len(JOINTS), 3))
+        if walkers:
+            local[walkers] = _walks([subjects[n] for n in walkers], [figs[n] for n in walkers])
+        for number, (subject, fig) in enumerate(zip(subjects, figs, strict=True)):
+            if not walking(subject):
+                local[number] = _posed(subject, fig)
+    for number, (subject, fig) in enumerate(zip(subjects, figs, strict=True)):
+        joints = local[number]
+        turned = _turn_head(joints, subject, fig)
+        if turned is not joints:
+            local[number] = turned
+    axes = [_axes(subject.facing) for subject in subjects]
+    forward = np.array([front for front, _ in axes])[:, None, :]
+    left = np.array([side for _, side in axes])[:, None, :]
     up = np.array([0.0, 1.0, 0.0])
-    base = np.array([subject.x, 0.0, subject.z])
-    h = subject.height
-    world = base + h * (local[:, :1] * forward + local[:, 1:2] * up + local[:, 2:3] * left)
-    return Skeleton(world, fig, h)
+    base = np.array([[subject.x, 0.0, subject.z] for subject in subjects])[:, None, :]
+    heights = np.array([subject.height for subject in subjects])[:, None, None]
+    world = base + heights * (local[:, :, :1] * forward + local[:, :, 1:2] * up
+                              + local[:, :, 2:3] * left)
+    return [Skeleton(joints, fig, subject.height)
+            for joints, fig, subject in zip(world, figs, subjects, strict=True)]
 
 
 def _standing(fig: FigureProportions) -> np.ndarray:
@@ -117,11 +147,11 @@ def _stood(fig: FigureProportions) -> np.ndarray:
 
 
 def _posed(subject: Subject, fig: FigureProportions) -> np.ndarray:
+    if walking(subject):  # as proportions_of has it: ``fig`` is then the walking figure
+        return _walks([subject], [fig])[0]
     joints = _standing(fig)
     pose = subject.pose
-    if walking(subject):  # as proportions_of has it: ``fig`` is then the walking figure
-        _walk(joints, subject, fig)
-    elif pose in SEATED_POSES:
+    if pose in SEATED_POSES:
         _sit(joints, fig)
     elif pose == "point":
         _reach(joints, "r", (1.0, 0.08, -0.25), fig)
@@ -132,29 +162,53 @@ def _posed(subject: Subject, fig: FigureProportions) -> np.ndarray:
     return joints
 
 
-def _walk(joints: np.ndarray, subject: Subject, fig: FigureProportions) -> None:
-    """Feet planted in turn, one step apart; arms swing against the legs. The pelvis is
-    already as low as the legs need (``fig`` is the walking figure: ``walk_drop``)."""
-    step = step_length(subject) / subject.height
-    phase = (subject.walked / (2 * step * subject.height)) % 1.0
-    run = subject.pose == "run"
-    for side, shift in (("l", 0.0), ("r", 0.5)):
-        p = (phase + shift) % 1.0
-        if p < 0.5:  # stance: from a step ahead to a step behind, planted on the ground
-            offset, lift = step / 2 - step * (p / 0.5), 0.0
-        else:  # swing: forward through the air
-            q = (p - 0.5) / 0.5
-            offset = -step / 2 + step * (1 - math.cos(math.pi * q)) / 2
-            lift = LIFT * math.sin(math.pi * q)
-        hip = joints[INDEX[f"{side}_hip"]].tolist()
-        ankle = (offset, fig.ankles + lift, hip[2])
-        joints[INDEX[f"{side}_ankle"]] = ankle
-        joints[INDEX[f"{side}_toe"]] = (offset + fig.foot_forward,
-                                        ankle[1] + (FOOT / 2 - fig.ankles), hip[2])
-        joints[INDEX[f"{side}_knee"]] = _knee(hip, ankle, fig.hips + fig.drop - fig.knees,
-                                              fig.knees - fig.ankles)
-        swing = -offset / (step / 2) * (0.6 if run else 0.35)  # radians, against the leg
-        _swing_arm(joints, "r" if side == "l" else "l", -swing, fig, bend=1.3 if run else 0.25)
+_FEET = (("l", "r"), ("r", "l"))  # each foot, and the arm that swings with it
+_SET = tuple(f"{side}_{joint}" for side, arm in _FEET
+             for joint in ("ankle", "toe", "knee")) + tuple(
+    f"{arm}_{joint}" for _, arm in _FEET for joint in ("elbow", "wrist", "hand"))
+
+
+def _walks(subjects: Sequence[Subject], figs: Sequence[FigureProportions]) -> np.ndarray:
+    """Walkers' local skeletons (P, joints, 3): feet planted in turn, one step apart; arms
+    swing against the legs. The pelvis is already as low as the legs need (``figs`` are the
+    walking figures: ``walk_drop``). Each walker's joints are worked out in plain floats and
+    set for all of them at once."""
+    rows: list[list[tuple[float, float, float]]] = [[] for _ in _SET]
+    for subject, fig in zip(subjects, figs, strict=True):
+        stood = _stood_rows(fig)
+        step = step_length(subject) / subject.height
+        phase = (subject.walked / (2 * step * subject.height)) % 1.0
+        run = subject.pose == "run"
+        found = []
+        arms = []
+        for (side, arm), shift in zip(_FEET, (0.0, 0.5), strict=True):
+            p = (phase + shift) % 1.0
+            if p < 0.5:  # stance: from a step ahead to a step behind, planted on the ground
+                offset, lift = step / 2 - step * (p / 0.5), 0.0
+            else:  # swing: forward through the air
+                q = (p - 0.5) / 0.5
+                offset = -step / 2 + step * (1 - math.cos(math.pi * q)) / 2
+                lift = LIFT * math.sin(math.pi * q)
+            hip = stood[INDEX[f"{side}_hip"]]
+            ankle = (offset, fig.ankles + lift, hip[2])
+            found += [ankle, (offset + fig.foot_forward, ankle[1] + (FOOT / 2 - fig.ankles),
+                              hip[2]),
+                      _knee(hip, ankle, fig.hips + fig.drop - fig.knees, fig.knees - fig.ankles)]
+            swing = -offset / (step / 2) * (0.6 if run else 0.35)  # radians, against the leg
+            arms += _arm(stood[INDEX[f"{arm}_shoulder"]], -swing, fig,
+                         bend=1.3 if run else 0.25)
+        for column, row in zip(rows, found + arms, strict=True):
+            column.append(row)
+    joints = np.stack([_stood(fig) for fig in figs])
+    for name, column in zip(_SET, rows, strict=True):
+        joints[:, INDEX[name]] = column
+    return joints
+
+
+@lru_cache(maxsize=64)
+def _stood_rows(fig: FigureProportions) -> tuple[tuple[float, ...], ...]:
+    """``_stood`` as plain floats (a walk reads its hips and shoulders every frame)."""
+    return tuple(map(tuple, _stood(fig).tolist()))
 
 
 def _knee(hip: Sequence[float], ankle: Sequence[float], thigh: float,
@@ -180,7 +234,17 @@ def _knee(hip: Sequence[float], ankle: Sequence[float], thigh: float,
 def _swing_arm(joints: np.ndarray, side: str, angle: float, fig: FigureProportions,
                bend: float) -> None:
     """An arm hanging from its shoulder turned ``angle`` radians forward, the elbow bent."""
-    x, y, z = joints[INDEX[f"{side}_shoulder"]].tolist()
+    elbow, wrist, hand = _arm(joints[INDEX[f"{side}_shoulder"]].tolist(), angle, fig, bend)
+    joints[INDEX[f"{side}_elbow"]] = elbow
+    joints[INDEX[f"{side}_wrist"]] = wrist
+    joints[INDEX[f"{side}_hand"]] = hand
+
+
+def _arm(shoulder: Sequence[float], angle: float, fig: FigureProportions,
+         bend: float) -> list[tuple[float, float, float]]:
+    """The elbow, wrist and hand of an arm hanging from ``shoulder`` turned ``angle``
+    radians forward, the elbow bent ``bend`` more (plain floats)."""
+    x, y, z = shoulder
     elbow_x = x + math.sin(angle) * fig.upper_arm
     elbow_y = y - math.cos(angle) * fig.upper_arm
     fore = angle + bend
@@ -188,10 +252,8 @@ def _swing_arm(joints: np.ndarray, side: str, angle: float, fig: FigureProportio
     wrist_x, wrist_y = elbow_x + down_x * fig.forearm, elbow_y + down_y * fig.forearm
     outward = math.copysign(1.0, z) if z else 0.0
     lateral = z + outward * 0.012
-    joints[INDEX[f"{side}_elbow"]] = (elbow_x, elbow_y, lateral)
-    joints[INDEX[f"{side}_wrist"]] = (wrist_x, wrist_y, lateral + outward * 0.006)
-    joints[INDEX[f"{side}_hand"]] = (wrist_x + down_x * 0.07, wrist_y + down_y * 0.07,
-                                     lateral + outward * 0.006)
+    return [(elbow_x, elbow_y, lateral), (wrist_x, wrist_y, lateral + outward * 0.006),
+            (wrist_x + down_x * 0.07, wrist_y + down_y * 0.07, lateral + outward * 0.006)]
 
 
 def _sit(joints: np.ndarray, fig: FigureProportions) -> None:

@@ -16,7 +16,7 @@ from previz.backends.draft.geometry import View
 from previz.backends.draft.lighting import Lighting, Practical
 from previz.backends.draft.pose import COLOURS
 from previz.backends.draft.renderer import DraftRenderer
-from previz.backends.draft.skeleton import INDEX, skeleton
+from previz.backends.draft.skeleton import INDEX, skeleton, skeletons
 from previz.core.blocking import heading_of, parse_blocking
 from previz.core.camera import ShotCamera, camera_path
 from previz.core.cast import Character
@@ -121,6 +121,23 @@ def test_a_walker_looks_at_someone_over_the_shoulder_as_far_as_a_neck_turns() ->
     gaze = bones["nose"] - bones["head"]
     turned = math.remainder(heading_of(gaze[0], gaze[2]) - ann.facing, 360.0)
     assert abs(turned) == pytest.approx(80.0, abs=0.5)
+
+
+def test_people_posed_together_are_each_posed_as_alone() -> None:
+    """A frame poses everyone at once: walkers of different heights, strides and phases
+    among people standing, seated, pointing, lying and looking aside each get their own
+    feet, arms and head, as when posed alone."""
+    crowd = [Subject(f"P{number}", "person", 1.5 + 0.1 * number, number - 3.0, 0.5 * number,
+                     30.0 * number - 90.0, number == 0, pose=pose, speed=speed,
+                     walked=1.7 * number, look=look,
+                     build=("slight", "average", "broad")[number % 3])
+             for number, (pose, speed, look) in enumerate([
+                 ("walk", 1.4, None), ("sit", 0.0, None), ("run", 3.5, 40.0),
+                 ("walk", 0.9, -70.0), ("point", 0.0, 20.0), ("lie", 0.0, None),
+                 ("walk", 1.2, None), ("stand", 0.0, 100.0)])]
+    together = skeletons(crowd)
+    for subject, bones in zip(crowd, together, strict=True):
+        assert np.array_equal(bones.joints, skeleton(subject).joints), subject.name
 
 
 def _eye_line(frame: np.ndarray) -> float:
