@@ -88,8 +88,13 @@ class Figure:
 
     @property
     def heads(self) -> tuple[Ball, ...]:
-        """The balls that are heads (a label sits beside them)."""
-        return tuple(ball for ball in self.balls if ball.head)
+        """The balls that are heads (a label sits beside them); found once (a frame asks
+        often)."""
+        found = self.__dict__.get("_heads")
+        if found is None:
+            found = tuple(ball for ball in self.balls if ball.head)
+            object.__setattr__(self, "_heads", found)
+        return found
 
     def corners(self) -> np.ndarray:
         """Every corner of the solids, balls as their bounding squares, (M, 3); found once

@@ -45,10 +45,11 @@ def rooms(frames: Sequence[tuple[Sequence[Figure], View]]) -> list[Room]:
             continue
         counts = [count for count, _ in shape]
         tops = [number for number, (_, headless) in enumerate(shape) if headless]
-        points = np.stack([np.concatenate(
-            [fig.corners() for fig in figures]
-            + [np.array([figures[number].label_anchor for number in tops]).reshape(-1, 3)])
-            for figures, _ in (frames[number] for number in numbers)])
+        points = np.concatenate([
+            part for figures, _ in (frames[number] for number in numbers)
+            for part in (*(fig.corners() for fig in figures),
+                         *(figures[number].label_anchor[None] for number in tops))
+        ]).reshape(len(numbers), -1, 3)
         rotations, shifts, lenses = cameras([frames[number][1] for number in numbers])
         camera = to_cameras(points, rotations, shifts)  # (F, corners + anchors, 3)
         solid, starts = sum(counts), np.cumsum([0, *counts[:-1]])
