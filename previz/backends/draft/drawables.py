@@ -347,12 +347,17 @@ def _visible(frames: Sequence[tuple[_FaceTable, View]]) -> list[Seen]:
     positions = np.stack([view.position for view in views])
     facing = np.einsum("fij,fij->fi", stacked["normals"],
                        positions[:, None, :] - stacked["centres"]) > 0
-    corners = stacked["corners"]  # (F, N, 4, 3)
+    # Only the faces some view of the batch has turned toward it are carried on: most faces
+    # of a solid face away from any one camera, and a second of frames turns little.
+    columns = np.flatnonzero(facing.any(axis=0))
+    facing = facing[:, columns]
+    corners = np.stack([table.corners[columns] for table in tables])  # (F, N', 4, 3)
     camera = to_cameras(corners.reshape(count, -1, 3), rotations, shifts).reshape(corners.shape)
     depth = camera[:, :, :, 2].reshape(-1, 4)
     nearest, farthest = least(depth).reshape(count, -1), most(depth).reshape(count, -1)
-    frame_of, rows = np.nonzero(facing & (nearest >= NEAR))  # wholly beyond the near plane
-    whole = camera[frame_of, rows]  # (M, 4, 3), frame by frame: each through its own lens
+    frame_of, picked = np.nonzero(facing & (nearest >= NEAR))  # wholly beyond the near plane
+    whole = camera[frame_of, picked]  # (M, 4, 3), frame by frame: each through its own lens
+    rows = columns[picked]
     starts = np.cumsum([0, *np.bincount(frame_of, minlength=count).tolist()])
     projected = np.concatenate([
         (whole[start:end].reshape(-1, 3) @ lens.T).reshape(-1, 4, 3)
@@ -370,9 +375,10 @@ def _visible(frames: Sequence[tuple[_FaceTable, View]]) -> list[Seen]:
         _split(stacked["edges"][frame_of, rows].tolist(), per_frame),
         _split(stacked["subjects"][frame_of, rows].tolist(), per_frame), strict=True)]
     cut = facing & (farthest > NEAR) & (nearest < NEAR)
-    for number, row in zip(*np.nonzero(cut), strict=True):  # faces through the near plane
+    for number, column in zip(*np.nonzero(cut), strict=True):  # faces through the near plane
         table, view, seen = tables[number], views[number], found[number]
-        polygon = clip_near(camera[number, row])
+        row = columns[column]
+        polygon = clip_near(camera[number, column])
         if len(polygon) >= 3:
             seen.points.append(cv_points(view.to_pixels(polygon)))
             seen.depths.append(float(polygon[:, 2].mean()))
@@ -385,11 +391,11 @@ def _visible(frames: Sequence[tuple[_FaceTable, View]]) -> list[Seen]:
 
 def _stacked(tables: Sequence[_FaceTable]) -> dict[str, np.ndarray]:
     """The columns of tables of as many faces, stacked (F, N, ...) by name (one table's own
-    columns, with a first axis of one, are not copied)."""
+    columns, with a first axis of one, are not copied); not the corners, of which ``_visible``
+    takes only the faces turned toward some view."""
     return {name: getattr(tables[0], name)[None] if len(tables) == 1 else
             np.stack([getattr(table, name) for table in tables])
-            for name in ("corners", "normals", "centres", "subjects", "colours", "edges",
-                         "leads")}
+            for name in ("normals", "centres", "subjects", "colours", "edges", "leads")}
 
 
 def sphere_outlines(centres: np.ndarray, radii: np.ndarray, k: np.ndarray,

@@ -12,7 +12,8 @@ import numpy as np
 import pytest
 
 from previz.backends.draft.backend import DraftBackend, scene_for
-from previz.backends.draft.geometry import View
+from previz.backends.draft.drawables import _FaceTable
+from previz.backends.draft.geometry import NEAR, View, clip_near, cv_points
 from previz.backends.draft.lighting import Lighting, Practical
 from previz.backends.draft.pose import COLOURS
 from previz.backends.draft.renderer import DraftRenderer
@@ -215,6 +216,60 @@ def test_a_night_exterior_is_dark_but_for_its_lamps() -> None:
     dark = brightness[outside].mean()
     assert dark < 0.15 * 255
     assert brightness[inside].mean() > 2 * dark
+
+
+def test_a_face_cut_at_the_lens_keeps_its_own_colour_and_subject() -> None:
+    """A camera stands beside a wall, looking along it past Ann: the wall's near side and
+    top reach behind the lens and are cut at the near plane. Each face the camera sees, whole
+    or cut, comes with the colour and subject of the face whose outline it is."""
+    wall = SetPiece.of_kind("wall", x=0.9, z=0.0, rotation=0.0, width=0.3, depth=8.0,
+                            height=1.2)
+    location = Location("8a4a1d2e-0000-4c8a-9a0f-3f6a1d2b7c98", "Yard", set_pieces=(wall,))
+    piece = SceneValue("1", "", location, "day", (), parse_blocking([])).subjects_at(0.0)[0]
+    subjects = [Subject("Ann", "person", 1.7, 0.0, 3.0, 180.0, True), piece]
+    solids = DraftRenderer(scene_for(_still_request(subjects), _wall_view()), 640, 360)._solids
+    view = _wall_view()
+    seen = solids.seen_by(view)
+    table = solids._faces
+    cut = 0
+    for points, colour, subject in zip(seen.points, seen.colours, seen.subjects, strict=True):
+        if len(points) > 6 or (len(points) == 4 and any(  # a ball's outline, a whole face
+                np.array_equal(points, own) for own in _whole(table, view))):
+            continue
+        cut += 1  # find which face it is a cut of: its outline at the near plane
+        outlines = [_cut_outline(corners, view) for corners in table.corners]
+        rows = [row for row, outline in enumerate(outlines)
+                if outline is not None and np.array_equal(outline, points)]
+        assert len(rows) == 1
+        assert colour == table.colours[rows[0]].tolist()
+        assert subject == int(table.subjects[rows[0]])
+    assert cut >= 2  # the wall's near side and its top
+
+
+def _still_request(subjects: list[Subject]) -> RenderRequest:
+    return RenderRequest(prompt="", width=640, height=360, frame_count=1, fps=Fraction(24),
+                         seed=0, subjects=tuple(subjects))
+
+
+def _wall_view() -> View:
+    """At eye height beside the wall (which runs from z = -4 to 4), looking down +z."""
+    rotation = np.diag([1.0, -1.0, 1.0])  # x right, y down, z forward
+    world_to_camera = np.hstack([rotation, -rotation @ np.array([[0.0], [1.6], [-3.0]])])
+    return View(np.array([[400.0, 0.0, 320.0], [0.0, 400.0, 180.0], [0.0, 0.0, 1.0]]),
+                world_to_camera, 640, 360)
+
+
+def _whole(table: _FaceTable, view: View) -> list[np.ndarray]:
+    return [cv_points(view.project(corners)) for corners in table.corners
+            if (view.to_camera(corners)[:, 2] >= NEAR).all()]
+
+
+def _cut_outline(corners: np.ndarray, view: View) -> np.ndarray | None:
+    camera = view.to_camera(corners)
+    if (camera[:, 2] >= NEAR).all() or (camera[:, 2] <= NEAR).all():
+        return None
+    polygon = clip_near(camera)
+    return cv_points(view.to_pixels(polygon)) if len(polygon) >= 3 else None
 
 
 def test_a_lamps_pool_falls_off_without_bands() -> None:
