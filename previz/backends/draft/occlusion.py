@@ -15,6 +15,8 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
+from previz.backends.draft.geometry import grouped
+
 
 @dataclass(frozen=True)
 class Footprint:
@@ -127,42 +129,73 @@ def _splits(frames: Sequence[Sequence[Footprint]],
     """For each frame's footprints (as many in each) and each pair ``(i, j)`` of them, a plane
     between the two if they are apart: the first edge normal of either hull (``i``'s, then
     ``j``'s) along which they do not overlap, as ``(axis, middle, low, high)``, else None.
-    Each pair's two hulls are projected onto the two hulls' own normals, every pair of every
-    frame at once."""
+    Every pair of every frame at once: each subject's hull along its own normals is found
+    once a frame, not once a pair, and each pair's hulls along the other's normals, pairs of
+    hulls of like sizes together (a person's hull has a dozen corners, a box's four)."""
     if not pairs:
         return [[] for _ in frames]
-    flat = [f for footprints in frames for f in footprints]
-    size = max(len(f.hull) for f in flat)
-    axes_count = max(len(f.normals) for f in flat) or 1
-    points = np.zeros((len(flat), size, 2))
-    axes = np.zeros((len(flat), axes_count, 2))  # padding: zero axes, never apart along
-    for index, f in enumerate(flat):
-        points[index, : len(f.hull)] = f.hull
-        points[index, len(f.hull):] = f.hull[0]  # a copy changes no extent
-        axes[index, : len(f.normals)] = f.normals
-    count = len(frames[0])
-    local = np.array(pairs)
-    offsets = (np.arange(len(frames)) * count)[:, None]
-    first, second = (local[:, 0] + offsets).ravel(), (local[:, 1] + offsets).ravel()
-    tried = np.concatenate([axes[first], axes[second]], axis=1)  # (P, 2A, 2)
-    projected = np.concatenate([points[first], points[second]], axis=1) @ tried.transpose(0, 2, 1)
-    # Points first (2S, P, 2A): each extent is then elementwise steps over whole planes, not a
-    # reduction of a middle axis (half the time; the same numbers).
-    projected = np.ascontiguousarray(projected.transpose(1, 0, 2))
-    a, b = projected[:size], projected[size:]
-    a_low, a_high, b_low, b_high = a.min(axis=0), a.max(axis=0), b.min(axis=0), b.max(axis=0)
-    a_before = a_high < b_low
-    apart = a_before | (b_high < a_low)
-    rows = np.arange(len(first))
-    k = apart.argmax(axis=1)
-    low_first = a_before[rows, k]
-    middles = np.where(low_first, a_high[rows, k] + b_low[rows, k],
-                       b_high[rows, k] + a_low[rows, k]) / 2
-    found = [None if not split else (axis, middle, *((i, j) if ordered else (j, i)))
-             for (i, j), split, axis, middle, ordered in zip(
-                 pairs * len(frames), apart.any(axis=1).tolist(), tried[rows, k],
-                 middles.tolist(), low_first.tolist(), strict=True)]
-    return [found[start:start + len(pairs)] for start in range(0, len(found), len(pairs))]
+    length = len(frames)
+    used = sorted({index for pair in pairs for index in pair})
+    hulls, axes = {}, {}
+    for index in used:  # each subject's hulls and normals in every frame, padded to its largest
+        mine = [footprints[index] for footprints in frames]
+        points = np.empty((length, max(len(f.hull) for f in mine), 2))
+        normals = np.zeros((length, max(len(f.normals) for f in mine) or 1, 2))  # padding:
+        for number, f in enumerate(mine):  # zero axes, never apart along
+            points[number, : len(f.hull)] = f.hull
+            points[number, len(f.hull):] = f.hull[0]  # a copy changes no extent
+            normals[number, : len(f.normals)] = f.normals
+        hulls[index], axes[index] = points, normals
+    own: dict[int, tuple[np.ndarray, np.ndarray]] = {}  # each hull along its own normals
+    for members in grouped([(hulls[i].shape[1], axes[i].shape[1]) for i in used]).values():
+        chosen = [used[member] for member in members]
+        low, high = _extents(np.concatenate([hulls[i] for i in chosen]),
+                             np.concatenate([axes[i] for i in chosen]))
+        for number, index in enumerate(chosen):
+            own[index] = (low[number * length:(number + 1) * length],
+                          high[number * length:(number + 1) * length])
+    found: list[list[tuple | None]] = [[None] * len(pairs) for _ in frames]
+    shapes = [(hulls[i].shape[1], axes[i].shape[1], hulls[j].shape[1], axes[j].shape[1])
+              for i, j in pairs]
+    for numbers in grouped(shapes).values():
+        firsts, seconds = [pairs[n][0] for n in numbers], [pairs[n][1] for n in numbers]
+        first_axes = np.concatenate([axes[i] for i in firsts])  # (pairs · frames, A, 2)
+        second_axes = np.concatenate([axes[j] for j in seconds])
+        across_low, across_high = _extents(np.concatenate([hulls[i] for i in firsts]),
+                                           second_axes)  # i's hull along j's normals
+        back_low, back_high = _extents(np.concatenate([hulls[j] for j in seconds]),
+                                       first_axes)  # j's along i's
+        mine, theirs = [own[i] for i in firsts], [own[j] for j in seconds]
+        a_low = np.concatenate([np.concatenate([low for low, _ in mine]), across_low], axis=1)
+        a_high = np.concatenate([np.concatenate([high for _, high in mine]), across_high],
+                                axis=1)
+        b_low = np.concatenate([back_low, np.concatenate([low for low, _ in theirs])], axis=1)
+        b_high = np.concatenate([back_high, np.concatenate([high for _, high in theirs])],
+                                axis=1)
+        tried = np.concatenate([first_axes, second_axes], axis=1)  # i's normals, then j's
+        a_before = a_high < b_low
+        apart = a_before | (b_high < a_low)
+        rows = np.arange(len(tried))
+        k = apart.argmax(axis=1)
+        low_first = a_before[rows, k]
+        middles = np.where(low_first, a_high[rows, k] + b_low[rows, k],
+                           b_high[rows, k] + a_low[rows, k]) / 2
+        for row, (split, axis, middle, ordered) in enumerate(zip(
+                apart.any(axis=1).tolist(), tried[rows, k], middles.tolist(),
+                low_first.tolist(), strict=True)):
+            if split:
+                number = numbers[row // length]
+                i, j = pairs[number]
+                found[row % length][number] = (axis, middle, *((i, j) if ordered else (j, i)))
+    return found
+
+
+def _extents(points: np.ndarray, axes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The least and greatest of each row's points (N, S, 2) along each of its axes
+    (N, A, 2), (N, A) each. Laid out points first, each is elementwise passes over whole
+    planes, not numpy reducing a middle axis row by row (the same numbers)."""
+    projected = np.ascontiguousarray((points @ axes.transpose(0, 2, 1)).transpose(1, 0, 2))
+    return projected.min(axis=0), projected.max(axis=0)
 
 
 def _normals_many(hulls: Sequence[np.ndarray]) -> list[np.ndarray]:
