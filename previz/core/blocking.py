@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 POSES = ("stand", "sit", "walk", "run", "lie", "point", "phone")
@@ -192,21 +193,20 @@ class Blocking:
 
         ``where(other, time)`` finds a look-at target; without it, look-at is ignored.
         """
-        legs, before = self._legs(character)
+        legs, before = self._walks.get(character, ([], []))
         if not legs:
             return None
         index = next((i for i in reversed(range(len(legs))) if legs[i].depart <= time), 0)
         return _on_leg(legs[index], time, where, before[index])
 
-
-    def _legs(self, character: str) -> tuple[list[_Leg], list[float]]:
-        """A character's legs and how far they walk before each, found once: blocking does
-        not change, and a render asks where everyone is every frame."""
-        known = self.__dict__.setdefault("_found_legs", {})  # a cache, not a field
-        found = known.get(character)
-        if found is None:
+    @cached_property
+    def _walks(self) -> dict[str, tuple[list[_Leg], list[float]]]:
+        """Each marked character's legs and how far they walk before each, found once:
+        blocking does not change, and a render asks where everyone is every frame."""
+        found = {}
+        for character in dict.fromkeys(mark.character for mark in self.marks):
             legs = _legs(self.marks_of(character))
-            found = known[character] = (
+            found[character] = (
                 legs, [sum(_length(leg) for leg in legs[:index]) for index in range(len(legs))])
         return found
 

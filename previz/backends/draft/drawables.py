@@ -368,7 +368,7 @@ def _visible(frames: Sequence[tuple[_FaceTable, View]]) -> list[Seen]:
     frame_of, rows = frame_of[framed], rows[framed]
     means = total(whole[framed, :, 2]) / 4 - stacked["leads"][frame_of, rows]
     per_frame = np.bincount(frame_of, minlength=count).tolist()
-    found = [Seen(*columns, [False] * len(columns[0])) for columns in zip(
+    found = [Seen(*parts, [False] * len(parts[0])) for parts in zip(
         _split(list(cv_points(pixels[framed])), per_frame),
         _split(means.tolist(), per_frame),
         _split(stacked["colours"][frame_of, rows].tolist(), per_frame),
@@ -398,18 +398,13 @@ def _stacked(tables: Sequence[_FaceTable]) -> dict[str, np.ndarray]:
             for name in ("normals", "centres", "subjects", "colours", "edges", "leads")}
 
 
-def sphere_outlines(centres: np.ndarray, radii: np.ndarray, k: np.ndarray,
-                    count: int = OUTLINE_POINTS) -> np.ndarray:
-    """``count`` pixels around the outline of each ball (camera-space ``centres`` (B, 3),
-    wholly in front of the lens, ``radii`` (B,)) under the pinhole ``k``, (B, count, 2): the
-    conic d·(c cᵀ - (|c|² - r²) I)·d = 0 of the rays d that graze it, taken to pixels through
-    K⁻¹, an ellipse whose 2x2 algebra is written out for all balls at once."""
-    return _sphere_outlines(centres[None], radii[None], k[None], count)[0]
-
-
 def _sphere_outlines(centres: np.ndarray, radii: np.ndarray, lenses: np.ndarray,
                      count: int = OUTLINE_POINTS) -> np.ndarray:
-    """``sphere_outlines`` for each frame's balls (F, B, 3) under its pinhole (F, 3, 3)."""
+    """``count`` pixels around the outline of each frame's balls (camera-space ``centres``
+    (F, B, 3), wholly in front of the lens, ``radii`` (F, B)) under its pinhole (F, 3, 3),
+    (F, B, count, 2): the conic d·(c cᵀ - (|c|² - r²) I)·d = 0 of the rays d that graze it,
+    taken to pixels through K⁻¹, an ellipse whose 2x2 algebra is written out for all balls at
+    once."""
     inverse = np.stack([inverse_of(k) for k in lenses])[:, None]  # (F, 1, 3, 3)
     cones = centres[..., :, None] * centres[..., None, :]
     cones -= ((centres * centres).sum(axis=-1) - radii**2)[..., None, None] * np.eye(3)

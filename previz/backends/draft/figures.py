@@ -13,6 +13,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 
@@ -86,15 +87,11 @@ class Figure:
     label_anchor: np.ndarray
     skeleton: Skeleton | None = None
 
-    @property
+    @cached_property
     def heads(self) -> tuple[Ball, ...]:
         """The balls that are heads (a label sits beside them); found once (a frame asks
         often)."""
-        found = self.__dict__.get("_heads")
-        if found is None:
-            found = tuple(ball for ball in self.balls if ball.head)
-            object.__setattr__(self, "_heads", found)
-        return found
+        return tuple(ball for ball in self.balls if ball.head)
 
     def corners(self) -> np.ndarray:
         """Every corner of the solids, balls as their bounding squares, (M, 3); found once

@@ -200,13 +200,11 @@ class DraftRenderer:
                              for number, (subjects, figs) in enumerate(changes)]
         return [states[show] for show in shows]
 
-    def _set_subjects(self, subjects: tuple[Subject, ...],
-                      made: Mapping[int, Figure] | None = None) -> None:
-        """Rebuild what changed: people who moved (taken from ``made`` where it has them);
-        set pieces are built once."""
+    def _set_subjects(self, subjects: tuple[Subject, ...]) -> None:
+        """Rebuild what changed: people who moved; set pieces are built once."""
         if subjects == self._subjects:
             return
-        self.figures = self._refigured(subjects, made)
+        self.figures = self._refigured(subjects, None)
         order = OcclusionOrder([self._footprint(fig) for fig in self.figures], self._splits,
                                _still(subjects))
         self._solids = Solids(self.figures, self.lighting, order, self._faces)

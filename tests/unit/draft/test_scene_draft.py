@@ -227,17 +227,18 @@ def test_a_face_cut_at_the_lens_keeps_its_own_colour_and_subject() -> None:
     location = Location("8a4a1d2e-0000-4c8a-9a0f-3f6a1d2b7c98", "Yard", set_pieces=(wall,))
     piece = SceneValue("1", "", location, "day", (), parse_blocking([])).subjects_at(0.0)[0]
     subjects = [Subject("Ann", "person", 1.7, 0.0, 3.0, 180.0, True), piece]
-    solids = DraftRenderer(scene_for(_still_request(subjects), _wall_view()), 640, 360)._solids
     view = _wall_view()
+    solids = DraftRenderer(scene_for(_still_request(subjects), view), 640, 360)._solids
     seen = solids.seen_by(view)
     table = solids._faces
+    whole = _whole(table, view)
+    outlines = [_cut_outline(corners, view) for corners in table.corners]
     cut = 0
     for points, colour, subject in zip(seen.points, seen.colours, seen.subjects, strict=True):
         if len(points) > 6 or (len(points) == 4 and any(  # a ball's outline, a whole face
-                np.array_equal(points, own) for own in _whole(table, view))):
+                np.array_equal(points, own) for own in whole)):
             continue
         cut += 1  # find which face it is a cut of: its outline at the near plane
-        outlines = [_cut_outline(corners, view) for corners in table.corners]
         rows = [row for row, outline in enumerate(outlines)
                 if outline is not None and np.array_equal(outline, points)]
         assert len(rows) == 1
