@@ -3,9 +3,9 @@ four characters walking among ten set pieces at night (lamps lit), and at least 
 as simple as the example's (two characters, four set pieces, at dusk). Wall clock and this
 thread's CPU time, each the best of three runs, two ways: frames streamed (each one let go when
 the next is asked for, as the clip store's writer takes them from a render: the figure the
-targets are read against) and frames kept (every frame held, as bench_draft does; each fresh
-2.7 MB frame then costs the kernel's zeroing of its pages, about a millisecond, which a render
-into the store does not pay).
+targets are read against; the renderer draws each frame into one let go before) and frames
+kept (every frame held, as bench_draft does; each fresh 2.7 MB frame may then cost the kernel's
+zeroing of its pages, a millisecond or more, which a render into the store does not pay).
 """
 
 from __future__ import annotations

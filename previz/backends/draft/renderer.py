@@ -13,6 +13,7 @@ each frame's time, so people walk, turn and look within a shot; set pieces stay 
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -37,6 +38,7 @@ MODES = ("preview", "depth", "layout", "pose")
 SKY_DEPTH = 1000.0
 OWNERS_SHIFT = 2  # who shows where is counted on a grid 2**2 times coarser than the frame
 OWNERS = 1 << OWNERS_SHIFT
+CANVASES = 3  # frames a renderer keeps to draw into again once no one else holds them
 
 
 @dataclass(frozen=True)
@@ -75,6 +77,8 @@ class DraftRenderer:
         self._sky = _sky_strip(scene.palette, width, height)
         self._backdrop: tuple[tuple[bytes, bytes, bool], np.ndarray] | None = None
         self._last_view: tuple[bytes, bytes, bool] | None = None
+        self._canvases = _Canvases((height, width, 3))
+        self._owners = np.empty((height // OWNERS + 1, width // OWNERS + 1), np.int32)
 
     def recast(self, scene: DraftScene) -> None:
         """Draw ``scene`` from now on: this scene in the same light, plates and references,
@@ -114,7 +118,7 @@ class DraftRenderer:
             return encode_depth(self.depth(view, seen[0] if seen else None))
         if self.scene.mode == "pose":
             return render_pose([fig.skeleton for fig in self.figures if fig.skeleton], view)
-        frame = np.empty((self.height, self.width, 3), np.uint8)
+        frame = self._canvases.take()
         layout = self.scene.mode == "layout"
         self._background(frame, view, layout)
         plated = False
@@ -294,8 +298,8 @@ class DraftRenderer:
         # Who shows where: a person by its head (its label sits beside it), anything else by
         # any part of it. Not uint8, so that the ids are drawn without blending.
         # Counted on a grid a quarter of the frame's size: a head is more than a few pixels.
-        height, width = frame.shape[:2]
-        owners = np.zeros((height // OWNERS + 1, width // OWNERS + 1), np.int32)
+        owners = self._owners  # never handed out: drawn into again each frame, its pages warm
+        owners.fill(0)
         count = len(self.figures)
         _fill_owners(owners, seen, count)
         counts = np.bincount(owners[owners != 0], minlength=2 * count + 1)  # most are sky
@@ -318,6 +322,36 @@ class DraftRenderer:
         if name in self.scene.references:
             name += " (ref)"
         return label_sprite(name, self.text_size)
+
+
+class _Canvases:
+    """The frames a renderer draws into: one it drew before that no one holds any more, else
+    a new one.
+
+    A new 1280x720 frame is 2.7 MB, and an allocator that gives blocks that large back to the
+    system when they are freed hands each one over as pages fresh from the kernel, zeroed on
+    first touch: some seven hundred page faults, two milliseconds of a frame that takes five
+    (glibc until its threshold has risen, Windows' heap for any block over half a megabyte).
+    A frame the clip store's writer has piped to ffmpeg is let go by the next frame but one;
+    drawing into it again keeps its pages mapped and in the caches. A frame anyone still holds
+    (a viewer showing it, a caller keeping every frame, a view or buffer of it) is never drawn
+    into: CPython counts the references to an array, its views' included."""
+
+    def __init__(self, shape: tuple[int, int, int]) -> None:
+        self._shape = shape
+        self._kept: list[np.ndarray] = []
+
+    def take(self) -> np.ndarray:
+        """A frame to draw over (every pixel of it: what it held is left in it)."""
+        kept = self._kept
+        for index in range(len(kept)):
+            # Held by the list and by this call's argument only (no local name holds it: a
+            # name's reference may be borrowed, and uncounted, in later Pythons).
+            if sys.getrefcount(kept[index]) <= 2:
+                return kept[index]
+        canvas = np.empty(self._shape, np.uint8)
+        self._kept = [*kept[len(kept) + 1 - CANVASES:], canvas]  # the oldest one let go
+        return canvas
 
 
 @dataclass(frozen=True)
