@@ -76,8 +76,9 @@ def place_labels(frame: np.ndarray, view: View, figures: Sequence[Figure],
                  labels: Mapping[int, Sprite], thumbnails: Mapping[int, Sprite], *,
                  heads: Mapping[int, np.ndarray], room: Room | None = None) -> None:
     """Draw each seen figure's label beside its head (right, left, else above it) where it
-    stays in the frame and covers no face, nor if it can help another figure (a label with
-    nowhere to go is left out). ``heads``: the heads the frame drew, by subject
+    stays in the frame and covers no face, nor another figure if it can help it; a set
+    piece's label never covers a person (over someone's coat it would read as theirs). A
+    label with nowhere to go is left out. ``heads``: the heads the frame drew, by subject
     (``Solids.heads_seen``); ``room``: where the figures land (``rooms``), found here if not
     given."""
     if room is None:
@@ -91,6 +92,8 @@ def place_labels(frame: np.ndarray, view: View, figures: Sequence[Figure],
         else:
             boxes.append(room[fig.index][0])
     bodies = [room[fig.index][1] for fig in figures]
+    people = [body for fig, body in zip(figures, bodies, strict=True)
+              if fig.heads and body is not None]
     faces = [box for box in boxes if box is not None]
     for number, (fig, box) in enumerate(zip(figures, boxes, strict=True)):
         if box is None:
@@ -100,8 +103,11 @@ def place_labels(frame: np.ndarray, view: View, figures: Sequence[Figure],
         extra = thumbnail.width + GAP if thumbnail is not None else 0
         tall = max(sprite.height, thumbnail.height if thumbnail is not None else 0)
         others = [body for other, body in enumerate(bodies) if other != number and body is not None]
+        # Failing that, over set pieces (a wide has them everywhere), and over other people
+        # only for a person's label.
+        kept = faces if fig.heads else faces + people
         spot = (_spot(box, sprite.width + extra, tall, faces + others, view)
-                or _spot(box, sprite.width + extra, tall, faces, view))
+                or _spot(box, sprite.width + extra, tall, kept, view))
         if spot is None:
             continue
         blend(frame, sprite, int(spot.left), int(spot.top))

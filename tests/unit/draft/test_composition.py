@@ -282,6 +282,22 @@ def test_a_set_piece_is_labelled_beside_its_top() -> None:
     assert columns.min() > u  # to its right, where there is room
 
 
+@pytest.mark.parametrize(("size", "z"), [("medium", 1.5), ("medium", 2.0),
+                                       ("medium_close_up", 1.5)])
+def test_a_set_piece_behind_someone_is_not_labelled_over_them(size: str, z: float) -> None:
+    """The wall's top is hidden behind Ann's chest: beside it, its label would sit on her coat
+    and read as hers. It is left out rather than put over a person."""
+    wall = prop("Wall", 0.1, z, height=1.3)
+    subjects = [person("Ann", main=True), wall]
+    named = shoot(subjects, size=size, mode="preview").frames[0]
+    renamed = shoot([subjects[0], replace(wall, name="Wall with a longer name")], size=size,
+                    mode="preview").frames[0]
+    labelled = (named != renamed).any(axis=2)
+    layout = shoot(subjects, size=size, mode="layout").frames[0]
+    assert (coverage(layout, GREEN) > 0.5).sum() > 1000  # the wall shows either side of her
+    assert not (labelled & (coverage(layout, RED) > 0)).any()
+
+
 def test_a_one_metre_truck_on_a_plate_shows_no_grid() -> None:
     take = shoot([person(main=True)], size="medium", mode="preview", frames=2,
                  moves=[linear("truck", 1.0)],
