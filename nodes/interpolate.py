@@ -50,7 +50,8 @@ def execute(ctx: ExecuteContext, clip_a: Clip, clip_b: Clip) -> Clip:
     from A's last pose to B's first. A model renders both ends too, so the count snaps to what
     it renders with them; the bridge keeps every in-between, so it meets B. Two shots of one
     scene give the backend the scene too, its time running from A's last frame to B's first:
-    the draft then draws the scene from each in-between camera instead of a dissolve."""
+    the draft then draws the scene from each in-between camera instead of a dissolve, and
+    where B opens on a plate (a painting) it dissolves into B's first frame at the end."""
     asked = frame_count(ctx.params["bridge_duration"], clip_a.fps)
     snapped = _snapped(ctx, clip_a, asked)
     frames = snapped.frames
@@ -67,6 +68,7 @@ def execute(ctx: ExecuteContext, clip_a: Clip, clip_b: Clip) -> Clip:
                       ConditioningImage(LAST, "last_frame")),
         images={FIRST: first, LAST: last}, source_clip=clip_a, bridge=True,
         scene=scene, scene_time=times[0], scene_end=times[1], subjects=subjects,
+        ends_on_plate=scene is not None and bool(clip_b.provenance.get("plate")),
         **render_settings(clip_a),
     )
     provenance = {"bridge": [clip_a.key, clip_b.key], "loop": clip_a.key == clip_b.key,
@@ -80,8 +82,8 @@ def _shared_scene(clip_a: Clip, clip_b: Clip,
     """The scene both clips look into (``None`` unless both are shots of the same one), the
     scene times of the first and last in-between, and its subjects at the first."""
     params = clip_a.provenance.get("scene")
-    if not params or params != clip_b.provenance.get("scene") or clip_b.provenance.get("plate"):
-        return None, (0.0, None), ()  # B opening on a painted plate: dissolve into it
+    if not params or params != clip_b.provenance.get("scene"):
+        return None, (0.0, None), ()
     try:
         scene = scene_from_params(params)
         after = float(clip_a.provenance["scene_time"][0]) + (clip_a.frame_count - 1) / float(

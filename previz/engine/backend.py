@@ -128,6 +128,9 @@ class RenderRequest:
     scene: Any = None  # the SceneValue a shot on a scene looks into (blocking, cast, light)
     scene_time: float = 0.0  # the scene time of the shot's time 0 (frame ``handles[0]``)
     scene_end: float | None = None  # of the last frame, when it is not the clip's own rate's
+    # A bridge on a scene into a shot that opens on a plate (a painting, a photograph): its
+    # ``last_frame`` image is not the scene as drawn, so the draft dissolves into it at the end.
+    ends_on_plate: bool = False
 
 
 Progress = Callable[[int, int], None]

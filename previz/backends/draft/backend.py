@@ -118,7 +118,7 @@ def scene_for(request: RenderRequest, first: View) -> DraftScene:
     lights = scene.location.lights if scene.location else ()
     return DraftScene(
         subjects=at_start, palette=PALETTES[light],
-        plates=() if request.bridge else _plates(request, first, main),
+        plates=_dissolve_to(request) if request.bridge else _plates(request, first, main),
         references=_references(request, subjects),
         mode=request.mode, track=lambda time: scene.subjects_at(start + time * rate, name),
         lighting=scene_lighting(light, at_start, lights),
@@ -169,6 +169,18 @@ def _plates(request: RenderRequest, first: View, main: Subject | None) -> list[P
                                          _subject_distance(seen_from, main), time=item.time,
                                          strength=item.strength))
     return plates
+
+
+def _dissolve_to(request: RenderRequest) -> list[Plate]:
+    """A bridge's plates: B's first frame dissolving in at its end where B opens on a plate
+    (``ends_on_plate``), fully in on the frame after the bridge's last (B's own first);
+    none between two shots drawn from the scene, which the bridge meets as it is."""
+    last = next((request.images.get(item.asset) for item in request.conditioning
+                 if item.role == "last_frame"), None)
+    if not request.ends_on_plate or last is None:
+        return []
+    resized = cv2.resize(last, (request.width, request.height), interpolation=cv2.INTER_AREA)
+    return [Plate(resized, "dissolve_to", time=float(request.frame_count / request.fps))]
 
 
 def _seen_from(request: RenderRequest, item: ConditioningImage, first: View) -> View:

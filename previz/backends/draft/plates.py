@@ -3,7 +3,8 @@
 A first-frame or keyframe image becomes a plate: a plane at the main subject's distance,
 facing the base camera, its middle exactly filling that frame and overscanned round it, so
 each frame's camera sees it through the homography its move implies. A last-frame image
-dissolves in over the end of the shot.
+dissolves in over the end of the shot, under the labels; the next shot's first frame, at the
+end of a bridge into it (``dissolve_to``), over everything, so that the cut meets it.
 """
 
 from __future__ import annotations
@@ -22,7 +23,8 @@ OVERSCAN = 1  # frames of edge-drawn picture a plate reaches past its camera's f
 @dataclass(frozen=True)
 class Plate:
     """An image on a world plane (corners top-left, top-right, bottom-right, bottom-left), or
-    a full-frame overlay when ``corners`` is ``None``; ``role`` decides when it shows."""
+    a full-frame overlay when ``corners`` is ``None``; ``role`` decides when it shows (a
+    ``dissolve_to`` is fully in at ``time``, the frame after the shot's last)."""
 
     image: np.ndarray
     role: str
@@ -40,6 +42,9 @@ class Plate:
         elif self.role == "last_frame":
             start = max(end - DISSOLVE_SECONDS, 0.0)
             level = 1.0 if end <= 0 else min(max((time - start) / (end - start), 0.0), 1.0)
+        elif self.role == "dissolve_to":
+            start = max(self.time - DISSOLVE_SECONDS, 0.0)
+            level = min(max((time - start) / (self.time - start), 0.0), 1.0)
         else:
             level = 0.0
         return level * self.strength

@@ -309,13 +309,16 @@ class DraftRenderer:
     def _overlays(self, frame: np.ndarray, view: View, time: float, end: float,
                   shown: dict[int, int], *, heads: dict[int, np.ndarray] | None,
                   room: Room | None) -> None:
-        for plate in self.scene.plates:
-            if plate.corners is None:
+        over = [plate for plate in self.scene.plates if plate.role == "dissolve_to"]
+        for plate in self.scene.plates:  # the next shot's first frame goes over the labels too
+            if plate.corners is None and plate.role != "dissolve_to":
                 draw_plate(frame, plate, view, plate.opacity(time, end))
         seen = [fig for fig in self.figures if shown.get(fig.index, 0) > 0]
         place_labels(frame, view, seen, self._labels, self._thumbnails,
                      heads=heads if heads is not None else self._solids.heads_seen(view),
                      room=room)
+        for plate in over:
+            draw_plate(frame, plate, view, plate.opacity(time, end))
 
     def _label(self, fig: Figure) -> Sprite:
         name = fig.subject.name
