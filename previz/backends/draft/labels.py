@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -74,13 +74,17 @@ def rooms(frames: Sequence[tuple[Sequence[Figure], View]]) -> list[Room]:
 
 def place_labels(frame: np.ndarray, view: View, figures: Sequence[Figure],
                  labels: Mapping[int, Sprite], thumbnails: Mapping[int, Sprite], *,
-                 heads: Mapping[int, np.ndarray], room: Room | None = None) -> None:
+                 heads: Mapping[int, np.ndarray], room: Room | None = None,
+                 top_shown: Callable[[int, list[float] | None], list[float] | None] | None
+                 = None) -> None:
     """Draw each seen figure's label beside its head (right, left, else above it) where it
     stays in the frame and covers no face, nor another figure if it can help it; a set
-    piece's label never covers a person (over someone's coat it would read as theirs). A
-    label with nowhere to go is left out. ``heads``: the heads the frame drew, by subject
-    (``Solids.heads_seen``); ``room``: where the figures land (``rooms``), found here if not
-    given."""
+    piece's label never covers a person (over someone's coat it would read as theirs), and
+    where its top is hidden (behind someone, out of the frame, behind the lens) it goes
+    beside the top of what shows of it, given ``top_shown`` (by figure index and the box of
+    its solids, a box as ``_spot``'s head). A label with nowhere to go is
+    left out. ``heads``: the heads the frame drew, by subject (``Solids.heads_seen``);
+    ``room``: where the figures land (``rooms``), found here if not given."""
     if room is None:
         room = rooms([(figures, view)])[0]
     # A handful of rows each: plain comparisons on lists beat array calls.
@@ -96,7 +100,7 @@ def place_labels(frame: np.ndarray, view: View, figures: Sequence[Figure],
               if fig.heads and body is not None]
     faces = [box for box in boxes if box is not None]
     for number, (fig, box) in enumerate(zip(figures, boxes, strict=True)):
-        if box is None:
+        if box is None and (fig.heads or top_shown is None):
             continue
         sprite = labels[fig.index]
         thumbnail = thumbnails.get(fig.index)
@@ -106,8 +110,13 @@ def place_labels(frame: np.ndarray, view: View, figures: Sequence[Figure],
         # Failing that, over set pieces (a wide has them everywhere), and over other people
         # only for a person's label.
         kept = faces if fig.heads else faces + people
-        spot = (_spot(box, sprite.width + extra, tall, faces + others, view)
-                or _spot(box, sprite.width + extra, tall, kept, view))
+        spot = None if box is None else (
+            _spot(box, sprite.width + extra, tall, faces + others, view)
+            or _spot(box, sprite.width + extra, tall, kept, view))
+        if spot is None and not fig.heads and top_shown is not None:
+            shown = top_shown(fig.index, bodies[number])
+            if shown is not None:
+                spot = _spot(shown, sprite.width + extra, tall, kept, view)
         if spot is None:
             continue
         blend(frame, sprite, int(spot.left), int(spot.top))

@@ -79,6 +79,7 @@ class DraftRenderer:
         self._last_view: tuple[bytes, bytes, bool] | None = None
         self._canvases = _Canvases((height, width, 3))
         self._owners = np.empty((height // OWNERS + 1, width // OWNERS + 1), np.int32)
+        self._owned = False  # whether ``_owners`` holds this frame's
 
     def recast(self, scene: DraftScene) -> None:
         """Draw ``scene`` from now on: this scene in the same light, plates and references,
@@ -293,7 +294,8 @@ class DraftRenderer:
                 fill(frame, points, LAYOUT_COLOURS[subject % len(LAYOUT_COLOURS)], smooth, SHIFT)
         else:
             _shade(frame, seen)
-        if layout or len(self.figures) < 2:
+        self._owned = not layout and len(self.figures) >= 2
+        if not self._owned:
             return dict.fromkeys(seen.subjects, 1)
         # Who shows where: a person by its head (its label sits beside it), anything else by
         # any part of it. Not uint8, so that the ids are drawn without blending.
@@ -316,9 +318,43 @@ class DraftRenderer:
         seen = [fig for fig in self.figures if shown.get(fig.index, 0) > 0]
         place_labels(frame, view, seen, self._labels, self._thumbnails,
                      heads=heads if heads is not None else self._solids.heads_seen(view),
-                     room=room)
+                     room=room, top_shown=self._top_shown if self._owned else None)
         for plate in over:
             draw_plate(frame, plate, view, plate.opacity(time, end))
+
+    def _top_shown(self, index: int, body: list[float] | None) -> list[float] | None:
+        """Where the top of what shows of set piece ``index`` is in this frame (left, top,
+        right, bottom pixels): the widest run of the owners grid's cells it holds along its
+        topmost two rows of them, looked for about ``body`` (the box of its solids, if known);
+        None if it holds none."""
+        owners = self._owners
+        height, width = owners.shape
+        left, top, right, bottom = 0, 0, width, height
+        if body is not None:  # the columns the box reaches into, a cell more each side (a
+            # fill's edge rounds to the nearer cell); every row above its bottom (the box
+            # holds a ball as its square at the ball's middle, a crown's top above it)
+            left = max(int(body[0]) // OWNERS - 1, 0)
+            right = min(int(body[2]) // OWNERS + 2, width)
+            bottom = min(max(int(body[3]) // OWNERS + 2, 0), height)
+        held = owners[top:bottom, left:right] == index + 1
+        if not held.size:
+            return None
+        rows = held.any(axis=1)
+        first = int(rows.argmax())
+        if not rows[first]:
+            return None
+        along = np.flatnonzero(held[first:first + 2].any(axis=0)).tolist()  # a few dozen
+        best = start = along[0]
+        best_end = end = start
+        for column in along[1:]:
+            if column > end + 1:
+                start = column
+            end = column
+            if end - start > best_end - best:
+                best, best_end = start, end
+        first += top
+        return [float((best + left) * OWNERS), float(first * OWNERS),
+                float((best_end + left + 1) * OWNERS), float((first + 2) * OWNERS)]
 
     def _label(self, fig: Figure) -> Sprite:
         name = fig.subject.name

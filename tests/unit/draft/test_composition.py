@@ -282,20 +282,30 @@ def test_a_set_piece_is_labelled_beside_its_top() -> None:
     assert columns.min() > u  # to its right, where there is room
 
 
-@pytest.mark.parametrize(("size", "z"), [("medium", 1.5), ("medium", 2.0),
-                                       ("medium_close_up", 1.5)])
-def test_a_set_piece_behind_someone_is_not_labelled_over_them(size: str, z: float) -> None:
+@pytest.mark.parametrize(("size", "z", "room"), [
+    ("medium", 1.0, True), ("medium", 1.5, True), ("medium", 2.0, True),
+    ("medium_close_up", 1.5, False),  # only a strip between her shoulders shows
+])
+def test_a_set_piece_behind_someone_is_labelled_by_what_shows_of_it(size: str, z: float,
+                                                                    room: bool) -> None:
     """The wall's top is hidden behind Ann's chest: beside it, its label would sit on her coat
-    and read as hers. It is left out rather than put over a person."""
-    wall = prop("Wall", 0.1, z, height=1.3)
-    subjects = [person("Ann", main=True), wall]
+    and read as hers. It goes beside the top of the part of the wall that shows instead, or,
+    with no room there, is left out."""
+    subjects = [person("Ann", main=True), prop("Cliff wall", 0.1, z, height=1.3)]
     named = shoot(subjects, size=size, mode="preview").frames[0]
-    renamed = shoot([subjects[0], replace(wall, name="Wall with a longer name")], size=size,
+    renamed = shoot([subjects[0], replace(subjects[1], name="Xq")], size=size,
                     mode="preview").frames[0]
-    labelled = (named != renamed).any(axis=2)
+    labelled = (named != renamed).any(axis=2)  # either name's letters
     layout = shoot(subjects, size=size, mode="layout").frames[0]
-    assert (coverage(layout, GREEN) > 0.5).sum() > 1000  # the wall shows either side of her
+    shows = coverage(layout, GREEN) > 0.5
+    assert shows.sum() > 1000  # the wall shows either side of her
     assert not (labelled & (coverage(layout, RED) > 0)).any()
+    assert (labelled.sum() > 200) == room
+    if room:
+        rows, columns = np.nonzero(labelled)
+        wall_rows, wall_columns = np.nonzero(shows)
+        assert rows.min() - 4 <= wall_rows.min() <= rows.max() + 4  # level with its top
+        assert wall_columns.min() - 8 <= columns.max() and columns.min() <= wall_columns.max() + 8
 
 
 def test_a_one_metre_truck_on_a_plate_shows_no_grid() -> None:
