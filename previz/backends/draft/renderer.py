@@ -329,14 +329,14 @@ class DraftRenderer:
         None if it holds none."""
         owners = self._owners
         height, width = owners.shape
-        left, top, right, bottom = 0, 0, width, height
+        left, right, bottom = 0, width, height
         if body is not None:  # the columns the box reaches into, a cell more each side (a
             # fill's edge rounds to the nearer cell); every row above its bottom (the box
             # holds a ball as its square at the ball's middle, a crown's top above it)
             left = max(int(body[0]) // OWNERS - 1, 0)
             right = min(int(body[2]) // OWNERS + 2, width)
             bottom = min(max(int(body[3]) // OWNERS + 2, 0), height)
-        held = owners[top:bottom, left:right] == index + 1
+        held = owners[:bottom, left:right] == index + 1
         if not held.size:
             return None
         rows = held.any(axis=1)
@@ -352,7 +352,6 @@ class DraftRenderer:
             end = column
             if end - start > best_end - best:
                 best, best_end = start, end
-        first += top
         return [float((best + left) * OWNERS), float(first * OWNERS),
                 float((best_end + left + 1) * OWNERS), float((first + 2) * OWNERS)]
 
@@ -389,7 +388,7 @@ class _Canvases:
             if sys.getrefcount(kept[index]) <= 2:
                 return kept[index]
         canvas = np.empty(self._shape, np.uint8)
-        self._kept = [*kept[len(kept) + 1 - CANVASES:], canvas]  # the oldest one let go
+        self._kept = [*kept[1 - CANVASES:], canvas]  # the oldest one let go
         return canvas
 
 
