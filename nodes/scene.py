@@ -39,7 +39,9 @@ def _validate(params: dict[str, Any]) -> list[ParamIssue]:
 
 SPEC = NodeSpec(
     id="previz.scene",
-    version=1,
+    # 2: people turn toward a new facing over time (blocking.TURN_RATE), no longer in an
+    # instant, so every shot on a scene, draft or model, is keyed anew and re-renders.
+    version=2,
     display_name="Scene",
     category="Scene",
     description="A location at a time of day, its cast, and their blocking in scene time;"

@@ -4,19 +4,27 @@ A character's marks are cues: at a mark's ``time`` the character sets off for it
 and gets there at ``speed`` metres a second, or in ``travel`` seconds (0: already there, a cut
 in the blocking). The first mark is where they start. ``position_at`` is a pure function of
 the marks and the scene time, so every shot that looks at one moment sees the same place.
+
+Nobody faces a new way in no time: from each cue (a walk setting off, an arrival, a new facing
+on the spot) a character turns from the way they faced toward the new one at ``TURN_RATE``
+(faster into a run, as its speed is to a walk's), easing in and out, while the walk's position
+keeps to its cue. A walk that sets off from the first mark as the scene starts faces its way
+from the start; a cut in the blocking (travel 0) faces its way at once.
 """
 
 from __future__ import annotations
 
 import math
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cached_property
 from typing import Any
 
 POSES = ("stand", "sit", "walk", "run", "lie", "point", "phone")
 WALK_SPEED = 1.4  # metres a second, an unhurried walk
 RUN_SPEED = 3.0  # faster than this is a run
+TURN_RATE = 360.0  # degrees a second on average (540 at its fastest): a half turn in 0.5 s
+_LONGEST_TURN = 180.0 / TURN_RATE
 MAX_TIME = 86400.0
 EXTENT = 10000.0
 _MARK_FIELDS = {"character", "time", "x", "z", "facing", "look_at", "pose", "speed", "travel"}
@@ -28,7 +36,8 @@ class Mark:
     """Where a character heads at ``time`` and how they stand there.
 
     ``facing`` in degrees (0 faces -z, positive turns left, as subjects do); ``look_at`` the
-    id of a character to face instead; neither: they keep the direction they walked in.
+    id of a character to face instead; neither: they keep the direction they walked in, or
+    the way they faced if they did not walk to it (a first mark: 0).
     """
 
     character: str
@@ -193,22 +202,140 @@ class Blocking:
 
         ``where(other, time)`` finds a look-at target; without it, look-at is ignored.
         """
-        legs, before = self._walks.get(character, ([], []))
-        if not legs:
+        legs, before, turns = self._walks.get(character, ([], [], None))
+        if not legs or turns is None:
             return None
         index = next((i for i in reversed(range(len(legs))) if legs[i].depart <= time), 0)
-        return _on_leg(legs[index], time, where, before[index])
+        state = _on_leg(legs[index], time, where, before[index])
+        facing = turns.facing(time, where)
+        return state if facing == state.facing else replace(state, facing=facing)
 
     @cached_property
-    def _walks(self) -> dict[str, tuple[list[_Leg], list[float]]]:
-        """Each marked character's legs and how far they walk before each, found once:
-        blocking does not change, and a render asks where everyone is every frame."""
+    def _walks(self) -> dict[str, tuple[list[_Leg], list[float], _Turns]]:
+        """Each marked character's legs, how far they walk before each, and the spells of
+        walking and standing their facing turns through, found once: blocking does not
+        change, and a render asks where everyone is every frame."""
         found = {}
         for character in dict.fromkeys(mark.character for mark in self.marks):
             legs = _legs(self.marks_of(character))
             found[character] = (
-                legs, [sum(_length(leg) for leg in legs[:index]) for index in range(len(legs))])
+                legs, [sum(_length(leg) for leg in legs[:index]) for index in range(len(legs))],
+                _Turns(legs, _phases(legs)))
         return found
+
+
+@dataclass(frozen=True)
+class _Phase:
+    """A spell from ``start`` in which a character on ``leg`` walks (toward its heading) or
+    stands (toward the mark's facing, look-at target or the way they came)."""
+
+    start: float
+    leg: int
+    walking: bool
+
+
+def _phases(legs: list[_Leg]) -> list[_Phase]:
+    """The spells of a character's legs that last, in time order (a walk cut short by the
+    next cue has no standing spell; a cue at the same time as another leaves nothing)."""
+    phases = []
+    for index, leg in enumerate(legs):
+        cue = legs[index + 1].depart if index + 1 < len(legs) else math.inf
+        walks = _heading(leg) is not None and leg.arrive > leg.depart
+        if walks and leg.depart < min(leg.arrive, cue):
+            phases.append(_Phase(leg.depart, index, True))
+        stands = leg.arrive if walks else leg.depart
+        if stands < cue:
+            phases.append(_Phase(stands, index, False))
+    return phases
+
+
+def _heading(leg: _Leg) -> float | None:
+    dx, dz = leg.mark.x - leg.start_x, leg.mark.z - leg.start_z
+    return heading_of(dx, dz) if math.hypot(dx, dz) > 1e-9 else None
+
+
+@dataclass(frozen=True)
+class _Turns:
+    """One character's legs and spells: which way they face at a time."""
+
+    legs: list[_Leg]
+    phases: list[_Phase]
+
+    def facing(self, time: float, where: Callable[[str, float], CharacterState] | None
+               ) -> float:
+        """Which way the character faces at ``time``: each spell turns from the way the
+        spell before left them toward its own aim, for as long as that turn takes at
+        ``TURN_RATE``. Found from the latest spell that began a whole half turn after one
+        with an aim of its own (whose turn is over by then, whatever it turned from), so a
+        long blocking costs no more than a short one."""
+        phases = self.phases
+        if not phases:
+            return 0.0
+        now = next((i for i in reversed(range(len(phases))) if phases[i].start <= time), 0)
+        first = now
+        while first > 0 and (phases[first].start - phases[first - 1].start < _LONGEST_TURN
+                             or self._keeps(phases[first - 1], where)):
+            first -= 1
+        if first == 0:  # the first spell starts facing its aim (a walk from the scene's start)
+            facing = self._aim(0, phases[0].start, None, where=where)
+        else:
+            facing = self._aim(first - 1, phases[first].start, None, where=where)
+        for index in range(first, now):
+            facing = self._turned(index, phases[index + 1].start, facing, where=where)
+        return self._turned(now, time, facing, where=where)
+
+    def _turned(self, index: int, time: float, start: float, *,
+                where: Callable[[str, float], CharacterState] | None) -> float:
+        """Spell ``index``'s facing at ``time``, having begun it facing ``start``."""
+        phase = self.phases[index]
+        leg = self.legs[phase.leg]
+        aim = self._aim(index, time, start, where=where)
+        if not phase.walking and leg.mark.travel == 0.0 and phase.start == leg.depart:
+            return aim  # a cut in the blocking: there at once, facing its way at once
+        began = aim if time == phase.start else self._aim(index, phase.start, start,
+                                                           where=where)
+        lasts = abs(math.remainder(began - start, 360.0)) / _rate(leg, phase)
+        if lasts <= 0.0 or time - phase.start >= lasts:
+            return aim
+        share = max(time - phase.start, 0.0) / lasts
+        eased = share * share * (3.0 - 2.0 * share)
+        return start + math.remainder(aim - start, 360.0) * eased
+
+    def _keeps(self, phase: _Phase, where: Callable[[str, float], CharacterState] | None
+               ) -> bool:
+        """Whether a spell has no aim of its own: on the spot, facing as they were."""
+        leg = self.legs[phase.leg]
+        return (not phase.walking and leg.mark.facing is None and _heading(leg) is None
+                and not (leg.mark.look_at and where is not None))
+
+    def _aim(self, index: int, time: float, start: float | None, *,
+             where: Callable[[str, float], CharacterState] | None) -> float:
+        """Which way spell ``index`` turns toward at ``time``: a walk its heading; standing,
+        the mark's facing, else its look-at target, else the walk's heading, else the way
+        they faced as the spell began (``start``; unknown: 0)."""
+        phase = self.phases[index]
+        leg = self.legs[phase.leg]
+        heading = _heading(leg)
+        if phase.walking and heading is not None:
+            return heading
+        if leg.mark.facing is not None:
+            return leg.mark.facing
+        if leg.mark.look_at and where is not None:
+            x, z = _position(leg, time)
+            target = where(leg.mark.look_at, time)
+            if math.hypot(target.x - x, target.z - z) > 1e-9:
+                return heading_of(target.x - x, target.z - z)
+        if heading is not None:
+            return heading
+        return start if start is not None else 0.0
+
+
+def _rate(leg: _Leg, phase: _Phase) -> float:
+    """How fast a spell turns, in degrees a second: a run as much faster as it goes."""
+    if not phase.walking:
+        return TURN_RATE
+    speed = _length(leg) / (leg.arrive - leg.depart)
+    return TURN_RATE * max(1.0, speed / WALK_SPEED)
 
 
 def _length(leg: _Leg) -> float:
