@@ -35,7 +35,7 @@ class DraftBackend:
     """Renders any request, on any machine: the embedded default."""
 
     id = "draft"
-    version = "10"  # bump whenever the pictures change, so stored drafts re-render
+    version = "11"  # bump whenever the pictures change, so stored drafts re-render
     device = "cpu"
     deterministic = True  # a seed changes nothing: more takes would be the same pixels
 

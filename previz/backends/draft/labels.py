@@ -78,7 +78,8 @@ def place_labels(frame: np.ndarray, view: View, figures: Sequence[Figure],
                  top_shown: Callable[[int, list[float] | None], list[float] | None] | None
                  = None) -> None:
     """Draw each seen figure's label beside its head (right, left, else above it) where it
-    stays in the frame and covers no face, nor another figure if it can help it; a set
+    stays in the frame and covers no face and no label drawn before it (two crossed tabs
+    read as neither name), nor another figure if it can help it; a set
     piece's label never covers a person (over someone's coat it would read as theirs), and
     where its top is hidden (behind someone, out of the frame, behind the lens) it goes
     beside the top of what shows of it, given ``top_shown`` (by figure index and the box of
@@ -99,6 +100,7 @@ def place_labels(frame: np.ndarray, view: View, figures: Sequence[Figure],
     people = [body for fig, body in zip(figures, bodies, strict=True)
               if fig.heads and body is not None]
     faces = [box for box in boxes if box is not None]
+    tabs: list[list[float]] = []  # the labels drawn so far, with a gap about them
     for number, (fig, box) in enumerate(zip(figures, boxes, strict=True)):
         if box is None and (fig.heads or top_shown is None):
             continue
@@ -109,9 +111,9 @@ def place_labels(frame: np.ndarray, view: View, figures: Sequence[Figure],
         others = [body for other, body in enumerate(bodies) if other != number and body is not None]
         # Failing that, over set pieces (a wide has them everywhere), and over other people
         # only for a person's label.
-        kept = faces if fig.heads else faces + people
+        kept = (faces if fig.heads else faces + people) + tabs
         spot = None if box is None else (
-            _spot(box, sprite.width + extra, tall, faces + others, view)
+            _spot(box, sprite.width + extra, tall, faces + others + tabs, view)
             or _spot(box, sprite.width + extra, tall, kept, view))
         if spot is None and not fig.heads and top_shown is not None:
             shown = top_shown(fig.index, bodies[number])
@@ -119,6 +121,7 @@ def place_labels(frame: np.ndarray, view: View, figures: Sequence[Figure],
                 spot = _spot(shown, sprite.width + extra, tall, kept, view)
         if spot is None:
             continue
+        tabs.append([spot.left - GAP, spot.top - GAP, spot.right + GAP, spot.bottom + GAP])
         blend(frame, sprite, int(spot.left), int(spot.top))
         if thumbnail is not None:
             blend(frame, thumbnail, int(spot.left + sprite.width + GAP), int(spot.top))

@@ -26,6 +26,7 @@ from unit.draft.pictures import (
     shoot,
 )
 
+from previz.backends.draft import labels
 from previz.backends.draft.backend import scene_for
 from previz.backends.draft.figures import SKIN
 from previz.backends.draft.geometry import View
@@ -280,6 +281,28 @@ def test_a_set_piece_is_labelled_beside_its_top() -> None:
     (u, v), = take.path.project(0, top).pixels
     assert rows.min() < v < rows.max() + 1
     assert columns.min() > u  # to its right, where there is room
+
+
+@pytest.mark.parametrize("lamp_x", [1.8, 1.9])
+def test_labels_never_cross_each_other(monkeypatch: pytest.MonkeyPatch, lamp_x: float) -> None:
+    """A crate and a lamp post a step apart, each labelled beside its top: the second label
+    would land on the first, and two crossed tabs read as neither name. It goes where it
+    clears the first instead."""
+    drawn: list[tuple[int, int, int, int]] = []
+    real = labels.blend
+
+    def seen(frame: np.ndarray, sprite: labels.Sprite, x: int, y: int) -> None:
+        drawn.append((x, y, x + sprite.width, y + sprite.height))
+        real(frame, sprite, x, y)
+
+    monkeypatch.setattr(labels, "blend", seen)
+    shoot([person("Ann", main=True), prop("Weathered crate", 1.5, 1.0, height=1.0),
+           prop("Lamp post", lamp_x, 2.0, height=1.0)], size="wide", mode="preview")
+    assert len(drawn) == 3  # Ann's, the crate's and the lamp post's
+    for (a_left, a_top, a_right, a_bottom), (b_left, b_top, b_right, b_bottom) in (
+            itertools.combinations(drawn, 2)):
+        assert not (a_left < b_right and b_left < a_right and a_top < b_bottom
+                    and b_top < a_bottom), drawn
 
 
 @pytest.mark.parametrize(("size", "z", "room"), [
