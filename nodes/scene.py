@@ -39,8 +39,9 @@ def _validate(params: dict[str, Any]) -> list[ParamIssue]:
 
 SPEC = NodeSpec(
     id="previz.scene",
-    # 2: people turn toward a new facing over time (blocking.TURN_RATE), no longer in an
-    # instant, so every shot on a scene, draft or model, is keyed anew and re-renders.
+    # 2: people turn toward a new facing (blocking.TURN_RATE) and change pose (SETTLE,
+    # POSE_CHANGE) over time, no longer in an instant, so every shot on a scene, draft or
+    # model, is keyed anew and re-renders.
     version=2,
     display_name="Scene",
     category="Scene",

@@ -24,6 +24,8 @@ POSES = ("stand", "sit", "walk", "run", "lie", "point", "phone")
 WALK_SPEED = 1.4  # metres a second, an unhurried walk
 RUN_SPEED = 3.0  # faster than this is a run
 TURN_RATE = 360.0  # degrees a second on average (540 at its fastest): a half turn in 0.5 s
+SETTLE = 0.35  # seconds from a walk to a stop, or from standing into the walk: about a step
+POSE_CHANGE = 0.8  # seconds to sit, lie, get up or take up another pose
 _LONGEST_TURN = 180.0 / TURN_RATE
 MAX_TIME = 86400.0
 EXTENT = 10000.0
@@ -65,7 +67,9 @@ class PieceMove:
 class CharacterState:
     """A character at one scene time: ground position, facing in degrees, pose, speed, the
     metres walked since their first mark (the stride's phase) and where the head looks
-    (degrees like ``facing``; ``None``: straight ahead)."""
+    (degrees like ``facing``; ``None``: straight ahead). Within ``SETTLE`` or ``POSE_CHANGE``
+    of a cue that changed the pose, ``pose_from`` (at ``from_speed``, for a walk) is the pose
+    they are leaving and ``pose_share`` how far into the new one they are (0 to 1)."""
 
     character: str
     x: float
@@ -75,6 +79,9 @@ class CharacterState:
     speed: float = 0.0
     walked: float = 0.0
     look: float | None = None
+    pose_from: str = ""
+    from_speed: float = 0.0
+    pose_share: float = 1.0
 
 
 @dataclass(frozen=True)
@@ -208,6 +215,10 @@ class Blocking:
         index = next((i for i in reversed(range(len(legs))) if legs[i].depart <= time), 0)
         state = _on_leg(legs[index], time, where, before[index])
         facing = turns.facing(time, where)
+        changing = turns.pose_change(time)
+        if changing is not None:
+            return replace(state, facing=facing, pose_from=changing[0],
+                           from_speed=changing[1], pose_share=changing[2])
         return state if facing == state.facing else replace(state, facing=facing)
 
     @cached_property
@@ -283,6 +294,34 @@ class _Turns:
         for index in range(first, now):
             facing = self._turned(index, phases[index + 1].start, facing, where=where)
         return self._turned(now, time, facing, where=where)
+
+    def pose_change(self, time: float) -> tuple[str, float, float] | None:
+        """The pose being left at ``time`` (and its speed, for a walk) and the share of the
+        change made, within ``SETTLE`` or ``POSE_CHANGE`` of the cue; None if settled."""
+        phases = self.phases
+        now = next((i for i in reversed(range(len(phases))) if phases[i].start <= time), 0)
+        if now == 0:
+            return None
+        before, after = self._pose(now - 1), self._pose(now)
+        if before[0] == after[0] and before[1] == after[1]:
+            return None
+        walks = before[1] > 0.0 or after[1] > 0.0
+        if before[1] > 0.0 and after[1] > 0.0:
+            return None  # a walk on into the next leg: the stride carries on
+        lasts = SETTLE if walks else POSE_CHANGE
+        share = (time - phases[now].start) / lasts
+        if share >= 1.0:
+            return None
+        return before[0], before[1], max(share, 0.0)
+
+    def _pose(self, index: int) -> tuple[str, float]:
+        """Spell ``index``'s pose and its speed (0 standing), as ``_on_leg`` has them."""
+        phase = self.phases[index]
+        leg = self.legs[phase.leg]
+        if phase.walking:
+            speed = _length(leg) / (leg.arrive - leg.depart)
+            return ("run" if speed > RUN_SPEED else "walk"), speed
+        return leg.mark.pose, 0.0
 
     def _turned(self, index: int, time: float, start: float, *,
                 where: Callable[[str, float], CharacterState] | None) -> float:

@@ -184,7 +184,9 @@ def _person(character: Character, state: CharacterState, main: bool) -> Subject:
                    _wrapped(state.facing), main, figure=character.figure,
                    build=character.build, pose=state.pose, look=look, walked=state.walked,
                    speed=state.speed,
-                   colours=(character.skin, character.hair, *character.wardrobe))
+                   colours=(character.skin, character.hair, *character.wardrobe),
+                   pose_from=state.pose_from, from_speed=state.from_speed,
+                   pose_share=state.pose_share)
 
 
 def _prop(piece: SetPiece, main: bool = False) -> Subject:

@@ -19,8 +19,10 @@ class Subject:
     ``figure`` (adult, child), ``build``, ``pose`` (the blocking's), ``look`` (which way the
     head turns, degrees like ``facing``; ``None``: straight ahead), ``walked`` (metres walked
     so far, which sets the stride's phase), ``speed`` (metres a second along the path) and
-    ``colours`` (skin, hair, then wardrobe top first, as ``#rrggbb``); a set piece's library
-    ``piece`` kind, ``width`` and ``depth`` (metres) and ``colour``.
+    ``colours`` (skin, hair, then wardrobe top first, as ``#rrggbb``), and while they change
+    pose, the pose they leave (``pose_from``, at ``from_speed`` for a walk) and how far into
+    the new one they are (``pose_share``, 0 to 1); a set piece's library ``piece`` kind,
+    ``width`` and ``depth`` (metres) and ``colour``.
     """
 
     name: str
@@ -37,6 +39,9 @@ class Subject:
     walked: float = 0.0
     speed: float = 0.0
     colours: tuple[str, ...] = ()
+    pose_from: str = ""
+    from_speed: float = 0.0
+    pose_share: float = 1.0
     piece: str = ""
     width: float = 0.0
     depth: float = 0.0

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
 import numpy as np
@@ -90,6 +90,9 @@ def skeletons(subjects: Sequence[Subject]) -> list[Skeleton]:
         for number, (subject, fig) in enumerate(zip(subjects, figs, strict=True)):
             if not walking(subject):
                 local[number] = _posed(subject, fig)
+    for number, subject in enumerate(subjects):
+        if subject.pose_from and subject.pose_share < 1.0:
+            local[number] = _changing(subject, local[number])
     for number, (subject, fig) in enumerate(zip(subjects, figs, strict=True)):
         joints = local[number]
         turned = _turn_head(joints, subject, fig)
@@ -105,6 +108,17 @@ def skeletons(subjects: Sequence[Subject]) -> list[Skeleton]:
                               + local[:, :, 2:3] * left)
     return [Skeleton(joints, fig, subject.height)
             for joints, fig, subject in zip(world, figs, subjects, strict=True)]
+
+
+def _changing(subject: Subject, joints: np.ndarray) -> np.ndarray:
+    """``joints`` (the new pose's) on their way from the pose the subject is leaving: each
+    joint eased from where that pose put it, ``pose_share`` of the way."""
+    leaving = replace(subject, pose=subject.pose_from, speed=subject.from_speed, pose_from="",
+                      pose_share=1.0)
+    was = _posed(leaving, proportions_of(leaving))
+    share = min(max(subject.pose_share, 0.0), 1.0)
+    eased = share * share * (3.0 - 2.0 * share)
+    return was + (joints - was) * eased
 
 
 def _standing(fig: FigureProportions) -> np.ndarray:

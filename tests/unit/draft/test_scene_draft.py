@@ -4,7 +4,9 @@ landmarks, set pieces drawn as what they are, and a night exterior dark but for 
 
 from __future__ import annotations
 
+import itertools
 import math
+from dataclasses import replace
 from fractions import Fraction
 
 import cv2
@@ -124,10 +126,30 @@ def test_a_walker_looks_at_someone_over_the_shoulder_as_far_as_a_neck_turns() ->
     assert abs(turned) == pytest.approx(80.0, abs=0.5)
 
 
+def test_nobody_jumps_into_a_new_pose() -> None:
+    """Ann faces the camera, sets off along +x at 1.4 m/s, stops, sits and gets up again: from
+    one frame to the next no joint moves further than a brisk walk's swinging foot does (15
+    cm), not as she sets off, stops, sits down or gets up. Before, each of those was a jump of
+    35 to 39 cm in one frame."""
+    scene = _scene([
+        {"character": ANN.id, "time": 0.0, "x": 0.0, "z": 0.0},
+        {"character": ANN.id, "time": 1.0, "x": 4.2, "z": 0.0, "speed": 1.4},
+        {"character": ANN.id, "time": 5.0, "x": 4.2, "z": 0.0, "pose": "sit"},
+        {"character": ANN.id, "time": 7.0, "x": 4.2, "z": 0.0, "pose": "stand"},
+    ])
+    frames = [skeleton(scene.subjects_at(n / 24, "Ann")[0]).joints for n in range(9 * 24)]
+    moves = [float(np.linalg.norm(b - a, axis=1).max()) for a, b in itertools.pairwise(frames)]
+    assert max(moves) <= 0.2, [(n / 24, round(m, 3)) for n, m in enumerate(moves) if m > 0.2]
+    seated = skeleton(scene.subjects_at(6.0, "Ann")[0])["pelvis"][1]
+    standing = skeleton(scene.subjects_at(4.5, "Ann")[0])["pelvis"][1]
+    halfway = skeleton(scene.subjects_at(5.4, "Ann")[0])["pelvis"][1]  # half of 0.8 s
+    assert halfway == pytest.approx((seated + standing) / 2)
+
+
 def test_people_posed_together_are_each_posed_as_alone() -> None:
     """A frame poses everyone at once: walkers of different heights, strides and phases
-    among people standing, seated, pointing, lying and looking aside each get their own
-    feet, arms and head, as when posed alone."""
+    among people standing, seated, pointing, lying, looking aside, stopping, setting off and
+    getting up each get their own feet, arms and head, as when posed alone."""
     crowd = [Subject(f"P{number}", "person", 1.5 + 0.1 * number, number - 3.0, 0.5 * number,
                      30.0 * number - 90.0, number == 0, pose=pose, speed=speed,
                      walked=1.7 * number, look=look,
@@ -136,6 +158,11 @@ def test_people_posed_together_are_each_posed_as_alone() -> None:
                  ("walk", 1.4, None), ("sit", 0.0, None), ("run", 3.5, 40.0),
                  ("walk", 0.9, -70.0), ("point", 0.0, 20.0), ("lie", 0.0, None),
                  ("walk", 1.2, None), ("stand", 0.0, 100.0)])]
+    crowd += [replace(crowd[0], name="Stopping", pose="stand", speed=0.0, pose_from="walk",
+                      from_speed=1.4, pose_share=0.4),
+              replace(crowd[6], name="Setting off", pose_from="stand", pose_share=0.7),
+              replace(crowd[1], name="Getting up", pose="stand", pose_from="sit",
+                      pose_share=0.2)]
     together = skeletons(crowd)
     for subject, bones in zip(crowd, together, strict=True):
         assert np.array_equal(bones.joints, skeleton(subject).joints), subject.name
@@ -370,11 +397,13 @@ def test_a_lamps_light_falls_on_the_grid_and_on_another_lamps_pool() -> None:
 def test_people_built_ahead_draw_the_frames_built_one_at_a_time(mode: str) -> None:
     # A render builds and lights the people of its next frames at once
     # (``DraftRenderer.prepare``); the frames must be those of a renderer that builds each
-    # frame's people as it comes (the live view's), a walk and a lamp at night included.
+    # frame's people as it comes (the live view's), a walk, a stop and a sitting down (each
+    # a change of pose over several frames), and a lamp at night included.
     scene = _scene([{"character": ANN.id, "time": 0.0, "x": -3.0, "z": 0.5},
                     {"character": ANN.id, "time": 0.0, "x": 3.0, "z": 0.5, "speed": 1.4},
                     {"character": BEN.id, "time": 0.0, "x": 2.0, "z": 3.0},
-                    {"character": BEN.id, "time": 0.0, "x": -2.0, "z": 1.0, "speed": 1.0}],
+                    {"character": BEN.id, "time": 0.0, "x": 1.2, "z": 2.6, "speed": 1.0},
+                    {"character": BEN.id, "time": 1.0, "x": 1.2, "z": 2.6, "pose": "sit"}],
                    pieces=(SetPiece.of_kind("lamp_post", x=1.0, z=2.5),
                            SetPiece.of_kind("bench", x=-1.5, z=3.0)), time_of_day="night")
     frames, views = _render(scene, "Ann", 0.2, 30, mode, width=320, height=180)
@@ -384,6 +413,8 @@ def test_people_built_ahead_draw_the_frames_built_one_at_a_time(mode: str) -> No
     request = RenderRequest(prompt="", width=320, height=180, frame_count=30,
                             fps=Fraction(24), seed=0, camera=path, subjects=subjects,
                             mode=mode, scene=scene, scene_time=0.2)
+    ben = [scene.state(BEN, 0.2 + index / 24) for index in range(30)]
+    assert {state.pose_from for state in ben} == {"", "walk", "stand"}  # settles, then sits
     renderer = DraftRenderer(scene_for(request, views[0]), 320, 180)
     for index, (frame, view) in enumerate(zip(frames, views, strict=True)):
         assert np.array_equal(renderer.render(view, index / 24, 29 / 24), frame), index

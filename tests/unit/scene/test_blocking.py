@@ -7,7 +7,15 @@ import math
 
 import pytest
 
-from previz.core.blocking import TURN_RATE, WALK_SPEED, blocking_problem, heading_of, parse_blocking
+from previz.core.blocking import (
+    POSE_CHANGE,
+    SETTLE,
+    TURN_RATE,
+    WALK_SPEED,
+    blocking_problem,
+    heading_of,
+    parse_blocking,
+)
 from previz.core.cast import Character
 from previz.core.scene import SceneValue
 
@@ -126,6 +134,25 @@ def test_a_turn_goes_the_short_way_round_and_a_mark_on_the_spot_keeps_the_facing
     assert about.state(BEN, 6.5).facing == pytest.approx(heading)  # sat down as he came
     assert about.state(BEN, 6.5).pose == "sit"
     assert about.state(BEN, 8.0).facing == 90.0  # a cut in the blocking: at once
+
+
+def test_a_change_of_pose_takes_its_time_from_the_cue():
+    walk = scene([
+        {"character": BEN.id, "time": 0.0, "x": 0.0, "z": 0.0},
+        {"character": BEN.id, "time": 1.0, "x": 2.8, "z": 0.0, "speed": 1.4},
+        {"character": BEN.id, "time": 4.0, "x": 2.8, "z": 0.0, "pose": "sit"},
+    ])
+    starting = walk.state(BEN, 1.0 + SETTLE / 2)  # into the walk from standing
+    assert (starting.pose, starting.pose_from, starting.pose_share) == (
+        "walk", "stand", pytest.approx(0.5))
+    stopping = walk.state(BEN, 3.0)  # arrives at 1 + 2.8/1.4 s, out of a walk at 1.4 m/s
+    assert (stopping.pose, stopping.pose_from, stopping.from_speed, stopping.pose_share) == (
+        "stand", "walk", 1.4, 0.0)
+    assert walk.state(BEN, 3.0 + SETTLE).pose_from == ""  # settled
+    sitting = walk.state(BEN, 4.0 + POSE_CHANGE / 4)
+    assert (sitting.pose, sitting.pose_from, sitting.pose_share) == (
+        "sit", "stand", pytest.approx(0.25))
+    assert (walk.state(BEN, 5.0).pose_from, walk.state(BEN, 5.0).pose_share) == ("", 1.0)
 
 
 @pytest.mark.parametrize(("marks", "says"), [
