@@ -24,6 +24,8 @@ POSES = ("stand", "sit", "walk", "run", "lie", "point", "phone")
 WALK_SPEED = 1.4  # metres a second, an unhurried walk
 RUN_SPEED = 3.0  # faster than this is a run
 TURN_RATE = 360.0  # degrees a second on average (540 at its fastest): a half turn in 0.5 s
+HEAD_RATE = 540.0  # degrees a second on average: a head turns faster than a body
+NECK_TURN = 80.0  # degrees the head turns at most from the body's facing
 SETTLE = 0.35  # seconds from a walk to a stop, or from standing into the walk: about a step
 POSE_CHANGE = 0.8  # seconds to sit, lie, get up or take up another pose
 _LONGEST_TURN = 180.0 / TURN_RATE
@@ -215,11 +217,14 @@ class Blocking:
         index = next((i for i in reversed(range(len(legs))) if legs[i].depart <= time), 0)
         state = _on_leg(legs[index], time, where, before[index])
         facing = turns.facing(time, where)
+        look = turns.looking(time, where, facing)
         changing = turns.pose_change(time)
         if changing is not None:
-            return replace(state, facing=facing, pose_from=changing[0],
+            return replace(state, facing=facing, look=look, pose_from=changing[0],
                            from_speed=changing[1], pose_share=changing[2])
-        return state if facing == state.facing else replace(state, facing=facing)
+        if facing == state.facing and look == state.look:
+            return state
+        return replace(state, facing=facing, look=look)
 
     @cached_property
     def _walks(self) -> dict[str, tuple[list[_Leg], list[float], _Turns]]:
@@ -295,6 +300,48 @@ class _Turns:
             facing = self._turned(index, phases[index + 1].start, facing, where=where)
         return self._turned(now, time, facing, where=where)
 
+    def looking(self, time: float, where: Callable[[str, float], CharacterState] | None,
+                facing: float) -> float | None:
+        """Where the head looks at ``time`` (degrees like ``facing``, the body's then; None:
+        straight ahead). From each cue the head turns, against the body, from where it was
+        turned to where the spell's look-at target (or straight ahead) will have it once the
+        body has turned, within ``NECK_TURN`` all the way and no faster than ``HEAD_RATE``:
+        a body turning past someone behind it takes the head from one shoulder to the other
+        across the front, not through the back of the neck in one frame. A spell shorter
+        than the turn before it is taken as done with it."""
+        phases = self.phases
+        now = next((i for i in reversed(range(len(phases))) if phases[i].start <= time), 0)
+        aim = self._look(now, time, where)
+        if now == 0 or where is None:
+            return aim
+        cue = phases[now].start
+        began = self.facing(cue, where)
+        body = 0.0 if self._cut(now) else self._turn_lasts(now, began, where)
+        if time - cue >= body + 2 * NECK_TURN / HEAD_RATE:
+            return aim  # whatever the head turned from, it is done
+        was = _neck(self._look(now - 1, cue, where), began)
+        settled = cue + body
+        will = _neck(self._look(now, settled, where), self.facing(settled, where))
+        if aim is None and was == will == 0.0:
+            return None
+        lasts = max(body, abs(will - was) / HEAD_RATE)
+        if lasts <= 0.0 or time - cue >= lasts:
+            return aim
+        share = max(time - cue, 0.0) / lasts
+        return facing + was + (will - was) * share * share * (3.0 - 2.0 * share)
+
+    def _look(self, index: int, time: float,
+              where: Callable[[str, float], CharacterState] | None) -> float | None:
+        """Which way spell ``index``'s look-at target is at ``time`` (None: none)."""
+        leg = self.legs[self.phases[index].leg]
+        if not leg.mark.look_at or where is None:
+            return None
+        x, z = _position(leg, time)
+        target = where(leg.mark.look_at, time)
+        if math.hypot(target.x - x, target.z - z) <= 1e-9:
+            return None
+        return heading_of(target.x - x, target.z - z)
+
     def pose_change(self, time: float) -> tuple[str, float, float] | None:
         """The pose being left at ``time`` (and its speed, for a walk) and the share of the
         change made, within ``SETTLE`` or ``POSE_CHANGE`` of the cue; None if settled."""
@@ -327,18 +374,28 @@ class _Turns:
                 where: Callable[[str, float], CharacterState] | None) -> float:
         """Spell ``index``'s facing at ``time``, having begun it facing ``start``."""
         phase = self.phases[index]
-        leg = self.legs[phase.leg]
         aim = self._aim(index, time, start, where=where)
-        if not phase.walking and leg.mark.travel == 0.0 and phase.start == leg.depart:
+        if self._cut(index):
             return aim  # a cut in the blocking: there at once, facing its way at once
-        began = aim if time == phase.start else self._aim(index, phase.start, start,
-                                                           where=where)
-        lasts = abs(math.remainder(began - start, 360.0)) / _rate(leg, phase)
+        lasts = self._turn_lasts(index, start, where)
         if lasts <= 0.0 or time - phase.start >= lasts:
             return aim
         share = max(time - phase.start, 0.0) / lasts
         eased = share * share * (3.0 - 2.0 * share)
         return start + math.remainder(aim - start, 360.0) * eased
+
+    def _cut(self, index: int) -> bool:
+        """Whether spell ``index`` begins with a cut in the blocking (travel 0)."""
+        phase = self.phases[index]
+        leg = self.legs[phase.leg]
+        return not phase.walking and leg.mark.travel == 0.0 and phase.start == leg.depart
+
+    def _turn_lasts(self, index: int, start: float,
+                    where: Callable[[str, float], CharacterState] | None) -> float:
+        """How long spell ``index`` turns the body for, having begun it facing ``start``."""
+        phase = self.phases[index]
+        began = self._aim(index, phase.start, start, where=where)
+        return abs(math.remainder(began - start, 360.0)) / _rate(self.legs[phase.leg], phase)
 
     def _keeps(self, phase: _Phase, where: Callable[[str, float], CharacterState] | None
                ) -> bool:
@@ -367,6 +424,14 @@ class _Turns:
         if heading is not None:
             return heading
         return start if start is not None else 0.0
+
+
+def _neck(look: float | None, facing: float) -> float:
+    """How far the head is turned from the body for a look (None: not at all), as far as a
+    neck turns."""
+    if look is None:
+        return 0.0
+    return max(-NECK_TURN, min(NECK_TURN, math.remainder(look - facing, 360.0)))
 
 
 def _rate(leg: _Leg, phase: _Phase) -> float:

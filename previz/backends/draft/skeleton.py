@@ -17,6 +17,7 @@ from functools import lru_cache
 
 import numpy as np
 
+from previz.core.blocking import NECK_TURN
 from previz.core.camera.composition import (
     LYING_BACK,
     LYING_POSES,
@@ -34,7 +35,7 @@ OPENPOSE = ("nose", "neck", "r_shoulder", "r_elbow", "r_wrist", "l_shoulder", "l
 EXTRA = ("pelvis", "head", "r_toe", "l_toe", "r_hand", "l_hand", "chest")
 JOINTS = OPENPOSE + EXTRA
 INDEX = {name: index for index, name in enumerate(JOINTS)}
-HEAD_TURN = 80.0  # degrees the head turns at most from the body's facing
+HEAD_TURN = NECK_TURN  # degrees the head turns at most from the body's facing
 LIFT = 0.07  # the swing foot's lift, of the height
 FOOT = 0.035  # a shoe's height, of the height; the toe is ``foot_forward`` ahead of the ankle
 HEEL = 0.045  # how far the heel is behind the ankle, of the height

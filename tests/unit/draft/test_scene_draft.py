@@ -126,6 +126,31 @@ def test_a_walker_looks_at_someone_over_the_shoulder_as_far_as_a_neck_turns() ->
     assert abs(turned) == pytest.approx(80.0, abs=0.5)
 
 
+def test_a_head_turns_across_the_front_as_the_body_turns_past_its_target() -> None:
+    """Ann faces the camera with Ben behind her right shoulder, then sets off away from him
+    and watches him as she goes: her body turns left past the line to him. Her head comes
+    round from straight ahead to over her left shoulder while the body turns, never through
+    the back of her neck: before, it flipped from one shoulder to the other in one frame."""
+    scene = _scene([
+        {"character": ANN.id, "time": 0.0, "x": 0.0, "z": 0.0, "facing": 0.0},
+        {"character": ANN.id, "time": 1.0, "x": -1.5, "z": 4.0, "speed": 1.5,
+         "look_at": BEN.id},
+        {"character": BEN.id, "time": 0.0, "x": 2.4, "z": 2.4},
+    ])
+    gazes, turns = [], []
+    for n in range(48):
+        ann = scene.subjects_at(0.9 + n / 24, "Ann")[0]
+        bones = skeleton(ann)
+        gaze = bones["nose"] - bones["head"]
+        gazes.append(heading_of(gaze[0], gaze[2]))
+        turns.append(math.remainder(gazes[-1] - ann.facing, 360.0))
+    assert max(abs(turn) for turn in turns) <= 80.0 + 1e-6
+    steps = [abs(math.remainder(b - a, 360.0)) for a, b in itertools.pairwise(gazes)]
+    assert max(steps) < 40.0, max(steps)  # her body turns 28° a frame at the most
+    assert max(abs(b - a) for a, b in itertools.pairwise(turns)) < 30.0
+    assert turns[0] == pytest.approx(0.0) and turns[-1] < -60.0  # over her left shoulder
+
+
 def test_nobody_jumps_into_a_new_pose() -> None:
     """Ann faces the camera, sets off along +x at 1.4 m/s, stops, sits and gets up again: from
     one frame to the next no joint moves further than a brisk walk's swinging foot does (15
