@@ -215,6 +215,8 @@ class Blocking:
         if not legs or turns is None:
             return None
         index = next((i for i in reversed(range(len(legs))) if legs[i].depart <= time), 0)
+        if where is not None:  # asked again for the same moments below: found once each
+            where = _remembered(where)
         state = _on_leg(legs[index], time, where, before[index])
         facing = turns.facing(time, where)
         look = turns.looking(time, where, facing)
@@ -288,6 +290,8 @@ class _Turns:
         if not phases:
             return 0.0
         now = next((i for i in reversed(range(len(phases))) if phases[i].start <= time), 0)
+        if time - phases[now].start >= _LONGEST_TURN and not self._keeps(phases[now], where):
+            return self._aim(now, time, None, where=where)  # turned, from whatever it was
         first = now
         while first > 0 and (phases[first].start - phases[first - 1].start < _LONGEST_TURN
                              or self._keeps(phases[first - 1], where)):
@@ -315,10 +319,10 @@ class _Turns:
         if now == 0 or where is None:
             return aim
         cue = phases[now].start
+        if time - cue >= _LONGEST_TURN + 2 * NECK_TURN / HEAD_RATE:
+            return aim  # whatever the head and body turned from, they are done
         began = self.facing(cue, where)
         body = 0.0 if self._cut(now) else self._turn_lasts(now, began, where)
-        if time - cue >= body + 2 * NECK_TURN / HEAD_RATE:
-            return aim  # whatever the head turned from, it is done
         was = _neck(self._look(now - 1, cue, where), began)
         settled = cue + body
         will = _neck(self._look(now, settled, where), self.facing(settled, where))
@@ -375,8 +379,8 @@ class _Turns:
         """Spell ``index``'s facing at ``time``, having begun it facing ``start``."""
         phase = self.phases[index]
         aim = self._aim(index, time, start, where=where)
-        if self._cut(index):
-            return aim  # a cut in the blocking: there at once, facing its way at once
+        if self._cut(index) or time - phase.start >= _LONGEST_TURN:
+            return aim  # a cut in the blocking (there at once, facing its way), or turned
         lasts = self._turn_lasts(index, start, where)
         if lasts <= 0.0 or time - phase.start >= lasts:
             return aim
@@ -424,6 +428,20 @@ class _Turns:
         if heading is not None:
             return heading
         return start if start is not None else 0.0
+
+
+def _remembered(where: Callable[[str, float], CharacterState]
+                ) -> Callable[[str, float], CharacterState]:
+    """``where``, asked once for each character and time."""
+    found: dict[tuple[str, float], CharacterState] = {}
+
+    def once(character: str, time: float) -> CharacterState:
+        key = (character, time)
+        if key not in found:
+            found[key] = where(character, time)
+        return found[key]
+
+    return once
 
 
 def _neck(look: float | None, facing: float) -> float:
