@@ -116,6 +116,20 @@ def test_a_vace_shot_gets_the_references_and_the_blocking_as_control(
     assert not np.array_equal(studio.frames(again.outputs[shot.id]), before)
 
 
+def test_a_change_to_the_drafts_control_renders_re_keys_model_shots(
+        registry: NodeRegistry, shared_backend: DiffusersBackend, tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """A model shot follows the draft's depth and pose renders of its blocking: when those
+    change, its stored clip is no longer what it would render, so its key changes. A change
+    to the draft's preview alone (its labels) leaves model shots' keys as they were."""
+    studio, _, shot = scene_studio(registry, shared_backend, tmp_path, "wan-vace-tiny")
+    keys = studio.plan(shot).nodes[shot.id].keys
+    monkeypatch.setattr(DraftBackend, "version", DraftBackend.version + "-labels")
+    assert studio.plan(shot).nodes[shot.id].keys == keys
+    monkeypatch.setattr(DraftBackend, "control_version", DraftBackend.control_version + "-pose")
+    assert studio.plan(shot).nodes[shot.id].keys != keys
+
+
 def test_an_image_only_model_starts_on_the_framed_characters_reference(
         registry: NodeRegistry, shared_backend: DiffusersBackend, tmp_path: Path,
         seen: dict[str, list[Any]]) -> None:

@@ -41,6 +41,7 @@ from previz.backends.diffusers.runtime import (
     vae_dtype,
 )
 from previz.backends.diffusers.timing import Timing, at_native_rate, deliver, native_timing
+from previz.backends.draft.backend import DraftBackend
 from previz.engine.backend import (
     Cancelled,
     CancelToken,
@@ -99,10 +100,10 @@ class DiffusersBackend:
     @property
     def version(self) -> str:
         """Part of every key: the call rules' revision and the render settings that change
-        the pictures (the control mode, the step cache, the quality), so changing one
-        re-renders."""
-        return (f"2;control={self.settings.control};step_cache={self.settings.step_cache:g};"
-                f"quality={self.settings.quality}")
+        the pictures (the control mode and the draft's control renders it follows, the step
+        cache, the quality), so changing one re-renders."""
+        return (f"2;control={self.settings.control}@draft{DraftBackend.control_version};"
+                f"step_cache={self.settings.step_cache:g};quality={self.settings.quality}")
 
     def available_models(self) -> Sequence[ModelInfo]:
         """Every model in the library, with whether it loads; a preview's 4-step LoRA is part

@@ -36,6 +36,10 @@ class DraftBackend:
 
     id = "draft"
     version = "11"  # bump whenever the pictures change, so stored drafts re-render
+    # Bump whenever the caption-free control renders (depth, layout, pose) change: model
+    # renders follow them, and are keyed on this rather than on ``version``, so that a change
+    # to the preview alone (its labels, say) does not re-render anyone's GPU clips.
+    control_version = "1"
     device = "cpu"
     deterministic = True  # a seed changes nothing: more takes would be the same pixels
 
