@@ -113,13 +113,23 @@ def skeletons(subjects: Sequence[Subject]) -> list[Skeleton]:
 
 def _changing(subject: Subject, joints: np.ndarray) -> np.ndarray:
     """``joints`` (the new pose's) on their way from the pose the subject is leaving: each
-    joint eased from where that pose put it, ``pose_share`` of the way."""
+    joint eased from where that pose put it, ``pose_share`` of the way, but the knees, which
+    bend between hip and ankle as the legs' lengths allow (eased on their own they would cut
+    the corner, and a thigh would shrink by a third halfway onto a seat)."""
     leaving = replace(subject, pose=subject.pose_from, speed=subject.from_speed, pose_from="",
                       pose_share=1.0)
     was = _posed(leaving, proportions_of(leaving))
     share = min(max(subject.pose_share, 0.0), 1.0)
     eased = share * share * (3.0 - 2.0 * share)
-    return was + (joints - was) * eased
+    between = was + (joints - was) * eased
+    if subject.pose in LYING_POSES or subject.pose_from in LYING_POSES:
+        return between  # the body tips over: the legs' plane is not the body's
+    for side in ("l", "r"):
+        hip, knee, ankle = (INDEX[f"{side}_{joint}"] for joint in ("hip", "knee", "ankle"))
+        thigh = float(np.linalg.norm(joints[knee] - joints[hip]))
+        shin = float(np.linalg.norm(joints[ankle] - joints[knee]))
+        between[knee] = _knee(between[hip].tolist(), between[ankle].tolist(), thigh, shin)
+    return between
 
 
 def _standing(fig: FigureProportions) -> np.ndarray:
