@@ -3,7 +3,8 @@
 Each node is a ``ray start --block`` process of its own, with ports and a temporary folder of
 its own (so two clusters never meet), on a loopback address, and each worker node gets its
 own ``PREVIZ_CACHE``: workers render into their own stores, never the head's. ``stop`` ends
-the processes this cluster started, and only those.
+the processes this cluster started, and only those; if this process is killed before it can,
+each node's tether (``previz.farm.tether``) ends the node within a second.
 """
 
 from __future__ import annotations
@@ -75,7 +76,9 @@ class LocalCluster:
 
     def _launch(self, name: str, args: list[str], env: Mapping[str, str]) -> None:
         log = self.root / f"{name}.log"
-        command = [_ray_command(), "start", "--block", "--node-ip-address", HOST,
+        # Tethered: the node ends when this process does, however it ends (see ``tether``).
+        command = [sys.executable, "-m", "previz.farm.tether",
+                   _ray_command(), "start", "--block", "--node-ip-address", HOST,
                    "--object-store-memory", str(OBJECT_STORE_BYTES),
                    "--dashboard-agent-listen-port", str(_free_port()),
                    "--runtime-env-agent-port", str(_free_port()),
