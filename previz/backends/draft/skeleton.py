@@ -113,9 +113,10 @@ def skeletons(subjects: Sequence[Subject]) -> list[Skeleton]:
 
 def _changing(subject: Subject, joints: np.ndarray) -> np.ndarray:
     """``joints`` (the new pose's) on their way from the pose the subject is leaving: each
-    joint eased from where that pose put it, ``pose_share`` of the way, but the knees, which
-    bend between hip and ankle as the legs' lengths allow (eased on their own they would cut
-    the corner, and a thigh would shrink by a third halfway onto a seat)."""
+    joint eased from where that pose put it, ``pose_share`` of the way, but the knees and
+    elbows, which bend between hip and ankle, shoulder and wrist as the limbs' lengths allow
+    (eased on their own they would cut the corner: a thigh would shrink by a third halfway
+    onto a seat, a forearm by a fifth as a walker stops)."""
     leaving = replace(subject, pose=subject.pose_from, speed=subject.from_speed, pose_from="",
                       pose_share=1.0)
     was = _posed(leaving, proportions_of(leaving))
@@ -129,7 +130,32 @@ def _changing(subject: Subject, joints: np.ndarray) -> np.ndarray:
         thigh = float(np.linalg.norm(joints[knee] - joints[hip]))
         shin = float(np.linalg.norm(joints[ankle] - joints[knee]))
         between[knee] = _knee(between[hip].tolist(), between[ankle].tolist(), thigh, shin)
+        shoulder, elbow, wrist = (INDEX[f"{side}_{joint}"]
+                                  for joint in ("shoulder", "elbow", "wrist"))
+        between[elbow] = _elbow(between[shoulder], between[wrist], between[elbow],
+                                float(np.linalg.norm(joints[elbow] - joints[shoulder])),
+                                float(np.linalg.norm(joints[wrist] - joints[elbow])))
     return between
+
+
+def _elbow(shoulder: np.ndarray, wrist: np.ndarray, near: np.ndarray, upper: float,
+           fore: float) -> np.ndarray:
+    """The elbow between a shoulder and a wrist, ``upper`` and ``fore`` from them, bent the
+    way the point ``near`` is (an arm bends back hanging, forward to a phone)."""
+    reach = wrist - shoulder
+    distance = float(np.linalg.norm(reach))
+    if distance < 1e-9:
+        return near
+    along_unit = reach / distance
+    if distance >= upper + fore - 1e-9:
+        return shoulder + along_unit * upper
+    along = (upper**2 - fore**2 + distance**2) / (2 * distance)
+    across = math.sqrt(max(upper**2 - along**2, 0.0))
+    side = (near - shoulder) - along_unit * float(np.dot(near - shoulder, along_unit))
+    size = float(np.linalg.norm(side))
+    if size < 1e-9:
+        return near
+    return shoulder + along_unit * along + side / size * across
 
 
 def _standing(fig: FigureProportions) -> np.ndarray:

@@ -169,11 +169,13 @@ def test_nobody_jumps_into_a_new_pose() -> None:
     standing = skeleton(scene.subjects_at(4.5, "Ann")[0])["pelvis"][1]
     halfway = skeleton(scene.subjects_at(5.4, "Ann")[0])["pelvis"][1]  # half of 0.8 s
     assert halfway == pytest.approx((seated + standing) / 2)
-    # Her bones keep their lengths all the way down and up: a thigh does not shrink.
+    # Her bones keep their lengths all the way down and up: a thigh or a forearm does not
+    # shrink (the swung arm's forearm and the hanging one's differ by 2.4 mm).
     lengths = [[float(np.linalg.norm(bones[INDEX[f"{side}_{b}"]] - bones[INDEX[f"{side}_{a}"]]))
-                for side in "lr" for a, b in (("hip", "knee"), ("knee", "ankle"))]
-               for bones in frames[4 * 24:9 * 24]]
-    assert np.ptp(np.array(lengths), axis=0).max() < 0.01 * 1.7
+                for side in "lr" for a, b in (("hip", "knee"), ("knee", "ankle"),
+                                              ("shoulder", "elbow"), ("elbow", "wrist"))]
+               for bones in frames]
+    assert np.ptp(np.array(lengths), axis=0).max() < 0.005
 
 
 def test_people_posed_together_are_each_posed_as_alone() -> None:
