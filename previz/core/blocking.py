@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
 
@@ -217,16 +217,10 @@ class Blocking:
         index = next((i for i in reversed(range(len(legs))) if legs[i].depart <= time), 0)
         if where is not None:  # asked again for the same moments below: found once each
             where = _remembered(where)
-        state = _on_leg(legs[index], time, where, before[index])
         facing = turns.facing(time, where)
-        look = turns.looking(time, where, facing)
-        changing = turns.pose_change(time)
-        if changing is not None:
-            return replace(state, facing=facing, look=look, pose_from=changing[0],
-                           from_speed=changing[1], pose_share=changing[2])
-        if facing == state.facing and look == state.look:
-            return state
-        return replace(state, facing=facing, look=look)
+        return _on_leg(legs[index], time, before[index], facing=facing,
+                       look=turns.looking(time, where, facing),
+                       changing=turns.pose_change(time))
 
     @cached_property
     def _walks(self) -> dict[str, tuple[list[_Leg], list[float], _Turns]]:
@@ -289,7 +283,7 @@ class _Turns:
         phases = self.phases
         if not phases:
             return 0.0
-        now = next((i for i in reversed(range(len(phases))) if phases[i].start <= time), 0)
+        now = self._spell(time)
         if time - phases[now].start >= _LONGEST_TURN and not self._keeps(phases[now], where):
             return self._aim(now, time, None, where=where)  # turned, from whatever it was
         first = now
@@ -304,6 +298,11 @@ class _Turns:
             facing = self._turned(index, phases[index + 1].start, facing, where=where)
         return self._turned(now, time, facing, where=where)
 
+    def _spell(self, time: float) -> int:
+        """The spell under way at ``time`` (the first, before any has begun)."""
+        phases = self.phases
+        return next((i for i in reversed(range(len(phases))) if phases[i].start <= time), 0)
+
     def looking(self, time: float, where: Callable[[str, float], CharacterState] | None,
                 facing: float) -> float | None:
         """Where the head looks at ``time`` (degrees like ``facing``, the body's then; None:
@@ -314,7 +313,7 @@ class _Turns:
         across the front, not through the back of the neck in one frame. A spell shorter
         than the turn before it is taken as done with it."""
         phases = self.phases
-        now = next((i for i in reversed(range(len(phases))) if phases[i].start <= time), 0)
+        now = self._spell(time)
         aim = self._look(now, time, where)
         if now == 0 or where is None:
             return aim
@@ -331,8 +330,7 @@ class _Turns:
         lasts = max(body, abs(will - was) / HEAD_RATE)
         if lasts <= 0.0 or time - cue >= lasts:
             return aim
-        share = max(time - cue, 0.0) / lasts
-        return facing + was + (will - was) * share * share * (3.0 - 2.0 * share)
+        return facing + was + (will - was) * eased(max(time - cue, 0.0) / lasts)
 
     def _look(self, index: int, time: float,
               where: Callable[[str, float], CharacterState] | None) -> float | None:
@@ -350,7 +348,7 @@ class _Turns:
         """The pose being left at ``time`` (and its speed, for a walk) and the share of the
         change made, within ``SETTLE`` or ``POSE_CHANGE`` of the cue; None if settled."""
         phases = self.phases
-        now = next((i for i in reversed(range(len(phases))) if phases[i].start <= time), 0)
+        now = self._spell(time)
         if now == 0:
             return None
         before, after = self._pose(now - 1), self._pose(now)
@@ -370,8 +368,7 @@ class _Turns:
         phase = self.phases[index]
         leg = self.legs[phase.leg]
         if phase.walking:
-            speed = _length(leg) / (leg.arrive - leg.depart)
-            return ("run" if speed > RUN_SPEED else "walk"), speed
+            return _gait(_speed(leg)), _speed(leg)
         return leg.mark.pose, 0.0
 
     def _turned(self, index: int, time: float, start: float, *,
@@ -385,8 +382,7 @@ class _Turns:
         if lasts <= 0.0 or time - phase.start >= lasts:
             return aim
         share = max(time - phase.start, 0.0) / lasts
-        eased = share * share * (3.0 - 2.0 * share)
-        return start + math.remainder(aim - start, 360.0) * eased
+        return start + math.remainder(aim - start, 360.0) * eased(share)
 
     def _cut(self, index: int) -> bool:
         """Whether spell ``index`` begins with a cut in the blocking (travel 0)."""
@@ -420,14 +416,18 @@ class _Turns:
             return heading
         if leg.mark.facing is not None:
             return leg.mark.facing
-        if leg.mark.look_at and where is not None:
-            x, z = _position(leg, time)
-            target = where(leg.mark.look_at, time)
-            if math.hypot(target.x - x, target.z - z) > 1e-9:
-                return heading_of(target.x - x, target.z - z)
+        look = self._look(index, time, where)
+        if look is not None:
+            return look
         if heading is not None:
             return heading
         return start if start is not None else 0.0
+
+
+def eased(share: float) -> float:
+    """``share`` (0 to 1) of a turn or a change of pose, eased in and out (smoothstep: its
+    speed peaks at 1.5 times the average halfway)."""
+    return share * share * (3.0 - 2.0 * share)
 
 
 def _remembered(where: Callable[[str, float], CharacterState]
@@ -456,8 +456,17 @@ def _rate(leg: _Leg, phase: _Phase) -> float:
     """How fast a spell turns, in degrees a second: a run as much faster as it goes."""
     if not phase.walking:
         return TURN_RATE
-    speed = _length(leg) / (leg.arrive - leg.depart)
-    return TURN_RATE * max(1.0, speed / WALK_SPEED)
+    return TURN_RATE * max(1.0, _speed(leg) / WALK_SPEED)
+
+
+def _speed(leg: _Leg) -> float:
+    """How fast a leg that takes time is walked, in metres a second."""
+    return _length(leg) / (leg.arrive - leg.depart)
+
+
+def _gait(speed: float) -> str:
+    """The pose of a walk at ``speed``: faster than ``RUN_SPEED`` is a run."""
+    return "run" if speed > RUN_SPEED else "walk"
 
 
 def _length(leg: _Leg) -> float:
@@ -494,30 +503,21 @@ def _position(leg: _Leg, time: float) -> tuple[float, float]:
             leg.start_z + (leg.mark.z - leg.start_z) * share)
 
 
-def _on_leg(leg: _Leg, time: float, where: Callable[[str, float], CharacterState] | None,
-            before: float) -> CharacterState:
+def _on_leg(leg: _Leg, time: float, before: float, *, facing: float, look: float | None,
+            changing: tuple[str, float, float] | None) -> CharacterState:
     """Where a character is at ``time`` on ``leg``, having walked ``before`` metres on the
-    legs before it."""
+    legs before it, facing and looking as their turns have them (``_Turns``), amid the
+    change of pose ``changing`` (``_Turns.pose_change``), if any."""
     x, z = _position(leg, time)
     walked = before + math.hypot(x - leg.start_x, z - leg.start_z)
-    dx, dz = leg.mark.x - leg.start_x, leg.mark.z - leg.start_z
-    heading = heading_of(dx, dz) if math.hypot(dx, dz) > 1e-9 else None
-    look = None
-    if leg.mark.look_at and where is not None:
-        target = where(leg.mark.look_at, time)
-        if math.hypot(target.x - x, target.z - z) > 1e-9:
-            look = heading_of(target.x - x, target.z - z)
-    if leg.depart <= time < leg.arrive and heading is not None:
-        speed = math.hypot(dx, dz) / (leg.arrive - leg.depart)
-        return CharacterState(leg.mark.character, x, z, heading,
-                              "run" if speed > RUN_SPEED else "walk", speed, walked, look)
-    facing = leg.mark.facing
-    if facing is None:
-        facing = look
-    if facing is None:
-        facing = heading if heading is not None else 0.0
+    pose_from, from_speed, share = changing if changing is not None else ("", 0.0, 1.0)
+    if leg.depart <= time < leg.arrive and _heading(leg) is not None:
+        speed = _speed(leg)
+        return CharacterState(leg.mark.character, x, z, facing, _gait(speed), speed, walked,
+                              look, pose_from, from_speed, share)
     return CharacterState(leg.mark.character, x, z, facing, leg.mark.pose, walked=walked,
-                          look=look)
+                          look=look, pose_from=pose_from, from_speed=from_speed,
+                          pose_share=share)
 
 
 def heading_of(dx: float, dz: float) -> float:

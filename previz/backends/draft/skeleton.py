@@ -17,7 +17,7 @@ from functools import lru_cache
 
 import numpy as np
 
-from previz.core.blocking import NECK_TURN
+from previz.core.blocking import NECK_TURN, eased
 from previz.core.camera.composition import (
     LYING_BACK,
     LYING_POSES,
@@ -120,9 +120,7 @@ def _changing(subject: Subject, joints: np.ndarray) -> np.ndarray:
     leaving = replace(subject, pose=subject.pose_from, speed=subject.from_speed, pose_from="",
                       pose_share=1.0)
     was = _posed(leaving, proportions_of(leaving))
-    share = min(max(subject.pose_share, 0.0), 1.0)
-    eased = share * share * (3.0 - 2.0 * share)
-    between = was + (joints - was) * eased
+    between = was + (joints - was) * eased(min(max(subject.pose_share, 0.0), 1.0))
     if subject.pose in LYING_POSES or subject.pose_from in LYING_POSES:
         return between  # the body tips over: the legs' plane is not the body's
     for side in ("l", "r"):
